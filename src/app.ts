@@ -1,0 +1,251 @@
+import { randomInt } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { characterService } from './character/service.js';
+import type { Bus, DeadLetter } from './platform/bus/bus.js';
+import { MemoryBus } from './platform/bus/memory-bus.js';
+import { MessageFactory } from './platform/bus/messages.js';
+import { type Clock, SystemClock } from './platform/clock.js';
+import { type Config, type ConfigOverrides, loadConfig } from './platform/config.js';
+import { Database, type Migration } from './platform/db/database.js';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './platform/db/embedded.js';
+import { OUTBOX_MIGRATION, OutboxRelay, writeOutbox } from './platform/db/outbox.js';
+import { FieldDirectoryHolder } from './platform/fields.js';
+import { AtlasClient } from './platform/http/client.js';
+import { createHttpServer } from './platform/http/server.js';
+import { createLogger, type Logger } from './platform/logging.js';
+import { Metrics } from './platform/metrics.js';
+import type { Random, RunningService, ServiceContext, ServiceModule } from './platform/service.js';
+import { TaskTracker } from './platform/tasks.js';
+import type { Tenant } from './platform/tenant.js';
+import { isTopicVariable, type TopicVariable } from './platform/topics.js';
+import { decodeJson } from './platform/wire/envelope.js';
+import type { Headers } from './platform/wire/headers.js';
+import { presenceService } from './presence/service.js';
+import { transportsService } from './transports/service.js';
+
+const MODULES: readonly ServiceModule[] = [characterService, presenceService, transportsService];
+
+export interface StartOptions extends ConfigOverrides {
+  /** The clock every time-dependent part uses (a ManualClock in tests). */
+  clock?: Clock;
+  /** Random source for game rolls and spawn portals. */
+  random?: Random;
+  /** Environment to read instead of process.env. */
+  env?: Record<string, string | undefined>;
+  /** Embedded PostgreSQL without fsync (tests, benchmarks). */
+  fastDatabase?: boolean;
+}
+
+export interface PublishOptions {
+  /** A number is written as the 8-byte Atlas integer key, a string as UUID text, a Buffer as is. */
+  key?: number | string | Buffer;
+  tenant?: Tenant;
+  headers?: Headers;
+}
+
+export interface ReceivedMessage {
+  readonly topic: string;
+  readonly key: Buffer;
+  readonly headers: Headers;
+  readonly value: unknown;
+}
+
+export interface AppBus {
+  publish(topicVariable: TopicVariable, value: unknown, options?: PublishOptions): Promise<void>;
+  /** Receives every message published on the topic from now on; returns the unsubscribe function. */
+  subscribe(
+    topicVariable: TopicVariable,
+    handler: (message: ReceivedMessage) => void | Promise<void>,
+  ): () => Promise<void>;
+  deadLetters(): readonly DeadLetter[];
+}
+
+export interface App {
+  readonly url: string;
+  readonly bus: AppBus;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Resolves when no message is queued or in flight, no relay or tracked task runs, and no timer is due. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function topicOf(variable: string): TopicVariable {
+  if (!isTopicVariable(variable)) throw new Error(`unknown topic variable ${variable}`);
+  return variable;
+}
+
+function appBus(bus: Bus, messages: MessageFactory): AppBus {
+  let subscribers = 0;
+  return {
+    async publish(variable, value, options = {}) {
+      const message = messages.create(topicOf(variable), options.key ?? Buffer.alloc(0), value, {
+        tenant: options.tenant,
+      });
+      await bus.publish(message.topic, [
+        { ...message, headers: { ...message.headers, ...(options.headers ?? {}) } },
+      ]);
+    },
+    subscribe(variable, handler) {
+      const group = `atlas-ts observer ${++subscribers}`;
+      const subscription = bus.subscribe(
+        messages.topic(topicOf(variable)),
+        group,
+        (m) => handler({ topic: m.topic, key: m.key, headers: m.headers, value: decodeJson(m.value) }),
+        { start: 'latest' },
+      );
+      return async () => (await subscription).close();
+    },
+    deadLetters: () => bus.deadLetters(),
+  };
+}
+
+async function openDatabase(config: Config, logger: Logger, fast: boolean) {
+  let embedded: EmbeddedPostgres | undefined;
+  let url: string;
+  if (config.database.kind === 'external') {
+    url = config.database.url;
+  } else {
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.database.dataDir,
+      port: config.database.port,
+      logger,
+      fast,
+    });
+    url = embedded.url();
+  }
+  return { db: new Database(url, logger), embedded };
+}
+
+/**
+ * The composition root: reads configuration, builds the platform once, starts the configured services and
+ * the HTTP server. Everything a test or an embedding host needs is on the returned App.
+ */
+export async function start(options: StartOptions = {}): Promise<App> {
+  const config = loadConfig(options.env ?? process.env, options);
+  const logger = createLogger(config.logLevel);
+  const metrics = new Metrics();
+  const clock = options.clock ?? new SystemClock();
+  const random: Random = options.random ?? (() => randomInt(0, 2 ** 48) / 2 ** 48);
+  const bus = new MemoryBus({
+    observer: {
+      handled: (topic, group) => metrics.busHandled.inc({ topic, group }),
+      retried: (topic, group, attempt, error) => {
+        metrics.busRetried.inc({ topic, group });
+        logger.warn({ topic, group, attempt, err: error }, 'handler failed; retrying');
+      },
+      failed: (topic, group, letter, error) => {
+        metrics.busFailed.inc({ topic, group });
+        logger.error(
+          { topic, group, letter, err: error },
+          'handler kept failing; message set aside as a dead letter',
+        );
+      },
+    },
+  });
+  const messages = new MessageFactory(config.topics);
+  const tasks = new TaskTracker();
+  const fields = new FieldDirectoryHolder();
+  const modules = MODULES.filter((m) => config.services.has(m.name));
+  const migrations: Migration[] = modules.flatMap((m) => m.migrations ?? []);
+  const needsDatabase = modules.some((m) => m.migrations !== undefined);
+
+  let embedded: EmbeddedPostgres | undefined;
+  let db: Database | undefined;
+  let relay: OutboxRelay | undefined;
+  let http: FastifyInstance | undefined;
+  const running: RunningService[] = [];
+
+  const shutdown = async () => {
+    await http?.close();
+    for (const service of [...running].reverse()) {
+      await service.close().catch((error) => logger.error({ err: error }, 'service failed to stop cleanly'));
+    }
+    await tasks.settled();
+    await relay?.stop();
+    await bus.close();
+    await db?.close();
+    await embedded?.stop();
+  };
+
+  try {
+    if (needsDatabase) {
+      ({ db, embedded } = await openDatabase(config, logger, options.fastDatabase ?? false));
+      await db.migrate([OUTBOX_MIGRATION, ...migrations]);
+      relay = new OutboxRelay(db, bus, logger);
+      relay.start();
+    }
+    const outboxRelay = relay;
+    const outbox = outboxRelay ? { write: writeOutbox, committed: () => outboxRelay.wake() } : undefined;
+    const client = new AtlasClient(config.outboundTimeoutMs, logger);
+    const database = db;
+    http = createHttpServer({
+      logger,
+      metrics,
+      bus,
+      readiness: async () => ({
+        ...(database ? { database: await database.ready() } : {}),
+        bus: bus.ready(),
+      }),
+    });
+    for (const module of modules) {
+      const context: ServiceContext = {
+        config,
+        logger: logger.child({ domain: module.name }),
+        metrics,
+        clock,
+        random,
+        bus,
+        messages,
+        client,
+        tasks,
+        db,
+        outbox,
+        consumersEnabled: config.serviceMode === 'MIXED',
+        group: config.consumerGroups[module.name],
+        fields,
+      };
+      const service = await module.start(context);
+      running.push(service);
+      const routes = service.routes?.bind(service);
+      if (routes) await http.register(async (scope) => routes(scope), { prefix: '/api' });
+    }
+    await http.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await shutdown().catch(() => undefined);
+    throw error;
+  }
+
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  logger.info({ port, services: [...config.services] }, 'atlas-ts listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    bus: appBus(bus, messages),
+    config,
+    logger,
+    clock,
+    async idle() {
+      for (;;) {
+        await bus.idle();
+        await relay?.settled();
+        await tasks.settled();
+        await new Promise((resolve) => setImmediate(resolve));
+        const due = clock.dueCount();
+        if (bus.pending() === 0 && (relay?.idle() ?? true) && tasks.size === 0 && due === 0) {
+          if (running.every((s) => s.idle?.() ?? true)) return;
+        }
+        if (due > 0 && 'runDue' in clock && typeof clock.runDue === 'function') clock.runDue();
+        else await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    },
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import type { z } from 'zod';
+import type { Logger } from '../logging.js';
+import type { Metrics } from '../metrics.js';
+import type { Tenant } from '../tenant.js';
+import { decodeJson } from '../wire/envelope.js';
+import { type Headers, tenantFromHeaders } from '../wire/headers.js';
+import type { Bus, DeliveredMessage, Subscription } from './bus.js';
+
+/**
+ * Thrown by a handler for a message that can never succeed (it names a character that does not exist, say):
+ * logged, counted and skipped, not retried.
+ */
+export class SkipMessage extends Error {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+export interface MessageContext {
+  readonly topic: string;
+  readonly key: Buffer;
+  readonly headers: Headers;
+  /** Present unless the consumer was registered with `tenant: 'optional'`. */
+  readonly tenant: Tenant;
+}
+
+export interface ConsumerSpec<S extends z.ZodType> {
+  readonly bus: Bus;
+  readonly topic: string;
+  readonly group: string;
+  readonly start: 'earliest' | 'latest';
+  readonly schema: S;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** 'required' (default): a message without valid tenant headers is skipped as malformed. */
+  readonly tenant?: 'required' | 'optional';
+  readonly handle: (value: z.infer<S>, context: MessageContext) => Promise<void> | void;
+}
+
+const NO_TENANT: Tenant = { id: '', region: '', majorVersion: 0, minorVersion: 0 };
+
+/**
+ * The edge where bytes become typed values: JSON parse, schema check, tenant check. Anything malformed is
+ * logged with the raw value, counted and skipped: one bad message never blocks a topic and is never retried.
+ * Handler failures other than SkipMessage propagate, so the bus retries and finally dead-letters them.
+ */
+export function consume<S extends z.ZodType>(spec: ConsumerSpec<S>): Promise<Subscription> {
+  const { logger, metrics, topic, group } = spec;
+  const skip = (reason: string, message: DeliveredMessage, detail: string) => {
+    metrics.busMalformed.inc({ topic, group, reason });
+    logger.warn(
+      { topic, group, offset: message.offset, reason, detail, value: message.value.toString('utf8') },
+      'message skipped',
+    );
+  };
+  return spec.bus.subscribe(
+    topic,
+    group,
+    async (message) => {
+      let raw: unknown;
+      try {
+        raw = decodeJson(message.value);
+      } catch (error) {
+        skip('json', message, (error as Error).message);
+        return;
+      }
+      const parsed = spec.schema.safeParse(raw);
+      if (!parsed.success) {
+        // Several handlers share a topic and each filters on `type`; a message of another type is not an error.
+        const issue = parsed.error.issues[0]!;
+        skip('schema', message, `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+        return;
+      }
+      const tenant = tenantFromHeaders(message.headers);
+      if (!tenant && spec.tenant !== 'optional') {
+        skip('tenant', message, 'missing or invalid tenant headers');
+        return;
+      }
+      try {
+        await spec.handle(parsed.data, {
+          topic,
+          key: message.key,
+          headers: message.headers,
+          tenant: tenant ?? NO_TENANT,
+        });
+      } catch (error) {
+        if (error instanceof SkipMessage) {
+          skip(error.reason, message, error.message);
+          return;
+        }
+        throw error;
+      }
+    },
+    { start: spec.start },
+  );
+}

@@ -1,0 +1,58 @@
+import type { Tenant } from '../tenant.js';
+import type { Topics, TopicVariable } from '../topics.js';
+import { encodeJson } from '../wire/envelope.js';
+import { type Headers, tenantHeaders, traceHeaders } from '../wire/headers.js';
+import { toKey } from '../wire/keys.js';
+import type { BusMessage } from './bus.js';
+
+/** A message bound for a topic: what operations collect in their buffer and emit only on success. */
+export interface OutgoingMessage extends BusMessage {
+  readonly topic: string;
+}
+
+export interface MessageOptions {
+  /** Tenant headers; omitted only for messages Atlas itself sends without them. */
+  readonly tenant?: Tenant;
+  /** Headers of the message that caused this one: its W3C trace context is carried over. */
+  readonly cause?: Headers;
+}
+
+/**
+ * Builds messages with the exact Atlas bytes: the topic resolved from its variable, the key in its Atlas form
+ * (number → 8-byte integer key, string → UUID text), the JSON body, the tenant and trace headers.
+ */
+export class MessageFactory {
+  constructor(private readonly topics: Topics) {}
+
+  topic(variable: TopicVariable): string {
+    return this.topics[variable];
+  }
+
+  create(
+    variable: TopicVariable,
+    key: number | string | Buffer,
+    body: unknown,
+    options: MessageOptions = {},
+  ): OutgoingMessage {
+    const headers: Headers = {
+      ...(options.cause ? traceHeaders(options.cause) : {}),
+      ...(options.tenant ? tenantHeaders(options.tenant) : {}),
+    };
+    return { topic: this.topics[variable], key: toKey(key), value: encodeJson(body), headers };
+  }
+}
+
+/** Publishes a buffer, grouping consecutive messages of one topic so each topic keeps the buffer's order. */
+export async function publishAll(
+  bus: { publish(topic: string, messages: readonly BusMessage[]): Promise<void> },
+  messages: readonly OutgoingMessage[],
+): Promise<void> {
+  let start = 0;
+  while (start < messages.length) {
+    const topic = messages[start]!.topic;
+    let end = start + 1;
+    while (end < messages.length && messages[end]!.topic === topic) end++;
+    await bus.publish(topic, messages.slice(start, end));
+    start = end;
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Time is injected everywhere: the system clock in production, a ManualClock in tests so that a whole
+ * day of boats runs in milliseconds. Timers are one-shot; a repeating job re-arms itself.
+ */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number;
+  /** Runs `fn` once at or after `at` (epoch ms). A time in the past fires as soon as possible. */
+  at(at: number, fn: () => void): TimerHandle;
+  /** Runs `fn` once after `ms` milliseconds. */
+  after(ms: number, fn: () => void): TimerHandle;
+  /** Number of timers that are due (at <= now) and not yet fired: used by `idle()`. */
+  dueCount(): number;
+}
+
+// setTimeout cannot wait longer than 2^31-1 ms; longer waits are chained.
+const MAX_TIMEOUT = 2_147_483_647;
+
+export class SystemClock implements Clock {
+  private readonly pending = new Set<{ at: number }>();
+
+  now(): number {
+    return Date.now();
+  }
+
+  at(at: number, fn: () => void): TimerHandle {
+    const entry = { at };
+    let timer: NodeJS.Timeout | undefined;
+    let cancelled = false;
+    const arm = () => {
+      const wait = Math.min(Math.max(0, at - Date.now()), MAX_TIMEOUT);
+      timer = setTimeout(() => {
+        if (cancelled) return;
+        if (Date.now() < at) {
+          arm();
+          return;
+        }
+        this.pending.delete(entry);
+        fn();
+      }, wait);
+    };
+    this.pending.add(entry);
+    arm();
+    return {
+      cancel: () => {
+        cancelled = true;
+        this.pending.delete(entry);
+        if (timer) clearTimeout(timer);
+      },
+    };
+  }
+
+  after(ms: number, fn: () => void): TimerHandle {
+    return this.at(Date.now() + ms, fn);
+  }
+
+  dueCount(): number {
+    const now = Date.now();
+    let due = 0;
+    for (const entry of this.pending) if (entry.at <= now) due++;
+    return due;
+  }
+}
+
+interface ManualTimer {
+  at: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+function earlier(a: ManualTimer, b: ManualTimer): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}
+
+/** A binary min-heap on (due time, creation order): a simulated day fires hundreds of thousands of timers. */
+class TimerHeap {
+  private readonly items: ManualTimer[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): ManualTimer | undefined {
+    return this.items[0];
+  }
+
+  push(timer: ManualTimer): void {
+    const items = this.items;
+    items.push(timer);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!earlier(items[i]!, items[parent]!)) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): ManualTimer | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && earlier(items[l]!, items[m]!)) m = l;
+        if (r < items.length && earlier(items[r]!, items[m]!)) m = r;
+        if (m === i) break;
+        [items[i], items[m]] = [items[m]!, items[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+
+  *[Symbol.iterator](): IterableIterator<ManualTimer> {
+    yield* this.items;
+  }
+}
+
+/**
+ * A clock that only moves when told. `set` and `advance` fire every timer that falls due on the way, in
+ * order of due time (ties in creation order), with the clock reading each timer's own due time while it
+ * runs, so code observes exactly the instants it scheduled. Timers created by a firing timer are honoured
+ * in the same move if they fall due before its end.
+ */
+export class ManualClock implements Clock {
+  private current: number;
+  private seq = 0;
+  private readonly timers = new TimerHeap();
+
+  constructor(start: Date | number = Date.UTC(2026, 0, 1)) {
+    this.current = typeof start === 'number' ? start : start.getTime();
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  at(at: number, fn: () => void): TimerHandle {
+    const timer: ManualTimer = { at, seq: this.seq++, fn, cancelled: false };
+    this.timers.push(timer);
+    return {
+      cancel: () => {
+        timer.cancelled = true;
+      },
+    };
+  }
+
+  after(ms: number, fn: () => void): TimerHandle {
+    return this.at(this.current + ms, fn);
+  }
+
+  dueCount(): number {
+    let due = 0;
+    for (const t of this.timers) if (!t.cancelled && t.at <= this.current) due++;
+    return due;
+  }
+
+  /** Earliest pending timer's due time, if any. */
+  nextDue(): number | undefined {
+    this.dropCancelled();
+    return this.timers.peek()?.at;
+  }
+
+  advance(ms: number): void {
+    this.set(this.current + ms);
+  }
+
+  set(target: Date | number): void {
+    const to = typeof target === 'number' ? target : target.getTime();
+    if (to < this.current) throw new Error('ManualClock cannot go backwards');
+    for (;;) {
+      this.dropCancelled();
+      const next = this.timers.peek();
+      if (!next || next.at > to) break;
+      this.timers.pop();
+      this.current = Math.max(this.current, next.at);
+      next.fn();
+    }
+    this.current = to;
+  }
+
+  /** Fires timers that are already due at the current instant (for example just created with a past time). */
+  runDue(): void {
+    this.set(this.current);
+  }
+
+  private dropCancelled(): void {
+    while (this.timers.peek()?.cancelled) this.timers.pop();
+  }
+}

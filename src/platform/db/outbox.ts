@@ -1,0 +1,137 @@
+import type pg from 'pg';
+import type { Bus } from '../bus/bus.js';
+import { type OutgoingMessage, publishAll } from '../bus/messages.js';
+import type { Logger } from '../logging.js';
+import type { Database, Migration, Queryable } from './database.js';
+
+export const OUTBOX_MIGRATION: Migration = {
+  id: 'platform/001-outbox',
+  sql: `CREATE TABLE outbox (
+    id bigserial PRIMARY KEY,
+    topic text NOT NULL,
+    key bytea NOT NULL,
+    value bytea NOT NULL,
+    headers jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`,
+};
+
+function encodeHeaders(headers: Record<string, Buffer>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = value.toString('base64');
+  return out;
+}
+
+function decodeHeaders(headers: Record<string, string>): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = Buffer.from(value, 'base64');
+  return out;
+}
+
+/** Writes messages in the caller's transaction: they leave only if it commits, and survive a crash after. */
+export async function writeOutbox(client: Queryable, messages: readonly OutgoingMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const values: unknown[] = [];
+  const rows: string[] = [];
+  for (const message of messages) {
+    const n = values.length;
+    rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4})`);
+    values.push(message.topic, message.key, message.value, JSON.stringify(encodeHeaders(message.headers)));
+  }
+  await client.query(`INSERT INTO outbox (topic, key, value, headers) VALUES ${rows.join(', ')}`, values);
+}
+
+interface OutboxRow {
+  id: number;
+  topic: string;
+  key: Buffer;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+/**
+ * Moves committed outbox rows to the bus in id order. Woken after each commit; a slow sweep also catches rows
+ * left by a process that died between commit and relay. Rows are locked while published (SKIP LOCKED), so
+ * replicas relay disjoint batches.
+ */
+export class OutboxRelay {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private sweep: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly bus: Bus,
+    private readonly logger: Logger,
+    private readonly batchSize = 500,
+  ) {}
+
+  start(sweepMs = 1_000): void {
+    this.wake();
+    this.sweep = setInterval(() => this.wake(), sweepMs);
+    this.sweep.unref();
+  }
+
+  /** Asks for a relay pass; passes never overlap, a wake during a pass schedules one more. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** True when no pass is running or scheduled. */
+  idle(): boolean {
+    return this.running === undefined;
+  }
+
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
+    // One last pass so that committed messages leave before the bus closes.
+    this.wake();
+    await this.settled();
+    this.stopped = true;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while ((await this.pass()) === this.batchSize);
+      } catch (error) {
+        this.logger.error({ err: error }, 'outbox relay failed; rows stay for the next pass');
+        return;
+      }
+    } while (this.again);
+  }
+
+  private async pass(): Promise<number> {
+    return this.db.transaction(async (client: pg.PoolClient) => {
+      const { rows } = await client.query<OutboxRow>(
+        'SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+        [this.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      await publishAll(
+        this.bus,
+        rows.map((row) => ({
+          topic: row.topic,
+          key: row.key,
+          value: row.value,
+          headers: decodeHeaders(row.headers),
+        })),
+      );
+      await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+}

@@ -1,0 +1,212 @@
+import type { z } from 'zod';
+import { badRequest } from './errors.js';
+
+/**
+ * JSON:API documents as Atlas (api2go) writes them: `{data}` with resources keyed type, id, attributes,
+ * relationships; `included` only when non-empty; nothing else at the top level unless the caller paginated.
+ */
+export interface ResourceIdentifier {
+  readonly type: string;
+  readonly id: string;
+}
+
+export interface Relationship {
+  readonly links?: { readonly related: string; readonly self: string };
+  readonly data: ResourceIdentifier[];
+}
+
+export interface Resource<A extends object = Record<string, unknown>> {
+  readonly type: string;
+  readonly id: string;
+  readonly attributes: A;
+  readonly relationships?: Record<string, Relationship>;
+}
+
+export interface Page {
+  readonly number: number;
+  readonly size: number;
+}
+
+export interface PageMeta {
+  readonly page: {
+    readonly number: number;
+    readonly size: number;
+    readonly total: number;
+    readonly pages: number;
+  };
+}
+
+export interface Document {
+  data: Resource | Resource[];
+  included?: Resource[];
+  meta?: PageMeta;
+}
+
+function dedupe(included: readonly Resource[]): Resource[] {
+  const seen = new Set<string>();
+  const out: Resource[] = [];
+  for (const resource of included) {
+    const key = `${resource.type}\u0000${resource.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(resource);
+  }
+  return out;
+}
+
+export function single(resource: Resource, included: readonly Resource[] = []): Document {
+  const doc: Document = { data: resource };
+  if (included.length > 0) doc.included = dedupe(included);
+  return doc;
+}
+
+export function collection(
+  resources: readonly Resource[],
+  options: { included?: readonly Resource[]; meta?: PageMeta } = {},
+): Document {
+  const doc: Document = { data: [...resources] };
+  if (options.included && options.included.length > 0) doc.included = dedupe(options.included);
+  if (options.meta) doc.meta = options.meta;
+  return doc;
+}
+
+type Query = Record<string, unknown>;
+
+function queryText(query: Query, name: string): string | undefined {
+  const value = query[name];
+  if (Array.isArray(value)) return value.length > 0 ? String(value[value.length - 1]) : undefined;
+  return value === undefined ? undefined : String(value);
+}
+
+function positiveInteger(query: Query, name: string, max: number): number | undefined {
+  const text = queryText(query, name);
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) {
+    throw badRequest(`${name} must be an integer from 1 to ${max}`, { parameter: name });
+  }
+  return Number(text);
+}
+
+/**
+ * `page[number]` (from 1) and `page[size]`. Returns undefined when the request named neither, so that
+ * unpaginated requests keep the reference's exact document (no `meta`).
+ */
+export function parsePage(query: Query, defaults: { size: number; maxSize: number }): Page | undefined {
+  const number = positiveInteger(query, 'page[number]', Number.MAX_SAFE_INTEGER);
+  const size = positiveInteger(query, 'page[size]', defaults.maxSize);
+  if (number === undefined && size === undefined) return undefined;
+  return { number: number ?? 1, size: size ?? defaults.size };
+}
+
+/** Applies a page (if any) to an in-memory list and builds its `meta`. */
+export function paginate<T>(items: readonly T[], page: Page | undefined): { items: T[]; meta?: PageMeta } {
+  if (!page) return { items: [...items] };
+  const start = (page.number - 1) * page.size;
+  return {
+    items: items.slice(start, start + page.size),
+    meta: pageMeta(page, items.length),
+  };
+}
+
+export function pageMeta(page: Page, total: number): PageMeta {
+  return { page: { number: page.number, size: page.size, total, pages: Math.ceil(total / page.size) } };
+}
+
+/** `include=a,b` as a set of relationship names. */
+export function parseInclude(query: Query): Set<string> {
+  const text = queryText(query, 'include');
+  if (!text) return new Set();
+  return new Set(
+    text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+}
+
+/**
+ * Sparse fieldsets: `fields[<type>]=a,b` keeps only the named attributes of resources of that type, in data
+ * and included. The reference answers an unknown field with status 200 by accident; we answer 400.
+ */
+export function applySparseFields(
+  doc: Document,
+  query: Query,
+  known: Record<string, readonly string[]>,
+): Document {
+  const wanted = new Map<string, string[]>();
+  for (const name of Object.keys(query)) {
+    const match = /^fields\[(.+)\]$/.exec(name);
+    if (!match) continue;
+    const type = match[1]!;
+    const fields = (queryText(query, name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const allowed = known[type];
+    for (const field of fields) {
+      if (!allowed?.includes(field)) {
+        throw badRequest(`Field "${field}" does not exist for type "${type}"`, { parameter: name });
+      }
+    }
+    wanted.set(type, fields);
+  }
+  if (wanted.size === 0) return doc;
+  const filter = (resource: Resource): Resource => {
+    const fields = wanted.get(resource.type);
+    if (!fields) return resource;
+    const attributes: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(resource.attributes))
+      if (fields.includes(key)) attributes[key] = value;
+    return { ...resource, attributes };
+  };
+  const out: Document = {
+    ...doc,
+    data: Array.isArray(doc.data) ? doc.data.map(filter) : filter(doc.data),
+  };
+  if (doc.included) out.included = doc.included.map(filter);
+  return out;
+}
+
+export interface ParsedRequest<A> {
+  readonly id: string | undefined;
+  readonly attributes: A;
+}
+
+function describePath(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+/**
+ * Parses a request document: it must be `{"data": {"type": <type>, "attributes": {...}}}`; the attributes go
+ * through `schema`, and the first problem is reported with a pointer naming the attribute.
+ */
+export function parseRequestDocument<S extends z.ZodType>(
+  body: unknown,
+  type: string,
+  schema: S,
+): ParsedRequest<z.infer<S>> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest('request body must be a JSON:API document {"data": {...}}', { pointer: '' });
+  }
+  const data = (body as { data?: unknown }).data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw badRequest('data must be a resource object', { pointer: '/data' });
+  }
+  const resource = data as { type?: unknown; id?: unknown; attributes?: unknown };
+  if (resource.type !== type) {
+    throw badRequest(`data.type must be "${type}"`, { pointer: '/data/type' });
+  }
+  if (resource.id !== undefined && resource.id !== null && typeof resource.id !== 'string') {
+    throw badRequest('data.id must be a string', { pointer: '/data/id' });
+  }
+  const attributes = resource.attributes ?? {};
+  const parsed = schema.safeParse(attributes);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = describePath(issue.path);
+    throw badRequest(`data.attributes${where ? `.${where}` : ''}: ${issue.message}`, {
+      pointer: `/data/attributes${issue.path.map((p) => `/${String(p)}`).join('')}`,
+    });
+  }
+  return { id: typeof resource.id === 'string' ? resource.id : undefined, attributes: parsed.data };
+}

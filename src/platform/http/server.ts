@@ -1,0 +1,155 @@
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import type { Bus } from '../bus/bus.js';
+import type { Logger } from '../logging.js';
+import type { Metrics } from '../metrics.js';
+import { type Tenant, TenantHeaderError, tenantFromHttpHeaders } from '../tenant.js';
+import { goEscape } from '../wire/envelope.js';
+import { badRequest, errorDocument, HttpError } from './errors.js';
+import { collection } from './jsonapi.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    tenant: Tenant;
+  }
+}
+
+export interface HttpServerOptions {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly bus: Bus;
+  /** Named readiness checks for /readyz (database, bus, ...). */
+  readonly readiness: () => Promise<Record<string, boolean>>;
+}
+
+/**
+ * Parses the four tenant headers of a tenant-scoped route. Domains register it as a preHandler hook inside
+ * their plugin, so routes that are not tenant-scoped (health, metrics) never see it.
+ */
+export async function requireTenant(request: FastifyRequest): Promise<void> {
+  try {
+    request.tenant = tenantFromHttpHeaders(request.headers);
+  } catch (error) {
+    if (error instanceof TenantHeaderError) throw badRequest(error.message, { header: error.header });
+    throw error;
+  }
+}
+
+function parseJsonBody(
+  _request: FastifyRequest,
+  body: string,
+  done: (err: Error | null, value?: unknown) => void,
+) {
+  if (body.trim() === '') {
+    done(null, undefined);
+    return;
+  }
+  try {
+    done(null, JSON.parse(body));
+  } catch (error) {
+    done(badRequest(`malformed JSON: ${(error as Error).message}`, { pointer: '' }));
+  }
+}
+
+function routeLabel(request: FastifyRequest): string {
+  return request.routeOptions.url ?? 'unmatched';
+}
+
+function fastifyErrorStatus(error: { statusCode?: number; code?: string }): number {
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 600) return error.statusCode;
+  return 500;
+}
+
+export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+  const { logger, metrics } = options;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 1024 * 1024,
+    // Go's net/http accepts underscores in header names; so does Node's parser. Nothing to configure.
+  });
+  app.decorateRequest('tenant', null as unknown as Tenant);
+
+  // Atlas clients send application/json, JSON:API clients application/vnd.api+json, some send neither: the
+  // reference reads every body as JSON, and so do we.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
+
+  // Go's encoding/json escapes <, > and &; match its bytes.
+  app.setReplySerializer((payload) => goEscape(JSON.stringify(payload)));
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('content-type', 'application/json');
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = { method: request.method, route: routeLabel(request), status: String(reply.statusCode) };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    request.log.debug(
+      { method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime },
+      'request',
+    );
+  });
+
+  app.setErrorHandler(
+    (error: Error & { statusCode?: number; code?: string }, request, reply: FastifyReply) => {
+      if (error instanceof HttpError) {
+        return reply.status(error.status).send(errorDocument(error));
+      }
+      const status = fastifyErrorStatus(error);
+      if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+      const title = status >= 500 ? 'Internal Server Error' : 'Bad Request';
+      const detail = status >= 500 ? 'internal server error' : error.message;
+      return reply.status(status).send(errorDocument(new HttpError(status, title, detail)));
+    },
+  );
+
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .status(404)
+      .send(errorDocument(new HttpError(404, 'Not Found', `no route for ${request.method} ${request.url}`)));
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const checks = await options.readiness();
+    const ready = Object.values(checks).every(Boolean);
+    if (!ready) {
+      reply.header('retry-after', '1');
+      return reply.status(503).send({
+        errors: [{ status: '503', title: 'Service Unavailable', detail: 'not ready', meta: checks }],
+      });
+    }
+    return { status: 'ready', checks };
+  });
+
+  app.get('/api/metrics', async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    // Prometheus text format is not JSON: bypass the JSON serializer and content type.
+    reply.serializer((s: string) => s);
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': metrics.registry.contentType });
+    reply.raw.end(text);
+  });
+
+  // What the operator reads when a message kept failing (tenant-free: it spans tenants).
+  app.get('/api/admin/dead-letters', async () =>
+    collection(
+      options.bus.deadLetters().map((letter, index) => ({
+        type: 'dead-letters',
+        id: String(index + 1),
+        attributes: { ...letter },
+      })),
+    ),
+  );
+
+  return app;
+}

@@ -1,0 +1,65 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/** One registry per application, so that several apps in one test process keep separate figures. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly busHandled = new Counter({
+    name: 'bus_messages_handled_total',
+    help: 'Bus messages handled successfully by topic and consumer group',
+    labelNames: ['topic', 'group'] as const,
+    registers: [this.registry],
+  });
+  readonly busFailed = new Counter({
+    name: 'bus_messages_failed_total',
+    help: 'Bus messages whose handler kept failing and were set aside as dead letters',
+    labelNames: ['topic', 'group'] as const,
+    registers: [this.registry],
+  });
+  readonly busRetried = new Counter({
+    name: 'bus_messages_retried_total',
+    help: 'Handler attempts that failed and were retried',
+    labelNames: ['topic', 'group'] as const,
+    registers: [this.registry],
+  });
+  readonly busMalformed = new Counter({
+    name: 'bus_messages_malformed_total',
+    help: 'Bus messages skipped because they did not parse, lacked a tenant or named something unknown',
+    labelNames: ['topic', 'group', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** A counter or gauge a domain adds (for example transitions by state); registered once per name. */
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    const existing = this.registry.getSingleMetric(name);
+    if (existing) return existing as Counter<L>;
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  histogram<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    buckets: number[],
+  ): Histogram<L> {
+    const existing = this.registry.getSingleMetric(name);
+    if (existing) return existing as Histogram<L>;
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+  }
+}

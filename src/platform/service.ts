@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import type { Bus } from './bus/bus.js';
+import type { MessageFactory, OutgoingMessage } from './bus/messages.js';
+import type { Clock } from './clock.js';
+import type { Config, ServiceName } from './config.js';
+import type { Database, Migration } from './db/database.js';
+import type { FieldDirectoryHolder } from './fields.js';
+import type { AtlasClient } from './http/client.js';
+import type { Logger } from './logging.js';
+import type { Metrics } from './metrics.js';
+import type { TaskTracker } from './tasks.js';
+
+/** A source of uniform numbers in [0, 1): injected so that game rolls are exact in tests. */
+export type Random = () => number;
+
+/** Everything the composition root hands a domain. Domains never build their own collaborators. */
+export interface ServiceContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly bus: Bus;
+  readonly messages: MessageFactory;
+  readonly client: AtlasClient;
+  readonly tasks: TaskTracker;
+  /** Present for services that declare migrations. */
+  readonly db: Database | undefined;
+  /** Writes messages in a transaction and wakes the relay after commit. */
+  readonly outbox: OutboxWriter | undefined;
+  /** False in SERVICE_MODE=READ_ONLY: register routes, start no consumers. */
+  readonly consumersEnabled: boolean;
+  /** Consumer group of this service (Character Service, Transport Service, ...). */
+  readonly group: string;
+  /** Presence provides "who is in this field"; transports asks (when MAPS_SERVICE_URL is unset). */
+  readonly fields: FieldDirectoryHolder;
+}
+
+export interface OutboxWriter {
+  /** Call inside the operation's transaction. */
+  write(client: Pick<import('pg').PoolClient, 'query'>, messages: readonly OutgoingMessage[]): Promise<void>;
+  /** Call after the transaction committed. */
+  committed(): void;
+}
+
+export interface RunningService {
+  /** Registers REST routes under /api (called before the server listens). */
+  routes?(app: FastifyInstance): Promise<void> | void;
+  /** True when the service has no work of its own pending (beyond the bus and tracked tasks). */
+  idle?(): boolean;
+  /** Graceful stop: finish work, persist what must survive (positions, passengers). */
+  close(): Promise<void>;
+}
+
+export interface ServiceModule {
+  readonly name: ServiceName;
+  readonly migrations?: readonly Migration[];
+  start(context: ServiceContext): Promise<RunningService>;
+}

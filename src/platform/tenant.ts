@@ -1,0 +1,80 @@
+/**
+ * The tenant travels with every REST request (four headers, decimal versions) and every bus message (four
+ * headers, binary versions). Everything in atlas-ts is scoped by `id`; region and versions select game rules.
+ */
+export interface Tenant {
+  readonly id: string;
+  readonly region: string;
+  readonly majorVersion: number;
+  readonly minorVersion: number;
+}
+
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(text: string): boolean {
+  return UUID_PATTERN.test(text);
+}
+
+/** Lower-cases a UUID so that ids compare and serialise exactly as the Go services write them. */
+export function normaliseUuid(text: string): string {
+  return text.toLowerCase();
+}
+
+export type TenantHeaderName = 'TENANT_ID' | 'REGION' | 'MAJOR_VERSION' | 'MINOR_VERSION';
+export const TENANT_HEADERS: readonly TenantHeaderName[] = [
+  'TENANT_ID',
+  'REGION',
+  'MAJOR_VERSION',
+  'MINOR_VERSION',
+];
+
+export class TenantHeaderError extends Error {
+  constructor(
+    readonly header: TenantHeaderName,
+    detail: string,
+  ) {
+    super(`${header} ${detail}`);
+  }
+}
+
+const VERSION_PATTERN = /^\d{1,5}$/;
+
+/**
+ * Parses the REST form: header names are matched case-insensitively (Node lower-cases them; Go clients send
+ * `Tenant_id`), versions are decimal integers 0..65535.
+ */
+export function tenantFromHttpHeaders(headers: Record<string, string | string[] | undefined>): Tenant {
+  const read = (name: TenantHeaderName): string => {
+    const value = headers[name.toLowerCase()];
+    const text = Array.isArray(value) ? value[0] : value;
+    if (text === undefined || text.trim() === '') throw new TenantHeaderError(name, 'is not supplied');
+    return text.trim();
+  };
+  const id = read('TENANT_ID');
+  if (!isUuid(id)) throw new TenantHeaderError('TENANT_ID', 'must be a UUID');
+  const region = read('REGION');
+  const version = (name: 'MAJOR_VERSION' | 'MINOR_VERSION'): number => {
+    const text = read(name);
+    const value = VERSION_PATTERN.test(text) ? Number(text) : Number.NaN;
+    if (!(value >= 0 && value <= 65535)) throw new TenantHeaderError(name, 'must be an integer 0..65535');
+    return value;
+  };
+  return {
+    id: normaliseUuid(id),
+    region,
+    majorVersion: version('MAJOR_VERSION'),
+    minorVersion: version('MINOR_VERSION'),
+  };
+}
+
+/** Decimal-string headers for outbound REST calls to other Atlas services. */
+export function tenantToHttpHeaders(tenant: Tenant): Record<string, string> {
+  return {
+    TENANT_ID: tenant.id,
+    REGION: tenant.region,
+    MAJOR_VERSION: String(tenant.majorVersion),
+    MINOR_VERSION: String(tenant.minorVersion),
+  };
+}

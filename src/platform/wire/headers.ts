@@ -1,0 +1,53 @@
+import { isUuid, NIL_UUID, normaliseUuid, type Tenant } from '../tenant.js';
+
+/** Bus message headers: raw bytes per name, as Kafka carries them. */
+export type Headers = Record<string, Buffer>;
+
+function uint16(value: number): Buffer {
+  const bytes = Buffer.alloc(2);
+  bytes.writeUInt16BE(value, 0);
+  return bytes;
+}
+
+/** The four tenant headers: TENANT_ID 36 ASCII bytes, REGION UTF-8, versions 2-byte big-endian uint16. */
+export function tenantHeaders(tenant: Tenant): Headers {
+  return {
+    TENANT_ID: Buffer.from(tenant.id, 'ascii'),
+    REGION: Buffer.from(tenant.region, 'utf8'),
+    MAJOR_VERSION: uint16(tenant.majorVersion),
+    MINOR_VERSION: uint16(tenant.minorVersion),
+  };
+}
+
+export const NIL_TENANT: Tenant = { id: NIL_UUID, region: '', majorVersion: 0, minorVersion: 0 };
+
+/**
+ * Reads the tenant back the way Atlas consumers do: TENANT_ID only when exactly 36 bytes of a UUID, versions
+ * only when exactly 2 bytes. Returns undefined when no valid TENANT_ID is present, so that handlers can
+ * refuse tenant-less messages instead of silently acting for the nil tenant.
+ */
+export function tenantFromHeaders(headers: Headers): Tenant | undefined {
+  const id = headers.TENANT_ID;
+  if (id?.length !== 36) return undefined;
+  const text = id.toString('ascii');
+  if (!isUuid(text)) return undefined;
+  const version = (bytes: Buffer | undefined) => (bytes && bytes.length === 2 ? bytes.readUInt16BE(0) : 0);
+  return {
+    id: normaliseUuid(text),
+    region: headers.REGION ? headers.REGION.toString('utf8') : '',
+    majorVersion: version(headers.MAJOR_VERSION),
+    minorVersion: version(headers.MINOR_VERSION),
+  };
+}
+
+const TRACE_HEADERS = ['traceparent', 'tracestate'] as const;
+
+/** W3C trace context passes through untouched from a consumed message to the messages it causes. */
+export function traceHeaders(headers: Headers): Headers {
+  const out: Headers = {};
+  for (const name of TRACE_HEADERS) {
+    const value = headers[name];
+    if (value && value.length > 0) out[name] = value;
+  }
+  return out;
+}
