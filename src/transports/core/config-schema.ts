@@ -1,0 +1,122 @@
+import * as z from 'zod';
+
+// The configuration exactly as atlas-tenants serves it (JSON:API resources with the slug as id) and as
+// the bundled config/tenants.json stores it. Units are the reference's: route durations in minutes,
+// vessel turnaround and instance-route durations in seconds. Messages read after the field name,
+// e.g. "travelDuration must be positive".
+
+/** "is required" when the field is absent, "must be <expected>" when it has the wrong JSON type. */
+function typed(expected: string) {
+  return {
+    error: (issue: { input?: unknown }) =>
+      issue.input === undefined ? 'is required' : `must be ${expected}`,
+  };
+}
+
+function integerIn(min: number, max: number, what: string) {
+  const message = `must be ${what} (an integer from ${min} to ${max})`;
+  return z.number(typed(what)).int(message).min(min, message).max(max, message);
+}
+
+const mapId = integerIn(0, 0xffff_ffff, 'a map id');
+const uint8 = integerIn(0, 0xff, 'an 8-bit id');
+const uint16 = integerIn(0, 0xffff, 'a 16-bit number');
+const integer = z.number(typed('an integer')).int('must be an integer');
+const positive = integer.positive('must be positive');
+const notNegative = integer.nonnegative('must not be negative');
+const nonEmpty = z.string(typed('a string')).min(1, 'must not be empty');
+const mapIds = z.array(mapId, typed('a list of map ids')).min(1, 'must list at least one map id');
+
+function resource<Kind extends string, Shape extends z.ZodRawShape>(kind: Kind, attributes: Shape) {
+  return z.object(
+    {
+      id: nonEmpty,
+      type: z.literal(kind, { error: `must be "${kind}"` }),
+      attributes: z.object(attributes, typed('an object')),
+    },
+    typed('an object'),
+  );
+}
+
+export const routeResourceSchema = resource('routes', {
+  name: nonEmpty,
+  startMapId: mapId,
+  stagingMapId: mapId,
+  enRouteMapIds: mapIds,
+  destinationMapId: mapId,
+  observationMapId: mapId,
+  boardingWindowDuration: positive,
+  // Zero is allowed: the subway closes its doors and departs at the same instant.
+  preDepartureDuration: notNegative,
+  travelDuration: positive,
+  cycleInterval: positive,
+});
+
+export const vesselResourceSchema = resource('vessels', {
+  name: z.string(typed('a string')),
+  routeAID: nonEmpty,
+  routeBID: nonEmpty,
+  turnaroundDelay: positive,
+});
+
+export const instanceRouteResourceSchema = resource('instance-routes', {
+  name: nonEmpty,
+  startMapId: mapId,
+  transitMapIds: mapIds,
+  destinationMapId: mapId,
+  capacity: integerIn(1, 0xffff_ffff, 'a capacity'),
+  boardingWindowSeconds: positive,
+  // Zero is allowed: arrival then follows the end of boarding immediately.
+  travelDurationSeconds: notNegative,
+  transitMessage: z.string(typed('a string')).optional(),
+});
+
+export const worldSchema = z.object(
+  {
+    id: uint8,
+    name: z.string(typed('a string')),
+    channels: z.array(uint8, typed('a list of channel ids')),
+  },
+  typed('an object'),
+);
+
+/** One tenant of config/tenants.json; its resource lists are checked entry by entry afterwards. */
+export const tenantEntrySchema = z.object(
+  {
+    id: z.guid('must be a UUID'),
+    name: z.string(typed('a string')),
+    region: nonEmpty,
+    majorVersion: uint16,
+    minorVersion: uint16,
+    worlds: z.array(worldSchema, typed('a list')).default([]),
+    routes: z.array(z.unknown(), typed('a list')).default([]),
+    vessels: z.array(z.unknown(), typed('a list')).default([]),
+    instanceRoutes: z.array(z.unknown(), typed('a list')).default([]),
+  },
+  typed('an object'),
+);
+
+export const tenantsFileSchema = z.object(
+  { tenants: z.array(z.unknown(), typed('a list')) },
+  typed('an object'),
+);
+
+export type RouteResource = z.infer<typeof routeResourceSchema>;
+export type VesselResource = z.infer<typeof vesselResourceSchema>;
+export type InstanceRouteResource = z.infer<typeof instanceRouteResourceSchema>;
+export type TenantEntry = z.infer<typeof tenantEntrySchema>;
+
+/** Zod issues as "field message" phrases, with JSON:API's `attributes.` prefix dropped. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path[0] === 'attributes' && issue.path.length > 1 ? issue.path.slice(1) : issue.path;
+      const field = path.reduce<string>(
+        (text, key) =>
+          typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
+        '',
+      );
+      return field ? `${field} ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
