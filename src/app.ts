@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { characterService } from './character/service.js';
-import type { Bus, DeadLetter } from './platform/bus/bus.js';
+import type { Bus, BusObserver, DeadLetter } from './platform/bus/bus.js';
+import { KafkaBus } from './platform/bus/kafka-bus.js';
 import { MemoryBus } from './platform/bus/memory-bus.js';
 import { MessageFactory } from './platform/bus/messages.js';
 import { type Clock, SystemClock } from './platform/clock.js';
@@ -128,22 +129,24 @@ export async function start(options: StartOptions = {}): Promise<App> {
   const metrics = new Metrics();
   const clock = options.clock ?? new SystemClock();
   const random: Random = options.random ?? (() => randomInt(0, 2 ** 48) / 2 ** 48);
-  const bus = new MemoryBus({
-    observer: {
-      handled: (topic, group) => metrics.busHandled.inc({ topic, group }),
-      retried: (topic, group, attempt, error) => {
-        metrics.busRetried.inc({ topic, group });
-        logger.warn({ topic, group, attempt, err: error }, 'handler failed; retrying');
-      },
-      failed: (topic, group, letter, error) => {
-        metrics.busFailed.inc({ topic, group });
-        logger.error(
-          { topic, group, letter, err: error },
-          'handler kept failing; message set aside as a dead letter',
-        );
-      },
+  const observer: BusObserver = {
+    handled: (topic, group) => metrics.busHandled.inc({ topic, group }),
+    retried: (topic, group, attempt, error) => {
+      metrics.busRetried.inc({ topic, group });
+      logger.warn({ topic, group, attempt, err: error }, 'handler failed; retrying');
     },
-  });
+    failed: (topic, group, letter, error) => {
+      metrics.busFailed.inc({ topic, group });
+      logger.error(
+        { topic, group, letter, err: error },
+        'handler kept failing; message set aside as a dead letter',
+      );
+    },
+  };
+  const bus: Bus =
+    config.bootstrapServers.length > 0
+      ? new KafkaBus({ brokers: config.bootstrapServers, logger, observer })
+      : new MemoryBus({ observer });
   const messages = new MessageFactory(config.topics);
   const tasks = new TaskTracker();
   const fields = new FieldDirectoryHolder();
@@ -170,6 +173,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
   };
 
   try {
+    if (bus instanceof KafkaBus) await bus.connect();
     if (needsDatabase) {
       ({ db, embedded } = await openDatabase(config, logger, options.fastDatabase ?? false));
       await db.migrate([OUTBOX_MIGRATION, ...migrations]);

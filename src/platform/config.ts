@@ -185,12 +185,15 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
         port: integer(env, 'EMBEDDED_DB_PORT', 0, 0, 65535),
       };
 
-  const bootstrap = text(env, 'BOOTSTRAP_SERVERS');
-  if (bootstrap !== undefined) {
-    throw new ConfigError(
-      'BOOTSTRAP_SERVERS',
-      'the Kafka adapter is not part of this release; unset it to use the in-process bus',
-    );
+  // The reference takes one address; a comma-separated list is the superset every Kafka client understands.
+  const bootstrapServers = (text(env, 'BOOTSTRAP_SERVERS') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const server of bootstrapServers) {
+    if (!/^[^\s:/]+:\d{1,5}$/.test(server)) {
+      throw new ConfigError('BOOTSTRAP_SERVERS', `expected host:port[,host:port...], got "${server}"`);
+    }
   }
 
   const running = services(env, overrides.services);
@@ -202,7 +205,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     services: running,
     database,
     dataDir,
-    bootstrapServers: [],
+    bootstrapServers,
     consumerGroups: consumerGroups(env, running),
     serviceUrls: serviceUrls(env),
     outboundTimeoutMs: integer(env, 'OUTBOUND_TIMEOUT_MS', 2_000, 1, 600_000),

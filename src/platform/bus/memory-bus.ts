@@ -1,4 +1,3 @@
-import type { Headers } from '../wire/headers.js';
 import type {
   Bus,
   BusMessage,
@@ -9,6 +8,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './bus.js';
+import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, deliverWithRetry } from './delivery.js';
 
 export interface MemoryBusOptions {
   /** Messages kept per topic for groups that subscribe later with `earliest`. */
@@ -19,8 +19,6 @@ export interface MemoryBusOptions {
   readonly deadLetterLimit?: number;
   readonly observer?: BusObserver;
 }
-
-const DEFAULT_RETRY_DELAYS = [10, 50, 250];
 
 interface Member {
   readonly handler: MessageHandler;
@@ -70,23 +68,8 @@ class GroupConsumer {
   }
 
   private async deliver(message: DeliveredMessage): Promise<void> {
-    const delays = this.bus.retryDelays;
-    for (let attempt = 1; ; attempt++) {
-      const member = this.pickMember(message.key);
-      if (!member) return;
-      try {
-        await member.handler(message);
-        this.bus.observer?.handled(this.topic, this.group);
-        return;
-      } catch (error) {
-        if (attempt > delays.length) {
-          this.bus.deadLetter(this.group, message, error, attempt);
-          return;
-        }
-        this.bus.observer?.retried(this.topic, this.group, attempt, error);
-        await new Promise((resolve) => setTimeout(resolve, delays[attempt - 1]));
-      }
-    }
+    const member = this.pickMember(message.key);
+    if (member) await deliverWithRetry(this.bus.policy, this.group, member.handler, message);
   }
 
   // Like Kafka partitions: one key always goes to the same member of the group.
@@ -110,21 +93,20 @@ interface TopicLog {
  * itself.
  */
 export class MemoryBus implements Bus {
-  readonly retryDelays: readonly number[];
-  readonly observer: BusObserver | undefined;
+  readonly policy: DeliveryPolicy;
   private readonly retention: number;
-  private readonly deadLetterLimit: number;
   private readonly topics = new Map<string, TopicLog>();
-  private readonly letters: DeadLetter[] = [];
   private inFlight = 0;
   private waiters: Array<() => void> = [];
   private closed = false;
 
   constructor(options: MemoryBusOptions = {}) {
     this.retention = options.retention ?? 10_000;
-    this.retryDelays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
-    this.deadLetterLimit = options.deadLetterLimit ?? 1_000;
-    this.observer = options.observer;
+    this.policy = {
+      retryDelaysMs: options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS,
+      deadLetters: new DeadLetterStore(options.deadLetterLimit),
+      observer: options.observer,
+    };
   }
 
   async publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
@@ -185,7 +167,7 @@ export class MemoryBus implements Bus {
   }
 
   deadLetters(): readonly DeadLetter[] {
-    return this.letters;
+    return this.policy.deadLetters.list();
   }
 
   ready(): boolean {
@@ -217,24 +199,6 @@ export class MemoryBus implements Bus {
     }
   }
 
-  /** @internal a message whose handler kept failing: logged by the observer, kept for the operator. */
-  deadLetter(group: string, message: DeliveredMessage, error: unknown, attempts: number): void {
-    const letter: DeadLetter = {
-      topic: message.topic,
-      group,
-      offset: message.offset,
-      key: message.key.toString('hex'),
-      headers: printableHeaders(message.headers),
-      value: message.value.toString('utf8'),
-      error: error instanceof Error ? error.message : String(error),
-      attempts,
-      at: new Date().toISOString(),
-    };
-    this.letters.push(letter);
-    if (this.letters.length > this.deadLetterLimit) this.letters.shift();
-    this.observer?.failed(message.topic, group, letter, error);
-  }
-
   private log(topic: string): TopicLog {
     let log = this.topics.get(topic);
     if (!log) {
@@ -243,14 +207,4 @@ export class MemoryBus implements Bus {
     }
     return log;
   }
-}
-
-function printableHeaders(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    out[name] = name.endsWith('_VERSION')
-      ? String(value.length === 2 ? value.readUInt16BE(0) : value.toString('hex'))
-      : value.toString('utf8');
-  }
-  return out;
 }

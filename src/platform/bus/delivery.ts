@@ -1,0 +1,77 @@
+import type { Headers } from '../wire/headers.js';
+import type { BusObserver, DeadLetter, DeliveredMessage, MessageHandler } from './bus.js';
+
+export const DEFAULT_RETRY_DELAYS: readonly number[] = [10, 50, 250];
+
+function printableHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] =
+      name.endsWith('_VERSION') && value.length === 2
+        ? String(value.readUInt16BE(0))
+        : value.toString('utf8');
+  }
+  return out;
+}
+
+/** The messages an operator can read after their handler kept failing; the oldest go first when full. */
+export class DeadLetterStore {
+  private readonly letters: DeadLetter[] = [];
+
+  constructor(private readonly limit = 1_000) {}
+
+  add(group: string, message: DeliveredMessage, error: unknown, attempts: number): DeadLetter {
+    const letter: DeadLetter = {
+      topic: message.topic,
+      group,
+      offset: message.offset,
+      key: message.key.toString('hex'),
+      headers: printableHeaders(message.headers),
+      value: message.value.toString('utf8'),
+      error: error instanceof Error ? error.message : String(error),
+      attempts,
+      at: new Date().toISOString(),
+    };
+    this.letters.push(letter);
+    if (this.letters.length > this.limit) this.letters.shift();
+    return letter;
+  }
+
+  list(): readonly DeadLetter[] {
+    return this.letters;
+  }
+}
+
+export interface DeliveryPolicy {
+  readonly retryDelaysMs: readonly number[];
+  readonly deadLetters: DeadLetterStore;
+  readonly observer: BusObserver | undefined;
+}
+
+/**
+ * At-least-once delivery of one message to one handler: retried with backoff, then set aside as a dead letter
+ * so that one bad message never stops its topic. Shared by every Bus implementation.
+ */
+export async function deliverWithRetry(
+  policy: DeliveryPolicy,
+  group: string,
+  handler: MessageHandler,
+  message: DeliveredMessage,
+): Promise<void> {
+  const delays = policy.retryDelaysMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await handler(message);
+      policy.observer?.handled(message.topic, group);
+      return;
+    } catch (error) {
+      if (attempt > delays.length) {
+        const letter = policy.deadLetters.add(group, message, error, attempt);
+        policy.observer?.failed(message.topic, group, letter, error);
+        return;
+      }
+      policy.observer?.retried(message.topic, group, attempt, error);
+      await new Promise((resolve) => setTimeout(resolve, delays[attempt - 1]));
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import { type Consumer, type IHeaders, Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Logger } from '../logging.js';
+import type { Headers } from '../wire/headers.js';
+import type {
+  Bus,
+  BusMessage,
+  BusObserver,
+  DeadLetter,
+  DeliveredMessage,
+  MessageHandler,
+  SubscribeOptions,
+  Subscription,
+} from './bus.js';
+import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, deliverWithRetry } from './delivery.js';
+
+export interface KafkaBusOptions {
+  readonly brokers: readonly string[];
+  readonly clientId?: string;
+  readonly logger: Logger;
+  readonly observer?: BusObserver;
+  readonly retryDelaysMs?: readonly number[];
+  /** Partitions of one topic handled at once; within a partition (so within a key) order is kept. */
+  readonly partitionsConsumedConcurrently?: number;
+}
+
+function toHeaders(headers: IHeaders | undefined): Headers {
+  const out: Headers = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first === undefined) continue;
+    out[name] = Buffer.isBuffer(first) ? first : Buffer.from(first, 'utf8');
+  }
+  return out;
+}
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/**
+ * The Bus on a real Kafka cluster. Like the Go services, each topic gets its own consumer joined to the
+ * service's group; unlike them, a partition's messages are handled one after another (so per key, in order)
+ * and a failing handler is retried, then dead-lettered, before the offset moves on.
+ */
+export class KafkaBus implements Bus {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly consumers = new Set<Consumer>();
+  private readonly policy: DeliveryPolicy;
+  private connected = false;
+  private inFlight = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(private readonly options: KafkaBusOptions) {
+    const logger = options.logger.child({ component: 'kafka' });
+    this.kafka = new Kafka({
+      clientId: options.clientId ?? 'atlas-ts',
+      brokers: [...options.brokers],
+      logLevel: logLevel.WARN,
+      logCreator:
+        () =>
+        ({ level, log }) => {
+          const { message, ...extra } = log;
+          logger[LEVELS[level] ?? 'info'](extra, message);
+        },
+    });
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: true });
+    this.policy = {
+      retryDelaysMs: options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS,
+      deadLetters: new DeadLetterStore(),
+      observer: options.observer,
+    };
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  async publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.producer.send({
+      topic,
+      messages: messages.map((m) => ({
+        key: m.key.length > 0 ? m.key : null,
+        value: m.value,
+        headers: { ...m.headers },
+      })),
+    });
+  }
+
+  async subscribe(
+    topic: string,
+    group: string,
+    handler: MessageHandler,
+    options: SubscribeOptions = { start: 'earliest' },
+  ): Promise<Subscription> {
+    const consumer = this.kafka.consumer({ groupId: group, allowAutoTopicCreation: true });
+    this.consumers.add(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: options.start === 'earliest' });
+    await consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
+      eachMessage: async ({ topic: from, message }) => {
+        const delivered: DeliveredMessage = {
+          topic: from,
+          offset: Number(message.offset),
+          key: message.key ?? Buffer.alloc(0),
+          value: message.value ?? Buffer.alloc(0),
+          headers: toHeaders(message.headers),
+        };
+        this.track(1);
+        try {
+          await deliverWithRetry(this.policy, group, handler, delivered);
+        } finally {
+          this.track(-1);
+        }
+      },
+    });
+    return {
+      close: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  /** Resolves when no handler runs; what the brokers still hold for us is not knowable here. */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  pending(): number {
+    return this.inFlight;
+  }
+
+  deadLetters(): readonly DeadLetter[] {
+    return this.policy.deadLetters.list();
+  }
+
+  ready(): boolean {
+    return this.connected;
+  }
+
+  async close(): Promise<void> {
+    this.connected = false;
+    // Disconnecting a consumer waits for its running eachMessage, so handlers in flight finish first.
+    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
+    this.consumers.clear();
+    await this.producer.disconnect();
+  }
+
+  private track(delta: number): void {
+    this.inFlight += delta;
+    if (this.inFlight === 0) {
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+}
