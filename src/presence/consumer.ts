@@ -1,0 +1,38 @@
+import type { Subscription } from '../platform/bus/bus.js';
+import { consume, SkipMessage } from '../platform/bus/consumer.js';
+import type { ServiceContext } from '../platform/service.js';
+import { characterStatusEnvelope, isPresenceEventType, parseCharacterStatus } from './character-events.js';
+import type { PresenceProcessor } from './processor.js';
+
+/**
+ * Subscribes presence to EVENT_TOPIC_CHARACTER_STATUS as atlas-maps does (its group, "Map Service").
+ * Presence starts from the earliest retained message: in the in-process bus, the character service may
+ * publish a LOGIN before this subscription exists, and a missed LOGIN would leave the character invisible.
+ */
+export function consumeCharacterStatus(
+  context: ServiceContext,
+  processor: PresenceProcessor,
+): Promise<Subscription> {
+  const { logger } = context;
+  return consume({
+    bus: context.bus,
+    topic: context.messages.topic('EVENT_TOPIC_CHARACTER_STATUS'),
+    group: context.group,
+    start: 'earliest',
+    schema: characterStatusEnvelope,
+    logger,
+    metrics: context.metrics,
+    handle: async (value, message) => {
+      // Most types on this topic are for other services; atlas-maps filters the same way, silently.
+      if (!isPresenceEventType(value.type)) return;
+      const parsed = parseCharacterStatus(value.type, value);
+      if (!parsed.ok) throw new SkipMessage('schema', parsed.detail);
+      const { event } = parsed;
+      logger.debug(
+        { tenant: message.tenant.id, characterId: event.characterId, type: event.type },
+        'presence',
+      );
+      await processor.reactAndEmit(event, { tenant: message.tenant, headers: message.headers });
+    },
+  });
+}
