@@ -51,13 +51,21 @@ export interface ReceivedMessage {
   readonly value: unknown;
 }
 
+export interface Unsubscribe {
+  (): Promise<void>;
+  readonly ready: Promise<void>;
+}
+
 export interface AppBus {
   publish(topicVariable: TopicVariable, value: unknown, options?: PublishOptions): Promise<void>;
-  /** Receives every message published on the topic from now on; returns the unsubscribe function. */
+  /**
+   * Receives every message published on the topic once the subscription is live (`ready`: at once on the
+   * in-process bus, after the group join on Kafka); returns the unsubscribe function.
+   */
   subscribe(
     topicVariable: TopicVariable,
     handler: (message: ReceivedMessage) => void | Promise<void>,
-  ): () => Promise<void>;
+  ): Unsubscribe;
   deadLetters(): readonly DeadLetter[];
 }
 
@@ -96,7 +104,8 @@ function appBus(bus: Bus, messages: MessageFactory): AppBus {
         (m) => handler({ topic: m.topic, key: m.key, headers: m.headers, value: decodeJson(m.value) }),
         { start: 'latest' },
       );
-      return async () => (await subscription).close();
+      const unsubscribe = async () => (await subscription).close();
+      return Object.assign(unsubscribe, { ready: subscription.then(() => undefined) });
     },
     deadLetters: () => bus.deadLetters(),
   };

@@ -6,6 +6,7 @@ export {
   type ReceivedMessage,
   type StartOptions,
   start,
+  type Unsubscribe,
 } from './app.js';
 export type { DeadLetter } from './platform/bus/bus.js';
 export { type Clock, ManualClock, SystemClock, type TimerHandle } from './platform/clock.js';

@@ -92,8 +92,7 @@ describe('KafkaBus against a Kafka protocol peer', () => {
     const stop = app.bus.subscribe('EVENT_TOPIC_MAP_STATUS', (m) => {
       entered.push(m.value);
     });
-    // Give the observer's group time to join before the event is produced ('latest' start).
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await stop.ready;
     await app.bus.publish(
       'EVENT_TOPIC_CHARACTER_STATUS',
       {

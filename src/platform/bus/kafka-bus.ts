@@ -102,6 +102,14 @@ export class KafkaBus implements Bus {
     this.consumers.add(consumer);
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: options.start === 'earliest' });
+    // A subscription counts as live once the group has been joined and partitions assigned, so that a
+    // 'latest' subscriber sees everything published after subscribe() resolves.
+    const joined = new Promise<void>((resolve) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
     await consumer.run({
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
       eachMessage: async ({ topic: from, message }) => {
@@ -120,6 +128,7 @@ export class KafkaBus implements Bus {
         }
       },
     });
+    await Promise.race([joined, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
     return {
       close: async () => {
         this.consumers.delete(consumer);
