@@ -137,7 +137,8 @@ export async function start(options: StartOptions = {}): Promise<App> {
   const logger = createLogger(config.logLevel);
   const metrics = new Metrics();
   const clock = options.clock ?? new SystemClock();
-  const random: Random = options.random ?? (() => randomInt(0, 2 ** 48) / 2 ** 48);
+  // randomInt accepts a range of at most 2^48 - 1.
+  const random: Random = options.random ?? (() => randomInt(0, 2 ** 48 - 1) / (2 ** 48 - 1));
   const observer: BusObserver = {
     handled: (topic, group) => metrics.busHandled.inc({ topic, group }),
     retried: (topic, group, attempt, error) => {
@@ -232,7 +233,9 @@ export async function start(options: StartOptions = {}): Promise<App> {
 
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const listenHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  // An IPv6 literal needs brackets in a URL (http://[::1]:8080).
+  const host = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
   logger.info({ port, services: [...config.services] }, 'atlas-ts listening');
 
   let closing: Promise<void> | undefined;

@@ -46,8 +46,14 @@ const VERSION_PATTERN = /^\d{1,5}$/;
  * `Tenant_id`), versions are decimal integers 0..65535.
  */
 export function tenantFromHttpHeaders(headers: Record<string, string | string[] | undefined>): Tenant {
+  // Node hands over lower-cased names, but callers may pass any spelling (`Tenant_id`, `TENANT_ID`).
+  const byName = new Map<string, string | string[] | undefined>();
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (!byName.has(lower) || byName.get(lower) === undefined) byName.set(lower, value);
+  }
   const read = (name: TenantHeaderName): string => {
-    const value = headers[name.toLowerCase()];
+    const value = byName.get(name.toLowerCase());
     const text = Array.isArray(value) ? value[0] : value;
     if (text === undefined || text.trim() === '') throw new TenantHeaderError(name, 'is not supplied');
     return text.trim();

@@ -28,18 +28,18 @@ export class AtlasClient {
   ) {}
 
   async getMany(url: string, type: string, tenant?: Tenant): Promise<RemoteResource[]> {
-    const data = await this.get(url, tenant);
+    const { data, status } = await this.get(url, tenant);
     const list = Array.isArray(data) ? data : [data];
-    return list.map((item) => this.resource(url, item, type));
+    return list.map((item) => this.resource(url, status, item, type));
   }
 
   async getOne(url: string, type: string, tenant?: Tenant): Promise<RemoteResource> {
-    const data = await this.get(url, tenant);
-    if (Array.isArray(data)) throw new RemoteError(url, 200, 'expected a single resource');
-    return this.resource(url, data, type);
+    const { data, status } = await this.get(url, tenant);
+    if (Array.isArray(data)) throw new RemoteError(url, status, 'expected a single resource');
+    return this.resource(url, status, data, type);
   }
 
-  private async get(url: string, tenant?: Tenant): Promise<unknown> {
+  private async get(url: string, tenant?: Tenant): Promise<{ data: unknown; status: number }> {
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
       ...(tenant ? tenantToHttpHeaders(tenant) : {}),
@@ -64,14 +64,15 @@ export class AtlasClient {
     if (typeof body !== 'object' || body === null || !('data' in body)) {
       throw new RemoteError(url, response.status, 'not a JSON:API document');
     }
-    return (body as { data: unknown }).data;
+    return { data: (body as { data: unknown }).data, status: response.status };
   }
 
-  private resource(url: string, item: unknown, type: string): RemoteResource {
+  // Errors carry the status actually received (200 or 202), not an assumed one.
+  private resource(url: string, status: number, item: unknown, type: string): RemoteResource {
     if (typeof item !== 'object' || item === null)
-      throw new RemoteError(url, 200, 'resource is not an object');
+      throw new RemoteError(url, status, 'resource is not an object');
     const { type: actual, id, attributes } = item as { type?: unknown; id?: unknown; attributes?: unknown };
-    if (actual !== type) throw new RemoteError(url, 200, `expected type ${type}, got ${String(actual)}`);
+    if (actual !== type) throw new RemoteError(url, status, `expected type ${type}, got ${String(actual)}`);
     return {
       type,
       id: typeof id === 'string' ? id : String(id ?? ''),

@@ -12,7 +12,8 @@ export interface ResourceIdentifier {
 
 export interface Relationship {
   readonly links?: { readonly related: string; readonly self: string };
-  readonly data: ResourceIdentifier[];
+  /** Omitted when the related resources are not part of the answer (links only, as JSON:API allows). */
+  readonly data?: ResourceIdentifier[];
 }
 
 export interface Resource<A extends object = Record<string, unknown>> {

@@ -1,8 +1,10 @@
+import { STATUS_CODES } from 'node:http';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from 'fastify';
 import type { Bus } from '../bus/bus.js';
 import type { Logger } from '../logging.js';
@@ -68,7 +70,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const { logger, metrics } = options;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request lines come from our onResponse hook (the top-level disableRequestLogging is deprecated).
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 1024 * 1024,
     // Go's net/http accepts underscores in header names; so does Node's parser. Nothing to configure.
@@ -105,7 +108,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       }
       const status = fastifyErrorStatus(error);
       if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
-      const title = status >= 500 ? 'Internal Server Error' : 'Bad Request';
+      // 413 Payload Too Large, 415, ...: the title names the status actually sent.
+      const title = status >= 500 ? 'Internal Server Error' : (STATUS_CODES[status] ?? 'Bad Request');
       const detail = status >= 500 ? 'internal server error' : error.message;
       return reply.status(status).send(errorDocument(new HttpError(status, title, detail)));
     },

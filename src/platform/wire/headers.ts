@@ -9,10 +9,13 @@ function uint16(value: number): Buffer {
   return bytes;
 }
 
-/** The four tenant headers: TENANT_ID 36 ASCII bytes, REGION UTF-8, versions 2-byte big-endian uint16. */
+/**
+ * The four tenant headers: TENANT_ID 36 ASCII bytes of the lower-case UUID (Go's uuid.String()), REGION UTF-8,
+ * versions 2-byte big-endian uint16.
+ */
 export function tenantHeaders(tenant: Tenant): Headers {
   return {
-    TENANT_ID: Buffer.from(tenant.id, 'ascii'),
+    TENANT_ID: Buffer.from(normaliseUuid(tenant.id), 'ascii'),
     REGION: Buffer.from(tenant.region, 'utf8'),
     MAJOR_VERSION: uint16(tenant.majorVersion),
     MINOR_VERSION: uint16(tenant.minorVersion),

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { resolveTopics } from '../topics.js';
+import type { BusMessage } from './bus.js';
+import { MessageFactory, type OutgoingMessage, publishAll } from './messages.js';
+
+const TENANT = {
+  id: '083839c6-c47c-42a6-9585-76492795d123',
+  region: 'GMS',
+  majorVersion: 83,
+  minorVersion: 1,
+};
+const factory = new MessageFactory(resolveTopics({ COMMAND_TOPIC_CHARACTER: 'commands-main' }));
+
+describe('MessageFactory', () => {
+  it('resolves the topic, writes the key, body and tenant headers', () => {
+    const message = factory.create(
+      'COMMAND_TOPIC_CHARACTER',
+      1,
+      { characterId: 1, type: 'CHANGE_MAP' },
+      { tenant: TENANT },
+    );
+    expect(message.topic).toBe('commands-main');
+    expect(message.key.toString('hex')).toBe('0100000000000000');
+    expect(message.value.toString()).toBe('{"characterId":1,"type":"CHANGE_MAP"}');
+    expect(Object.keys(message.headers).sort()).toEqual([
+      'MAJOR_VERSION',
+      'MINOR_VERSION',
+      'REGION',
+      'TENANT_ID',
+    ]);
+    expect(message.headers.MINOR_VERSION!.toString('hex')).toBe('0001');
+  });
+
+  it('writes no tenant headers without a tenant', () => {
+    const message = factory.create('EVENT_TOPIC_CONFIGURATION_STATUS', TENANT.id, { type: 'ROUTES_UPDATED' });
+    expect(message.topic).toBe('EVENT_TOPIC_CONFIGURATION_STATUS');
+    expect(message.key.toString()).toBe(TENANT.id);
+    expect(message.headers).toEqual({});
+  });
+
+  it('carries the trace context of the cause, and nothing else of it', () => {
+    const traceparent = Buffer.from('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+    const cause = {
+      traceparent,
+      TENANT_ID: Buffer.from('5b7c2f0e-1d3a-4c8b-9e6f-0a1b2c3d4e5f'),
+      OTHER: Buffer.from('x'),
+    };
+    const message = factory.create('COMMAND_TOPIC_CHARACTER', 2, {}, { tenant: TENANT, cause });
+    expect(message.headers.traceparent!.equals(traceparent)).toBe(true);
+    expect(message.headers.TENANT_ID!.toString()).toBe(TENANT.id);
+    expect(message.headers.OTHER).toBeUndefined();
+  });
+});
+
+describe('publishAll', () => {
+  it('publishes consecutive messages of a topic together, keeping the buffer’s order', async () => {
+    const calls: Array<[string, string[]]> = [];
+    const bus = {
+      publish: async (topic: string, messages: readonly BusMessage[]) => {
+        calls.push([topic, messages.map((m) => m.value.toString())]);
+      },
+    };
+    const m = (topic: string, value: string): OutgoingMessage => ({
+      topic,
+      key: Buffer.alloc(0),
+      value: Buffer.from(value),
+      headers: {},
+    });
+    await publishAll(bus, [m('a', '1'), m('a', '2'), m('b', '3'), m('a', '4')]);
+    expect(calls).toEqual([
+      ['a', ['1', '2']],
+      ['b', ['3']],
+      ['a', ['4']],
+    ]);
+    await publishAll(bus, []);
+    expect(calls).toHaveLength(3);
+  });
+});

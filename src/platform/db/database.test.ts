@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../test/support/database.js';
+import { createLogger } from '../logging.js';
+import { Database, type Migration } from './database.js';
+
+const logger = createLogger('silent');
+
+const M1: Migration = {
+  id: 'test/001-widgets',
+  sql: 'CREATE TABLE widgets (id bigint PRIMARY KEY, name text NOT NULL)',
+};
+// Depends on M1: applying the two out of order would fail.
+const M2: Migration = {
+  id: 'test/002-gadgets',
+  sql: 'CREATE TABLE gadgets (id bigint PRIMARY KEY, widget_id bigint REFERENCES widgets (id))',
+};
+
+async function tables(db: Database): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+  );
+  return rows.map((r) => r.name);
+}
+
+describe('Database', () => {
+  let url: string;
+  const open: Database[] = [];
+  const connect = () => {
+    const db = new Database(url, logger);
+    open.push(db);
+    return db;
+  };
+
+  beforeAll(async () => {
+    url = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await Promise.all(open.map((db) => db.close().catch(() => undefined)));
+  });
+
+  it('applies migrations once, in id order, even when two replicas migrate at the same moment', async () => {
+    const fresh = await createTestDatabase();
+    const a = new Database(fresh, logger);
+    const b = new Database(fresh, logger);
+    try {
+      // b is handed them out of order: the ids decide.
+      const results = await Promise.all([a.migrate([M1, M2]), b.migrate([M2, M1])]);
+      expect(results.map((r) => r.length).sort()).toEqual([0, 2]);
+      expect(results.find((r) => r.length === 2)).toEqual(['test/001-widgets', 'test/002-gadgets']);
+      expect(await tables(a)).toEqual(['gadgets', 'schema_migrations', 'widgets']);
+      const { rows } = await a.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+      expect(rows.map((r) => r.id)).toEqual(['test/001-widgets', 'test/002-gadgets']);
+
+      expect(await a.migrate([M1, M2])).toEqual([]);
+      const M3: Migration = { id: 'test/003-more', sql: 'ALTER TABLE widgets ADD COLUMN colour text' };
+      expect(await b.migrate([M1, M2, M3])).toEqual(['test/003-more']);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('rolls back every migration of a run when one fails', async () => {
+    const db = connect();
+    const bad: Migration = { id: 'test/002-bad', sql: 'CREATE TABLE broken (' };
+    await expect(db.migrate([M1, bad])).rejects.toThrow();
+    expect(await tables(db)).not.toContain('widgets');
+    expect(await db.migrate([M1])).toEqual(['test/001-widgets']);
+  });
+
+  it('commits a transaction that returns and rolls back one that throws', async () => {
+    const db = connect();
+    await db.query('CREATE TABLE IF NOT EXISTS notes (id int PRIMARY KEY)');
+    expect(
+      await db.transaction(async (client) => {
+        await client.query('INSERT INTO notes VALUES (1)');
+        return 'done';
+      }),
+    ).toBe('done');
+    await expect(
+      db.transaction(async (client) => {
+        await client.query('INSERT INTO notes VALUES (2)');
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    const { rows } = await db.query<{ id: number }>('SELECT id FROM notes ORDER BY id');
+    expect(rows).toEqual([{ id: 1 }]);
+    // Both clients went back to the pool.
+    expect(db.pool.totalCount).toBeGreaterThan(0);
+    expect(db.pool.idleCount).toBe(db.pool.totalCount);
+    expect(await db.ready()).toBe(true);
+  });
+
+  it('reads bigint columns as numbers', async () => {
+    const db = connect();
+    const { rows } = await db.query<{ n: number }>('SELECT 9007199254740991::bigint AS n');
+    expect(rows[0]!.n).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('is not ready once closed', async () => {
+    const db = new Database(url, logger);
+    expect(await db.ready()).toBe(true);
+    await db.close();
+    expect(await db.ready()).toBe(false);
+  });
+
+  it('is not ready when the server cannot be reached', async () => {
+    const unreachable = new URL(url);
+    unreachable.port = '1';
+    const db = new Database(unreachable.toString(), logger);
+    try {
+      expect(await db.ready()).toBe(false);
+    } finally {
+      await db.close();
+    }
+  });
+});

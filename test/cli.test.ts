@@ -1,0 +1,105 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Run {
+  readonly child: ChildProcess;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children: ChildProcess[] = [];
+
+function run(env: Record<string, string>): Run {
+  // Only what the process needs from the outer environment, so that no Atlas variable of the host leaks in.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, stdout: () => stdout, stderr: () => stderr, exit };
+}
+
+/** Resolves with the first JSON log line whose msg matches, or rejects if the process exits first. */
+function logLine(r: Run, msg: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      for (const line of r.stdout().split('\n')) {
+        if (!line.startsWith('{')) continue;
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        if (entry.msg === msg) {
+          r.child.stdout!.off('data', check);
+          resolve(entry);
+          return;
+        }
+      }
+    };
+    r.child.stdout!.on('data', check);
+    void r.exit.then(({ code }) => reject(new Error(`exited with ${code} before "${msg}": ${r.stderr()}`)));
+    check();
+  });
+}
+
+afterEach(() => {
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+describe('the command line (node src/main.ts)', () => {
+  it('starts, answers /healthz and stops with exit code 0 on SIGINT', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atlas-ts-cli-'));
+    try {
+      const r = run({
+        REST_PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        SERVICES: 'presence',
+        LOG_LEVEL: 'info',
+      });
+      const listening = await logLine(r, 'atlas-ts listening');
+      expect(listening['service.name']).toBe('atlas-ts');
+      const port = listening.port as number;
+      expect(port).toBeGreaterThan(0);
+
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok' });
+
+      const signalledAt = Date.now();
+      r.child.kill('SIGINT');
+      const { code } = await r.exit;
+      expect(code).toBe(0);
+      expect(Date.now() - signalledAt).toBeLessThan(10_000);
+      expect(r.stdout()).toContain('"msg":"stopped"');
+      expect(r.stderr()).toBe('');
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  }, 20_000);
+
+  it('exits with code 2 and names the variable on a bad configuration', async () => {
+    const r = run({ REST_PORT: 'abc' });
+    const { code } = await r.exit;
+    expect(code).toBe(2);
+    expect(r.stderr()).toMatch(/configuration error: REST_PORT: /);
+    expect(r.stdout()).not.toContain('listening');
+  }, 20_000);
+});
