@@ -255,6 +255,23 @@ describe('MemoryBus consumer groups', () => {
     ]);
   });
 
+  it('a group that left and comes back resumes after what it had, like a committed Kafka offset', async () => {
+    const bus = new MemoryBus();
+    const seen: string[] = [];
+    const first = await bus.subscribe(TOPIC, 'g', (m) => {
+      seen.push(text(m));
+    });
+    await bus.publish(TOPIC, [message(1, 'm0')]);
+    await bus.idle();
+    await first.close();
+    await bus.publish(TOPIC, [message(1, 'm1')]);
+    await bus.subscribe(TOPIC, 'g', (m) => {
+      seen.push(text(m));
+    });
+    await bus.idle();
+    expect(seen).toEqual(['m0', 'm1']);
+  });
+
   it('gives every group every message', async () => {
     const bus = new MemoryBus();
     const character: string[] = [];

@@ -85,6 +85,8 @@ interface TopicLog {
   messages: DeliveredMessage[];
   nextOffset: number;
   readonly groups: Map<string, GroupConsumer>;
+  /** Where a group that left resumes, as Kafka resumes a group from its committed offset. */
+  readonly resumeAt: Map<string, number>;
 }
 
 /**
@@ -141,8 +143,10 @@ export class MemoryBus implements Bus {
     }
     const member: Member = { handler };
     consumer.members.push(member);
-    if (isNewGroup && options.start === 'earliest') {
-      for (const message of log.messages.slice(-this.retention)) consumer.enqueue(message);
+    const resumeAt = log.resumeAt.get(group);
+    if (isNewGroup && (resumeAt !== undefined || options.start === 'earliest')) {
+      const from = resumeAt ?? 0;
+      for (const message of log.messages.slice(-this.retention)) if (message.offset >= from) consumer.enqueue(message);
     }
     const owner = consumer;
     return {
@@ -151,6 +155,7 @@ export class MemoryBus implements Bus {
         if (index >= 0) owner.members.splice(index, 1);
         if (owner.members.length === 0 && log.groups.get(group) === owner) {
           log.groups.delete(group);
+          log.resumeAt.set(group, log.nextOffset);
           owner.close();
         }
       },
@@ -202,7 +207,7 @@ export class MemoryBus implements Bus {
   private log(topic: string): TopicLog {
     let log = this.topics.get(topic);
     if (!log) {
-      log = { messages: [], nextOffset: 0, groups: new Map() };
+      log = { messages: [], nextOffset: 0, groups: new Map(), resumeAt: new Map() };
       this.topics.set(topic, log);
     }
     return log;

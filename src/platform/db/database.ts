@@ -23,7 +23,8 @@ export class Database {
     private readonly logger: Logger,
     poolSize = 16,
   ) {
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize });
+    // A silent network must not hang requests (or /readyz) forever.
+    this.pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     this.pool.on('error', (error) => this.logger.warn({ err: error }, 'idle database connection failed'));
   }
