@@ -1,9 +1,141 @@
-import type { ServiceModule } from '../platform/service.js';
+import type { Subscription } from '../platform/bus/bus.js';
+import { publishAll } from '../platform/bus/messages.js';
+import type { FieldDirectory } from '../platform/fields.js';
+import type { RunningService, ServiceContext, ServiceModule } from '../platform/service.js';
+import { ChannelRegistry } from './channels.js';
+import { consumeChannelStatus } from './consumers/channel-status.js';
+import { consumeCharacterStatus } from './consumers/character-status.js';
+import { consumeConfigurationStatus } from './consumers/configuration-status.js';
+import { consumeInstanceCommands } from './consumers/instance-command.js';
+import { consumeMapStatus } from './consumers/map-status.js';
+import { InstanceTransports } from './instances/processor.js';
+import { InstanceRegistry } from './instances/registry.js';
+import { AtlasMapsDirectory } from './lookups/maps.js';
+import { AtlasDataPortals, NO_PORTAL_DATA } from './lookups/portals.js';
+import { transportMetrics } from './metrics.js';
+import { TransportMessages } from './producer.js';
+import { transportRoutes } from './rest/routes.js';
+import { logoutWarp } from './scheduled/logout.js';
+import { ScheduledRunner } from './scheduled/runner.js';
+import type { WarpDeps } from './scheduled/warps.js';
+import { TenantRegistry } from './tenants/loaded-tenant.js';
+import { TenantManager } from './tenants/manager.js';
+import type { TenantSource } from './tenants/source.js';
+import { FileTenantSource } from './tenants/source-file.js';
+import { ServiceTenantSource } from './tenants/source-service.js';
 
-// Placeholder until the transports domain lands: it only declares itself.
+/** How often the tenants service is asked for tenants that appeared since the last look (decisions C11). */
+const TENANT_REFRESH_MS = 60_000;
+
+function tenantSource(context: ServiceContext): TenantSource {
+  const url = context.config.serviceUrls.tenants;
+  return url
+    ? new ServiceTenantSource(context.client, url, TENANT_REFRESH_MS)
+    : new FileTenantSource(context.config.configFile);
+}
+
+function fieldDirectory(context: ServiceContext): FieldDirectory {
+  const url = context.config.serviceUrls.maps;
+  return url ? new AtlasMapsDirectory(context.client, url) : context.fields;
+}
+
+/**
+ * The transports domain: scheduled routes on their timetable, instance transports on demand, their REST
+ * surface and their consumers. Everything is in memory and rebuilt from configuration at start-up.
+ */
 export const transportsService: ServiceModule = {
   name: 'transports',
-  async start() {
-    return { close: async () => undefined };
+  async start(context: ServiceContext): Promise<RunningService> {
+    const { clock, logger, tasks } = context;
+    const metrics = transportMetrics(context.metrics);
+    const messages = new TransportMessages(context.messages);
+    const publish = (outgoing: Parameters<typeof publishAll>[1]) => publishAll(context.bus, outgoing);
+    const track = (work: Promise<unknown>) => {
+      tasks.track(work).catch(() => undefined);
+    };
+    const channels = new ChannelRegistry();
+    const tenants = new TenantRegistry();
+    const registry = new InstanceRegistry();
+    const dataUrl = context.config.serviceUrls.data;
+    const warps: WarpDeps = {
+      directory: fieldDirectory(context),
+      portals: dataUrl ? new AtlasDataPortals(context.client, dataUrl) : NO_PORTAL_DATA,
+      random: context.random,
+      logger,
+      metrics,
+    };
+    const runner = new ScheduledRunner({ clock, logger, metrics, channels, warps, messages, publish, track });
+    const instances = new InstanceTransports({
+      clock,
+      logger,
+      metrics,
+      messages,
+      publish,
+      track,
+      tenants,
+      registry,
+    });
+
+    const statusRequest = (tenant: Parameters<TransportMessages['statusRequest']>[0]) =>
+      track(
+        publish([messages.statusRequest(tenant)]).catch((error) =>
+          logger.warn({ tenantId: tenant.id, err: error }, 'STATUS_REQUEST could not be sent'),
+        ),
+      );
+    let started = false;
+    const manager = new TenantManager({
+      source: tenantSource(context),
+      registry: tenants,
+      channels,
+      clock,
+      logger,
+      track,
+      applied: (loaded, previous) => {
+        runner.apply(loaded);
+        // A tenant seen for the first time after start-up asks its channels to announce themselves too.
+        if (!previous && started) statusRequest(loaded.tenant);
+      },
+    });
+
+    try {
+      await manager.loadAll();
+    } catch (error) {
+      // The tenants service may come up after us: start empty, the refresh and configuration events fill in.
+      if (context.config.serviceUrls.tenants === undefined) throw error;
+      logger.error({ err: error }, 'tenants could not be loaded; retrying on the next refresh');
+    }
+    manager.startRefresh();
+
+    const subscriptions: Subscription[] = [];
+    if (context.consumersEnabled) {
+      subscriptions.push(
+        await consumeChannelStatus(context, channels),
+        await consumeConfigurationStatus(context, manager),
+        await consumeInstanceCommands(context, instances),
+        await consumeMapStatus(context, instances),
+        await consumeCharacterStatus(context, {
+          instances,
+          scheduledLogout: async (tenant, at) => {
+            const warp = await logoutWarp(warps, tenants.get(tenant.id), tenant, at);
+            if (warp) await publish([messages.changeMap(tenant, warp)]);
+          },
+        }),
+      );
+    }
+    // Decisions C10: channels that started before us announce themselves again.
+    for (const loaded of tenants.all()) statusRequest(loaded.tenant);
+    started = true;
+
+    return {
+      routes: (app) => transportRoutes(app, { tenants, instances, registry, now: () => clock.now() }),
+      idle: () => runner.pending() === 0,
+      async close() {
+        manager.stop();
+        runner.stop();
+        for (const subscription of subscriptions) await subscription.close();
+        await instances.shutdown();
+        logger.info('transports stopped; instance passengers sent back to their start maps');
+      },
+    };
   },
 };

@@ -1,0 +1,38 @@
+import * as z from 'zod';
+import type { Subscription } from '../../platform/bus/bus.js';
+import { consume, SkipMessage } from '../../platform/bus/consumer.js';
+import type { ServiceContext } from '../../platform/service.js';
+import type { ChannelRegistry } from '../channels.js';
+import { byte, envelope, parseOrSkip } from './schemas.js';
+
+const channelEvent = z.object({ type: z.enum(['STARTED', 'SHUTDOWN']), worldId: byte, channelId: byte });
+
+/** Channel STARTED / SHUTDOWN from atlas-world: the channels whose maps scheduled warps search. */
+export function consumeChannelStatus(
+  context: ServiceContext,
+  channels: ChannelRegistry,
+): Promise<Subscription> {
+  return consume({
+    bus: context.bus,
+    topic: context.messages.topic('EVENT_TOPIC_CHANNEL_STATUS'),
+    group: context.group,
+    // A channel announced before this service's first start must still be known.
+    start: 'earliest',
+    schema: envelope,
+    logger: context.logger,
+    metrics: context.metrics,
+    handle: (value, { tenant }) => {
+      if (value.type !== 'STARTED' && value.type !== 'SHUTDOWN') {
+        throw new SkipMessage('type', `unhandled channel status [${value.type}]`);
+      }
+      const event = parseOrSkip(channelEvent, value, value.type);
+      const channel = { worldId: event.worldId, channelId: event.channelId };
+      const changed =
+        event.type === 'STARTED'
+          ? channels.register(tenant.id, channel)
+          : channels.unregister(tenant.id, channel);
+      if (changed)
+        context.logger.info({ tenantId: tenant.id, ...channel, type: event.type }, 'channel status');
+    },
+  });
+}

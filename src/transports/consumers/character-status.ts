@@ -1,0 +1,55 @@
+import * as z from 'zod';
+import type { Subscription } from '../../platform/bus/bus.js';
+import { consume } from '../../platform/bus/consumer.js';
+import type { ServiceContext } from '../../platform/service.js';
+import type { InstanceTransports } from '../instances/processor.js';
+import { byte, envelope, parseOrSkip, uint32 } from './schemas.js';
+
+const sessionEvent = z.object({
+  worldId: byte,
+  characterId: uint32,
+  body: z.object({ channelId: byte, mapId: uint32 }),
+});
+
+export interface CharacterStatusHandlers {
+  readonly instances: InstanceTransports;
+  /** The scheduled-route part of a logout (a warp off a dock or a ship). */
+  readonly scheduledLogout: (
+    tenant: Parameters<InstanceTransports['loggedOut']>[0],
+    at: Parameters<InstanceTransports['loggedOut']>[1],
+  ) => Promise<void>;
+}
+
+/** LOGIN and LOGOUT from atlas-character; every other character event is none of this service's business. */
+export function consumeCharacterStatus(
+  context: ServiceContext,
+  handlers: CharacterStatusHandlers,
+): Promise<Subscription> {
+  return consume({
+    bus: context.bus,
+    topic: context.messages.topic('EVENT_TOPIC_CHARACTER_STATUS'),
+    group: context.group,
+    // Decisions C12: a new group does not replay old logins and logouts.
+    start: 'latest',
+    schema: envelope,
+    logger: context.logger,
+    metrics: context.metrics,
+    handle: async (value, { tenant }) => {
+      if (value.type !== 'LOGIN' && value.type !== 'LOGOUT') return;
+      const event = parseOrSkip(sessionEvent, value, value.type);
+      const at = {
+        characterId: event.characterId,
+        worldId: event.worldId,
+        channelId: event.body.channelId,
+        mapId: event.body.mapId,
+      };
+      if (value.type === 'LOGIN') {
+        await handlers.instances.loggedIn(tenant, at);
+        return;
+      }
+      context.logger.debug({ tenantId: tenant.id, ...at }, 'character logged out');
+      await handlers.instances.loggedOut(tenant, at);
+      await handlers.scheduledLogout(tenant, at);
+    },
+  });
+}

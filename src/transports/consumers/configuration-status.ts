@@ -1,0 +1,42 @@
+import * as z from 'zod';
+import type { Subscription } from '../../platform/bus/bus.js';
+import { consume, SkipMessage } from '../../platform/bus/consumer.js';
+import type { ServiceContext } from '../../platform/service.js';
+import type { TenantManager } from '../tenants/manager.js';
+import { uuid } from './schemas.js';
+
+const configurationEvent = z.looseObject({
+  tenantId: uuid.optional(),
+  resourceType: z.string(),
+});
+
+const RELOADED = new Set(['route', 'vessel', 'instance-route']);
+
+/**
+ * Configuration status from atlas-tenants, which sends it without tenant headers: the tenant comes from the
+ * headers when present, else from the body's tenantId (decisions C9; the reference reloaded the nil tenant).
+ */
+export function consumeConfigurationStatus(
+  context: ServiceContext,
+  tenants: TenantManager,
+): Promise<Subscription> {
+  return consume({
+    bus: context.bus,
+    topic: context.messages.topic('EVENT_TOPIC_CONFIGURATION_STATUS'),
+    group: context.group,
+    start: 'earliest',
+    tenant: 'optional',
+    schema: configurationEvent,
+    logger: context.logger,
+    metrics: context.metrics,
+    handle: async (event, { tenant }) => {
+      const tenantId = tenant.id !== '' ? tenant.id : event.tenantId;
+      if (tenantId === undefined)
+        throw new SkipMessage('tenant', 'no tenant headers and no tenantId in the body');
+      if (!RELOADED.has(event.resourceType)) {
+        throw new SkipMessage('type', `unhandled configuration resource type [${event.resourceType}]`);
+      }
+      await tenants.reload(tenantId);
+    },
+  });
+}

@@ -1,0 +1,40 @@
+import * as z from 'zod';
+import type { Subscription } from '../../platform/bus/bus.js';
+import { consume } from '../../platform/bus/consumer.js';
+import type { ServiceContext } from '../../platform/service.js';
+import type { InstanceTransports } from '../instances/processor.js';
+import { byte, envelope, parseOrSkip, uint32 } from './schemas.js';
+
+const enterEvent = z.object({
+  worldId: byte,
+  channelId: byte,
+  mapId: uint32,
+  body: z.object({ characterId: uint32 }),
+});
+
+/** CHARACTER_ENTER from atlas-maps (or the presence module): transit countdowns and map-exit cancels. */
+export function consumeMapStatus(
+  context: ServiceContext,
+  instances: InstanceTransports,
+): Promise<Subscription> {
+  return consume({
+    bus: context.bus,
+    topic: context.messages.topic('EVENT_TOPIC_MAP_STATUS'),
+    group: context.group,
+    start: 'latest',
+    schema: envelope,
+    logger: context.logger,
+    metrics: context.metrics,
+    handle: async (value, { tenant }) => {
+      // CHARACTER_EXIT changes nothing: a ride is cancelled by entering a map that is not its own.
+      if (value.type !== 'CHARACTER_ENTER') return;
+      const event = parseOrSkip(enterEvent, value, value.type);
+      await instances.mapEntered(tenant, {
+        characterId: event.body.characterId,
+        worldId: event.worldId,
+        channelId: event.channelId,
+        mapId: event.mapId,
+      });
+    },
+  });
+}

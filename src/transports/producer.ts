@@ -1,0 +1,117 @@
+import type { MessageFactory, OutgoingMessage } from '../platform/bus/messages.js';
+import { NIL_UUID, type Tenant } from '../platform/tenant.js';
+
+// Every message this service sends, built with the exact field order of the reference's Go structs
+// (transports.md §7.3): JSON.stringify keeps insertion order, so the object literals below are the wire.
+
+export interface Warp {
+  readonly worldId: number;
+  readonly channelId: number;
+  readonly characterId: number;
+  readonly mapId: number;
+  /** The transport instance for the boarding warp into a transit map; the nil UUID otherwise. */
+  readonly instance: string;
+  readonly portalId: number;
+}
+
+export type RouteStatusType = 'ARRIVED' | 'DEPARTED';
+
+export type CancelReason = 'MAP_EXIT' | 'LOGOUT' | 'STUCK';
+
+export class TransportMessages {
+  constructor(private readonly factory: MessageFactory) {}
+
+  /** CHANGE_MAP has no transactionId in the reference's command struct. */
+  changeMap(tenant: Tenant, warp: Warp): OutgoingMessage {
+    return this.factory.create(
+      'COMMAND_TOPIC_CHARACTER',
+      warp.characterId,
+      {
+        worldId: warp.worldId,
+        characterId: warp.characterId,
+        type: 'CHANGE_MAP',
+        body: {
+          channelId: warp.channelId,
+          mapId: warp.mapId,
+          instance: warp.instance,
+          portalId: warp.portalId,
+        },
+      },
+      { tenant },
+    );
+  }
+
+  /** ARRIVED / DEPARTED, keyed by the route id text; `mapId` is the route's observation map. */
+  routeStatus(tenant: Tenant, routeId: string, type: RouteStatusType, mapId: number): OutgoingMessage {
+    return this.factory.create(
+      'EVENT_TOPIC_TRANSPORT_STATUS',
+      routeId,
+      { routeId, type, body: { mapId } },
+      { tenant },
+    );
+  }
+
+  started(tenant: Tenant, rider: Rider, routeId: string, instanceId: string): OutgoingMessage {
+    return this.instanceEvent(tenant, rider, 'STARTED', { routeId, instanceId });
+  }
+
+  transitEntered(
+    tenant: Tenant,
+    rider: Rider,
+    body: {
+      routeId: string;
+      instanceId: string;
+      channelId: number;
+      durationSeconds: number;
+      message: string;
+    },
+  ): OutgoingMessage {
+    return this.instanceEvent(tenant, rider, 'TRANSIT_ENTERED', {
+      routeId: body.routeId,
+      instanceId: body.instanceId,
+      channelId: body.channelId,
+      durationSeconds: body.durationSeconds,
+      message: body.message,
+    });
+  }
+
+  completed(tenant: Tenant, rider: Rider, routeId: string, instanceId: string): OutgoingMessage {
+    return this.instanceEvent(tenant, rider, 'COMPLETED', { routeId, instanceId });
+  }
+
+  cancelled(
+    tenant: Tenant,
+    rider: Rider,
+    routeId: string,
+    instanceId: string,
+    reason: CancelReason,
+  ): OutgoingMessage {
+    return this.instanceEvent(tenant, rider, 'CANCELLED', { routeId, instanceId, reason });
+  }
+
+  /** Asks every channel of the tenant to announce itself again (decisions C10), as atlas-world does. */
+  statusRequest(tenant: Tenant): OutgoingMessage {
+    return this.factory.create(
+      'COMMAND_TOPIC_CHANNEL_STATUS',
+      tenant.id,
+      { type: 'STATUS_REQUEST' },
+      { tenant },
+    );
+  }
+
+  // The reference never fills the transaction id of these events: the nil UUID, always.
+  private instanceEvent(tenant: Tenant, rider: Rider, type: string, body: object): OutgoingMessage {
+    return this.factory.create(
+      'EVENT_TOPIC_INSTANCE_TRANSPORT',
+      rider.characterId,
+      { transactionId: NIL_UUID, worldId: rider.worldId, characterId: rider.characterId, type, body },
+      { tenant },
+    );
+  }
+}
+
+/** Who an instance-transport event is about: the character and the world it rides in. */
+export interface Rider {
+  readonly characterId: number;
+  readonly worldId: number;
+}

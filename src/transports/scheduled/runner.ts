@@ -1,0 +1,160 @@
+import type { OutgoingMessage } from '../../platform/bus/messages.js';
+import type { Clock, TimerHandle } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logging.js';
+import type { Tenant } from '../../platform/tenant.js';
+import type { ChannelRegistry } from '../channels.js';
+import { evaluate } from '../core/evaluate.js';
+import type { RouteState, ScheduledRoute } from '../core/model.js';
+import type { RouteTimetable } from '../core/timetable.js';
+import type { TransportMetrics } from '../metrics.js';
+import type { TransportMessages } from '../producer.js';
+import type { LoadedTenant } from '../tenants/loaded-tenant.js';
+import { type TransitionAction, transitionActions } from './transition.js';
+import { collectWarps, type WarpDeps } from './warps.js';
+
+export interface ScheduledRunnerDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: TransportMetrics;
+  readonly channels: ChannelRegistry;
+  readonly warps: WarpDeps;
+  readonly messages: TransportMessages;
+  readonly publish: (messages: readonly OutgoingMessage[]) => Promise<void>;
+  /** Registers async work so that the application's idle() and shutdown wait for it. */
+  readonly track: (work: Promise<unknown>) => void;
+}
+
+interface RouteRun {
+  readonly tenant: Tenant;
+  readonly route: ScheduledRoute;
+  readonly timetable: RouteTimetable;
+  state: RouteState;
+  timer: TimerHandle | undefined;
+  /** The route's transitions run one after another, in boundary order, even when look-ups are slow. */
+  work: Promise<void>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Drives every scheduled route with one timer on its next boundary (decisions C3), not a polling ticker:
+ * a transition runs at its instant. A timer that fires late (a pause, a long GC, a suspended laptop) walks
+ * every boundary it missed, in order, and performs each one's actions, so passengers are still delivered.
+ */
+export class ScheduledRunner {
+  private readonly tenants = new Map<string, Map<string, RouteRun>>();
+  private inFlight = 0;
+  private stopped = false;
+
+  constructor(private readonly deps: ScheduledRunnerDeps) {}
+
+  /**
+   * Starts serving a tenant's routes, or swaps in its reloaded configuration. The state at start-up is not
+   * a transition (nothing is emitted for it); after a reload, a route whose state the new timetable changes
+   * performs that transition now, so a trip cut short still delivers its passengers. A route that
+   * disappears while travelling delivers them too.
+   */
+  apply(loaded: LoadedTenant): void {
+    const now = this.deps.clock.now();
+    const previous = this.tenants.get(loaded.tenant.id) ?? new Map<string, RouteRun>();
+    const next = new Map<string, RouteRun>();
+    for (const route of loaded.routes) {
+      const timetable = loaded.timetables.get(route.id)!;
+      const evaluation = evaluate(timetable, now);
+      const old = previous.get(route.id);
+      old?.timer?.cancel();
+      const run: RouteRun = {
+        tenant: loaded.tenant,
+        route,
+        timetable,
+        state: old?.state ?? evaluation.state,
+        timer: undefined,
+        work: old?.work ?? Promise.resolve(),
+      };
+      this.moveTo(run, evaluation.state, now, now);
+      this.arm(run, evaluation.nextTransitionAt);
+      next.set(route.id, run);
+    }
+    for (const [routeId, old] of previous) {
+      if (next.has(routeId)) continue;
+      old.timer?.cancel();
+      this.moveTo(old, 'out_of_service', now, now);
+    }
+    this.tenants.set(loaded.tenant.id, next);
+  }
+
+  stateOf(tenantId: string, routeId: string): RouteState | undefined {
+    return this.tenants.get(tenantId)?.get(routeId)?.state;
+  }
+
+  /** Transitions whose warps and events are still being collected or sent. */
+  pending(): number {
+    return this.inFlight;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const runs of this.tenants.values()) for (const run of runs.values()) run.timer?.cancel();
+  }
+
+  private arm(run: RouteRun, at: number | null): void {
+    run.timer = undefined;
+    if (at === null || this.stopped) return;
+    run.timer = this.deps.clock.at(at, () => this.fire(run, at));
+  }
+
+  private fire(run: RouteRun, due: number): void {
+    if (this.stopped) return;
+    const now = this.deps.clock.now();
+    let boundary: number | null = due;
+    while (boundary !== null && boundary <= now) {
+      const evaluation = evaluate(run.timetable, boundary);
+      this.moveTo(run, evaluation.state, boundary, now);
+      boundary = evaluation.nextTransitionAt;
+    }
+    this.arm(run, boundary);
+  }
+
+  private moveTo(run: RouteRun, to: RouteState, at: number, now: number): void {
+    const from = run.state;
+    if (from === to) return;
+    run.state = to;
+    const { metrics, logger } = this.deps;
+    metrics.transitions.inc({ state: to });
+    metrics.lateness.observe(Math.max(0, now - at) / 1000);
+    const fields = { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at) };
+    if (to === 'in_transit') logger.info(fields, `${run.route.name} departed`);
+    else if (from === 'in_transit') logger.info(fields, `${run.route.name} arrived`);
+    else logger.debug(fields, `${run.route.name} is ${to}`);
+    const actions = transitionActions(run.route, from, to);
+    if (actions.length === 0) return;
+    // Channels as they are at the boundary: a channel starting a moment later has nobody aboard yet.
+    const channels = this.deps.channels.list(run.tenant.id);
+    this.inFlight++;
+    run.work = run.work
+      .then(() => this.perform(run, actions, channels))
+      .catch((error) => logger.error({ ...fields, err: error }, 'transition messages could not be sent'))
+      .finally(() => {
+        this.inFlight--;
+      });
+    this.deps.track(run.work);
+  }
+
+  private async perform(
+    run: RouteRun,
+    actions: readonly TransitionAction[],
+    channels: ReturnType<ChannelRegistry['list']>,
+  ): Promise<void> {
+    const { messages, warps } = this.deps;
+    const outgoing: OutgoingMessage[] = [];
+    for (const action of actions) {
+      if (action.kind === 'event') {
+        outgoing.push(messages.routeStatus(run.tenant, run.route.id, action.type, action.mapId));
+        continue;
+      }
+      const found = await collectWarps(warps, run.tenant, channels, action.fromMapIds, action.toMapId);
+      for (const warp of found) outgoing.push(messages.changeMap(run.tenant, warp));
+    }
+    await this.deps.publish(outgoing);
+  }
+}

@@ -1,0 +1,59 @@
+import type { RouteState, ScheduledRoute } from '../core/model.js';
+import type { RouteStatusType } from '../producer.js';
+
+/** Move everyone standing in `fromMapIds` (every registered channel) to `toMapId`. */
+export interface WarpAction {
+  readonly kind: 'warp';
+  readonly purpose: 'departure' | 'arrival';
+  readonly fromMapIds: readonly number[];
+  readonly toMapId: number;
+}
+
+export interface EventAction {
+  readonly kind: 'event';
+  readonly type: RouteStatusType;
+  readonly mapId: number;
+}
+
+export type TransitionAction = WarpAction | EventAction;
+
+/**
+ * What a route does when its state changes from `from` to `to` (transports.md §3.5), warps first and the
+ * event last, as the reference buffers them:
+ *
+ * - leaving `in_transit`, whatever comes next, delivers everyone in every en-route map to the destination
+ *   (decisions C4: the reference tied delivery to entering `awaiting_return`, so the day's last trip, which
+ *   goes to `out_of_service`, and routes whose cycle equals their trip length stranded their passengers);
+ * - entering `awaiting_return` does the same even when not coming from `in_transit` (the reference's sweep
+ *   at midnight and after start-up): anyone left in an en-route map while the ship is away goes ashore;
+ * - entering `open_entry` announces ARRIVED (the ship is at the dock, boarding opens);
+ * - entering `in_transit` moves the staging map into the first en-route map, then announces DEPARTED;
+ * - `locked_entry` and `out_of_service` do nothing of their own.
+ */
+export function transitionActions(
+  route: ScheduledRoute,
+  from: RouteState,
+  to: RouteState,
+): TransitionAction[] {
+  const actions: TransitionAction[] = [];
+  if (from === to) return actions;
+  if (from === 'in_transit' || to === 'awaiting_return') {
+    actions.push({
+      kind: 'warp',
+      purpose: 'arrival',
+      fromMapIds: route.enRouteMapIds,
+      toMapId: route.destinationMapId,
+    });
+  }
+  if (to === 'open_entry') actions.push({ kind: 'event', type: 'ARRIVED', mapId: route.observationMapId });
+  if (to === 'in_transit') {
+    actions.push({
+      kind: 'warp',
+      purpose: 'departure',
+      fromMapIds: [route.stagingMapId],
+      toMapId: route.enRouteMapIds[0]!,
+    });
+    actions.push({ kind: 'event', type: 'DEPARTED', mapId: route.observationMapId });
+  }
+  return actions;
+}

@@ -1,0 +1,132 @@
+import { type App, type ReceivedMessage, start } from '../../app.js';
+import { ManualClock } from '../../platform/clock.js';
+import type { ServiceName } from '../../platform/config.js';
+import type { TopicVariable } from '../../platform/topics.js';
+import { readIntegerKey } from '../../platform/wire/keys.js';
+import { instanceRouteId, scheduledRouteId } from '../core/ids.js';
+import { FakeAtlas } from './fake-atlas.js';
+
+// This file is compiled with the service (it lives under src/), so it reaches no further than src/.
+
+/** The bundled sample tenant (config/tenants.json). */
+export const TENANT = {
+  id: '083839c6-c47c-42a6-9585-76492795d123',
+  region: 'GMS',
+  majorVersion: 83,
+  minorVersion: 1,
+};
+
+export function tenantHeaders(tenant = TENANT): Record<string, string> {
+  return {
+    TENANT_ID: tenant.id,
+    REGION: tenant.region,
+    MAJOR_VERSION: String(tenant.majorVersion),
+    MINOR_VERSION: String(tenant.minorVersion),
+  };
+}
+
+export const DAY = Date.UTC(2026, 1, 18);
+export const MINUTE = 60_000;
+
+/**
+ * Moves the manual clock to `target`, stopping at every due timer and letting the application settle before
+ * going on (as test/support's advanceTo), so that work a timer starts happens at its own instant.
+ */
+export async function advanceTo(app: App, clock: ManualClock, target: number): Promise<void> {
+  await app.idle();
+  for (;;) {
+    const next = clock.nextDue();
+    if (next === undefined || next > target) break;
+    clock.set(Math.max(next, clock.now()));
+    await app.idle();
+  }
+  clock.set(target);
+  await app.idle();
+}
+
+/** An instant of 2026-02-18 UTC ("00:35:10.000"), or of the next day with a "+1 " prefix. */
+export function at(time: string): number {
+  return time.startsWith('+1 ') ? at(time.slice(3)) + 86_400_000 : Date.parse(`2026-02-18T${time}Z`);
+}
+
+export const routeId = (slug: string) => scheduledRouteId(TENANT.id, slug);
+export const instanceRoute = (slug: string) => instanceRouteId(TENANT.id, slug);
+
+export interface Recorded extends ReceivedMessage {
+  /** The manual clock when the message was delivered. */
+  readonly at: number;
+  readonly body: Record<string, unknown> & { type?: string; body?: Record<string, unknown> };
+}
+
+/** Every message on a topic from now on, stamped with the manual clock's time of delivery. */
+export function recorder(app: App, clock: ManualClock, topic: TopicVariable) {
+  const messages: Recorded[] = [];
+  app.bus.subscribe(topic, (message) => {
+    messages.push({ ...message, at: clock.now(), body: message.value as Recorded['body'] });
+  });
+  return {
+    messages,
+    ofType: (type: string) => messages.filter((m) => m.body.type === type),
+    clear: () => messages.splice(0),
+  };
+}
+
+/** A CHANGE_MAP command flattened for comparisons. */
+export function warpOf(message: Recorded) {
+  const body = message.body.body as { channelId: number; mapId: number; instance: string; portalId: number };
+  return {
+    characterId: message.body.characterId as number,
+    key: readIntegerKey(message.key),
+    worldId: message.body.worldId as number,
+    ...body,
+  };
+}
+
+export interface Harness {
+  readonly app: App;
+  readonly clock: ManualClock;
+  readonly url: string;
+  readonly atlas: FakeAtlas;
+  close(): Promise<void>;
+}
+
+/**
+ * The application with transports (and whatever else `services` names) on a manual clock, with atlas-maps
+ * and atlas-data faked over HTTP so that tests decide who stands where and which look-ups fail.
+ */
+export async function startHarness(
+  options: {
+    start?: number;
+    services?: ServiceName[];
+    env?: Record<string, string>;
+    atlas?: FakeAtlas;
+    maps?: boolean;
+    data?: boolean;
+    clock?: ManualClock;
+  } = {},
+): Promise<Harness> {
+  const atlas = options.atlas ?? (await new FakeAtlas().start());
+  const env: Record<string, string> = { ...(options.env ?? {}) };
+  if (options.data !== false) env.DATA_SERVICE_URL = atlas.url;
+  if (options.maps !== false) env.MAPS_SERVICE_URL = atlas.url;
+  const clock = options.clock ?? new ManualClock(options.start ?? DAY);
+  const app = await start({
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent',
+    services: options.services ?? ['transports'],
+    env,
+    clock,
+  });
+  const url = app.url;
+  return {
+    app,
+    clock,
+    url,
+    atlas,
+    async close() {
+      await app.close();
+      if (!options.atlas) await atlas.stop();
+    },
+  };
+}
