@@ -106,7 +106,11 @@ function runnerFor(
   return {
     runner,
     settle: async () => {
-      while (pending.size > 0) await Promise.all([...pending]);
+      // Transitions queue their look-ups and messages for the next turn (setImmediate): let them start.
+      do {
+        await new Promise((resolve) => setImmediate(resolve));
+        await Promise.all([...pending]);
+      } while (pending.size > 0 || runner.pending() > 0);
     },
   };
 }

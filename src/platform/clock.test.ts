@@ -208,4 +208,23 @@ describe('SystemClock', () => {
     future.cancel();
     expect(clock.dueCount()).toBe(0);
   });
+
+  it('runs every timer due at one instant in one turn, before promise continuations', async () => {
+    const clock = new SystemClock();
+    const at = Date.now() + 5;
+    const order: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      clock.at(at, () => {
+        order.push('first');
+        void Promise.resolve().then(() => order.push('continuation of first'));
+      });
+      const cancelled = clock.at(at, () => order.push('cancelled'));
+      cancelled.cancel();
+      clock.at(at, () => order.push('second'));
+      clock.at(at, () => resolve());
+    });
+    await done;
+    await Promise.resolve();
+    expect(order).toEqual(['first', 'second', 'continuation of first']);
+  });
 });

@@ -20,36 +20,49 @@ export interface Clock {
 // setTimeout cannot wait longer than 2^31-1 ms; longer waits are chained.
 const MAX_TIMEOUT = 2_147_483_647;
 
+interface SystemTimer {
+  readonly fn: () => void;
+  done: boolean;
+}
+
+interface Bucket {
+  readonly at: number;
+  readonly timers: SystemTimer[];
+  live: number;
+  handle: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Wall-clock timers. Timers due at the same instant share one setTimeout and run back to back in one turn
+ * of the event loop, before any promise continuation: when 12,000 routes change state at midnight, every
+ * state change happens at the instant, and the messages they cause follow.
+ */
 export class SystemClock implements Clock {
-  private readonly pending = new Set<{ at: number }>();
+  private readonly buckets = new Map<number, Bucket>();
 
   now(): number {
     return Date.now();
   }
 
   at(at: number, fn: () => void): TimerHandle {
-    const entry = { at };
-    let timer: NodeJS.Timeout | undefined;
-    let cancelled = false;
-    const arm = () => {
-      const wait = Math.min(Math.max(0, at - Date.now()), MAX_TIMEOUT);
-      timer = setTimeout(() => {
-        if (cancelled) return;
-        if (Date.now() < at) {
-          arm();
-          return;
-        }
-        this.pending.delete(entry);
-        fn();
-      }, wait);
-    };
-    this.pending.add(entry);
-    arm();
+    let bucket = this.buckets.get(at);
+    if (!bucket) {
+      bucket = { at, timers: [], live: 0, handle: undefined };
+      this.buckets.set(at, bucket);
+      this.arm(bucket);
+    }
+    const timer: SystemTimer = { fn, done: false };
+    bucket.timers.push(timer);
+    bucket.live++;
+    const owner = bucket;
     return {
       cancel: () => {
-        cancelled = true;
-        this.pending.delete(entry);
-        if (timer) clearTimeout(timer);
+        if (timer.done) return;
+        timer.done = true;
+        if (--owner.live === 0 && this.buckets.get(owner.at) === owner) {
+          clearTimeout(owner.handle);
+          this.buckets.delete(owner.at);
+        }
       },
     };
   }
@@ -61,8 +74,34 @@ export class SystemClock implements Clock {
   dueCount(): number {
     const now = Date.now();
     let due = 0;
-    for (const entry of this.pending) if (entry.at <= now) due++;
+    for (const bucket of this.buckets.values()) if (bucket.at <= now) due += bucket.live;
     return due;
+  }
+
+  private arm(bucket: Bucket): void {
+    const wait = Math.min(Math.max(0, bucket.at - Date.now()), MAX_TIMEOUT);
+    bucket.handle = setTimeout(() => this.fire(bucket), wait);
+  }
+
+  private fire(bucket: Bucket): void {
+    // setTimeout may wake a millisecond early, and waits longer than MAX_TIMEOUT are chained.
+    if (Date.now() < bucket.at) {
+      this.arm(bucket);
+      return;
+    }
+    this.buckets.delete(bucket.at);
+    let failure: { error: unknown } | undefined;
+    for (const timer of bucket.timers) {
+      if (timer.done) continue;
+      timer.done = true;
+      try {
+        timer.fn();
+      } catch (error) {
+        // One failing callback must not cancel the others due at the same instant.
+        failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
   }
 }
 

@@ -34,6 +34,14 @@ interface RouteRun {
   work: Promise<void>;
 }
 
+interface QueuedTransition {
+  readonly run: RouteRun;
+  readonly actions: readonly TransitionAction[];
+  readonly channels: ReturnType<ChannelRegistry['list']>;
+  readonly to: RouteState;
+  readonly at: number;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
@@ -45,6 +53,8 @@ export class ScheduledRunner {
   private readonly tenants = new Map<string, Map<string, RouteRun>>();
   private inFlight = 0;
   private stopped = false;
+  private queued: QueuedTransition[] = [];
+  private flushScheduled = false;
 
   constructor(private readonly deps: ScheduledRunnerDeps) {}
 
@@ -97,6 +107,18 @@ export class ScheduledRunner {
     for (const runs of this.tenants.values()) for (const run of runs.values()) run.timer?.cancel();
   }
 
+  // Label look-ups cost more than the increment; thousands of routes change at midnight.
+  private readonly counters = new Map<RouteState, { inc(): void }>();
+
+  private transitionCounter(state: RouteState): { inc(): void } {
+    let counter = this.counters.get(state);
+    if (!counter) {
+      counter = this.deps.metrics.transitions.labels({ state });
+      this.counters.set(state, counter);
+    }
+    return counter;
+  }
+
   private arm(run: RouteRun, at: number | null): void {
     run.timer = undefined;
     if (at === null || this.stopped) return;
@@ -120,24 +142,52 @@ export class ScheduledRunner {
     if (from === to) return;
     run.state = to;
     const { metrics, logger } = this.deps;
-    metrics.transitions.inc({ state: to });
+    this.transitionCounter(to).inc();
     metrics.lateness.observe(Math.max(0, now - at) / 1000);
-    const fields = { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at) };
-    if (to === 'in_transit') logger.info(fields, `${run.route.name} departed`);
-    else if (from === 'in_transit') logger.info(fields, `${run.route.name} arrived`);
-    else logger.debug(fields, `${run.route.name} is ${to}`);
+    // At midnight thousands of routes change at once: build log fields only when they will be written.
+    const departed = to === 'in_transit';
+    const arrived = from === 'in_transit';
+    const level = departed || arrived ? 'info' : 'debug';
+    if (logger.isLevelEnabled(level)) {
+      const fields = { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at) };
+      const text = departed ? 'departed' : arrived ? 'arrived' : `is ${to}`;
+      logger[level](fields, `${run.route.name} ${text}`);
+    }
     const actions = transitionActions(run.route, from, to);
     if (actions.length === 0) return;
     // Channels as they are at the boundary: a channel starting a moment later has nobody aboard yet.
     const channels = this.deps.channels.list(run.tenant.id);
     this.inFlight++;
-    run.work = run.work
-      .then(() => this.perform(run, actions, channels))
-      .catch((error) => logger.error({ ...fields, err: error }, 'transition messages could not be sent'))
-      .finally(() => {
-        this.inFlight--;
-      });
-    this.deps.track(run.work);
+    this.queued.push({ run, actions, channels, to, at });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /**
+   * Look-ups and messages of the transitions queued in this turn. Deferring them lets every state change
+   * due at one instant (12,000 routes at midnight) happen at that instant before any of them does I/O.
+   */
+  private flush(): void {
+    this.flushScheduled = false;
+    const queued = this.queued;
+    this.queued = [];
+    const { logger } = this.deps;
+    for (const { run, actions, channels, to, at } of queued) {
+      run.work = run.work
+        .then(() => this.perform(run, actions, channels))
+        .catch((error) =>
+          logger.error(
+            { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at), err: error },
+            'transition messages could not be sent',
+          ),
+        )
+        .finally(() => {
+          this.inFlight--;
+        });
+      this.deps.track(run.work);
+    }
   }
 
   private async perform(
