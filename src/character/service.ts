@@ -1,10 +1,91 @@
-import type { ServiceModule } from '../platform/service.js';
+import type { Subscription } from '../platform/bus/bus.js';
+import type { RunningService, ServiceContext, ServiceModule } from '../platform/service.js';
+import { consumeCommands } from './commands/consumer.js';
+import type { ConsumerDeps } from './commands/deps.js';
+import { consumeMovement } from './commands/movement.js';
+import { consumeAccountEvents, consumeDropEvents, consumeStatusEvents } from './events/consumer.js';
+import { EffectiveStatsLookup } from './lookups/effective-stats.js';
+import { PortalLookup } from './lookups/portal.js';
+import { SkillLookup } from './lookups/skills.js';
+import { Positions } from './position.js';
+import type { OperationContext } from './processor/context.js';
+import { Producer } from './producer.js';
+import { characterRoutesPlugin } from './rest/routes.js';
+import { consumeChannelEvents, consumeSessionEvents } from './sessions/consumer.js';
+import { SessionTracker } from './sessions/tracker.js';
+import { savePositions } from './storage/characters.js';
+import { WorldCache } from './storage/meso.js';
+import { CHARACTER_MIGRATIONS } from './storage/migrations.js';
 
-// Placeholder until the character domain lands: it only declares itself.
+function operationContext(context: ServiceContext, positions: Positions): OperationContext {
+  const { db, outbox, client, config, logger } = context;
+  if (!db || !outbox) throw new Error('the character service needs its database and outbox');
+  const urls = config.serviceUrls;
+  return {
+    db,
+    outbox,
+    producer: new Producer(context.messages),
+    clock: context.clock,
+    random: context.random,
+    positions,
+    worlds: new WorldCache(),
+    portals: new PortalLookup(client, urls.data, logger),
+    skills: new SkillLookup(client, urls.skills, urls.data, logger),
+    stats: new EffectiveStatsLookup(client, urls.effectiveStats, logger),
+    logger,
+  };
+}
+
+/** Writes every live position to its row (decisions B14), one transaction per tenant. */
+async function flushPositions(ctx: OperationContext): Promise<void> {
+  for (const [tenantId, positions] of ctx.positions.entries()) {
+    await ctx.db.transaction((client) => savePositions(client, tenantId, positions));
+  }
+}
+
+function subscribe(deps: ConsumerDeps, sessions: SessionTracker): Promise<Subscription>[] {
+  return [
+    consumeCommands(deps),
+    consumeMovement(deps, deps.ctx.positions),
+    consumeStatusEvents(deps),
+    consumeSessionEvents(deps, sessions),
+    consumeChannelEvents(deps, sessions),
+    consumeDropEvents(deps),
+    consumeAccountEvents(deps),
+  ];
+}
+
+/**
+ * atlas-character: characters, their sessions and saved locations. Start-up rebuilds the session registry
+ * from open history rows before any message is consumed; shutdown stops consuming, logs out characters in
+ * transition and persists live positions.
+ */
 export const characterService: ServiceModule = {
   name: 'character',
-  migrations: [],
-  async start() {
-    return { close: async () => undefined };
+  migrations: CHARACTER_MIGRATIONS,
+  async start(context: ServiceContext): Promise<RunningService> {
+    const ctx = operationContext(context, new Positions());
+    const sessions = new SessionTracker(ctx, context.tasks);
+    const rebuilt = await sessions.rebuild();
+    if (rebuilt > 0)
+      context.logger.info({ sessions: rebuilt }, 'session registry rebuilt from open sessions');
+    const deps: ConsumerDeps = {
+      ctx,
+      bus: context.bus,
+      messages: context.messages,
+      group: context.group,
+      logger: context.logger,
+      metrics: context.metrics,
+    };
+    const subscriptions = context.consumersEnabled ? await Promise.all(subscribe(deps, sessions)) : [];
+    return {
+      routes: (app) => characterRoutesPlugin(app, ctx),
+      idle: () => !sessions.busy,
+      async close() {
+        for (const subscription of subscriptions) await subscription.close();
+        await sessions.close();
+        await flushPositions(ctx);
+      },
+    };
   },
 };

@@ -93,8 +93,7 @@ describe('distributeAp', () => {
     ['STR beyond 32767', { ...fighter, strength: 32_767 }, [entry('STRENGTH')], 'stat at maximum'],
     ['LUK crossing 32767', { ...fighter, luck: 32_760 }, [entry('LUCK', 8)], 'stat at maximum'],
     ['max HP at 30000', { ...fighter, maxHp: 30_000 }, [entry('HP')], 'max ap to hp'],
-    ['max HP crossing 30000', { ...fighter, maxHp: 29_990 }, [entry('HP')], 'max ap to hp'],
-    ['max MP crossing 30000', { ...fighter, maxMp: 29_999 }, [entry('MP')], 'max ap to mp'],
+    ['max MP at 30000', { ...fighter, maxMp: 30_000 }, [entry('MP', 2)], 'max ap to mp'],
     ['HP/MP points used up', { ...fighter, hpMpUsed: 10_000 }, [entry('HP')], 'max ap to hp'],
     ['HP/MP points running out', { ...fighter, hpMpUsed: 9_999 }, [entry('MP', 2)], 'max ap to mp'],
   ])('refuses %s', (_, character, entries, reason) => {
@@ -102,11 +101,25 @@ describe('distributeAp', () => {
   });
 
   it('refuses the whole request when one entry passes a cap', () => {
-    const nearCap = { ...fighter, maxMp: 29_996 };
-    expect(distributeAp(nearCap, [entry('STRENGTH'), entry('MP')], context)).toEqual({
+    const atCap = { ...fighter, maxMp: 30_000 };
+    expect(distributeAp(atCap, [entry('STRENGTH'), entry('MP')], context)).toEqual({
       ok: false,
       reason: 'max ap to mp',
     });
+  });
+
+  it.each([
+    ['HP', { ...fighter, maxHp: 29_990 }, [entry('HP')], { maxHp: 30_000, hpMpUsed: 4, ap: 9 }],
+    ['MP', { ...fighter, maxMp: 29_999 }, [entry('MP')], { maxMp: 30_000, hpMpUsed: 4, ap: 9 }],
+    ['HP by several points', { ...fighter, maxHp: 29_970 }, [entry('HP', 3)], { maxHp: 30_000, ap: 7 }],
+    [
+      'HP over repeated entries',
+      { ...fighter, maxHp: 29_990 },
+      [entry('HP'), entry('HP')],
+      { maxHp: 30_000, hpMpUsed: 5, ap: 8 },
+    ],
+  ])('caps max %s at 30000 instead of refusing', (_, character, entries, changes) => {
+    expect(distributeAp(character, entries, context)).toMatchObject({ ok: true, changes });
   });
 
   it('lands exactly on the caps', () => {

@@ -107,25 +107,37 @@ function raiseStat(pool: Pool, ability: StatAbility, amount: number): Pool | ApR
   return next > MAX_BASE_STAT ? 'stat at maximum' : { ...pool, [FIELD[ability]]: next };
 }
 
+/**
+ * Max HP/MP is capped at 30000 (decisions B6): a point that would pass the cap lands on it, and only a
+ * character already at the cap before this request is refused, so [HP 1, HP 1] behaves as [HP 2].
+ */
 function raisePool(
   pool: Pool,
+  start: Pool,
   ability: 'HP' | 'MP',
   amount: number,
   perPoint: number,
 ): Pool | ApRefusalReason {
-  const next = pool[FIELD[ability]] + perPoint * amount;
+  const refusal = ability === 'HP' ? 'max ap to hp' : 'max ap to mp';
   const used = pool.hpMpUsed + amount;
-  if (next > MAX_HP_MP || used > MAX_HP_MP_USED) return ability === 'HP' ? 'max ap to hp' : 'max ap to mp';
+  if (start[FIELD[ability]] >= MAX_HP_MP || used > MAX_HP_MP_USED) return refusal;
+  const next = Math.min(MAX_HP_MP, pool[FIELD[ability]] + perPoint * amount);
   return { ...pool, [FIELD[ability]]: next, hpMpUsed: used };
 }
 
-function apply(pool: Pool, entry: ValidEntry, jobId: number, context: ApContext): Pool | ApRefusalReason {
+function apply(
+  pool: Pool,
+  start: Pool,
+  entry: ValidEntry,
+  jobId: number,
+  context: ApContext,
+): Pool | ApRefusalReason {
   switch (entry.ability) {
     case 'HP':
-      return raisePool(pool, 'HP', entry.amount, hpPerAp(jobId, context.hpSkillBonus));
+      return raisePool(pool, start, 'HP', entry.amount, hpPerAp(jobId, context.hpSkillBonus));
     case 'MP': {
       const perPoint = mpPerAp(jobId, context.effectiveIntelligence, context.mpSkillBonus);
-      return raisePool(pool, 'MP', entry.amount, perPoint);
+      return raisePool(pool, start, 'MP', entry.amount, perPoint);
     }
     default:
       return raiseStat(pool, entry.ability, entry.amount);
@@ -144,7 +156,7 @@ function validate(entries: readonly ApEntry[], ap: number): readonly ValidEntry[
 /**
  * Spends AP on the requested abilities, all or nothing (decisions B6). Each point into HP/MP adds one
  * full increment (the reference multiplied the whole pool by the amount), repeated abilities accumulate,
- * and a point that would pass a cap refuses the request.
+ * max HP/MP stop at 30000, and a point that would pass another cap refuses the request.
  */
 export function distributeAp(
   character: ApCharacter,
@@ -156,7 +168,7 @@ export function distributeAp(
   const { jobId, ...start } = character;
   let pool: Pool = start;
   for (const entry of valid) {
-    const next = apply(pool, entry, jobId, context);
+    const next = apply(pool, start, entry, jobId, context);
     if (typeof next === 'string') return { ok: false, reason: next };
     pool = next;
   }

@@ -1,0 +1,81 @@
+import type { Subscription } from '../../platform/bus/bus.js';
+import { isUuid } from '../../platform/tenant.js';
+import type { Positions } from '../position.js';
+import { type ConsumerDeps, subscriptionOf } from './deps.js';
+
+interface Movement {
+  readonly objectId: number;
+  readonly x: number;
+  readonly y: number;
+  readonly stance: number;
+}
+
+const isInt16 = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= -32_768 && v <= 32_767;
+
+/** The fields the position needs; the rest (world, channel, map, observer) is not read. */
+function isMovement(value: unknown): value is Movement {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  const { objectId, stance } = m;
+  return (
+    typeof objectId === 'number' &&
+    Number.isInteger(objectId) &&
+    objectId >= 0 &&
+    isInt16(m.x) &&
+    isInt16(m.y) &&
+    typeof stance === 'number' &&
+    Number.isInteger(stance) &&
+    stance >= 0 &&
+    stance <= 255
+  );
+}
+
+/**
+ * COMMAND_TOPIC_CHARACTER_MOVEMENT: the busiest topic, so it is handled synchronously with a hand-written
+ * check instead of the schema pipeline, and the tenant id is parsed once per distinct header value. A bad
+ * message is still logged, counted and skipped like any other.
+ */
+export function consumeMovement(
+  deps: Omit<ConsumerDeps, 'ctx'>,
+  positions: Positions,
+): Promise<Subscription> {
+  const { logger, metrics, group } = subscriptionOf(deps);
+  const topic = deps.messages.topic('COMMAND_TOPIC_CHARACTER_MOVEMENT');
+  let lastHeader: Buffer | undefined;
+  let lastTenantId = '';
+  const skip = (reason: string, value: Buffer, detail: string) => {
+    metrics.busMalformed.inc({ topic, group, reason });
+    logger.warn({ topic, group, reason, detail, value: value.toString('utf8') }, 'message skipped');
+  };
+  return deps.bus.subscribe(
+    topic,
+    group,
+    (message) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(message.value.toString('utf8'));
+      } catch (error) {
+        skip('json', message.value, (error as Error).message);
+        return;
+      }
+      if (!isMovement(value)) {
+        skip('schema', message.value, 'objectId, x, y (int16) and stance (uint8) are required');
+        return;
+      }
+      const header = message.headers.TENANT_ID;
+      if (header === undefined || lastHeader === undefined || !header.equals(lastHeader)) {
+        const text = header?.length === 36 ? header.toString('ascii') : '';
+        if (!isUuid(text)) {
+          skip('tenant', message.value, 'missing or invalid tenant headers');
+          return;
+        }
+        lastHeader = header;
+        lastTenantId = text.toLowerCase();
+      }
+      // The reference keys positions by uint32(objectId).
+      positions.set(lastTenantId, value.objectId % 4_294_967_296, value.x, value.y, value.stance);
+    },
+    { start: 'earliest' },
+  );
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../../platform/db/database.js';
+
+/** A map and portal a script stored under a name (FREE_MARKET, WORLDTOUR, ...) to return the character to. */
+export interface SavedLocation {
+  readonly id: string;
+  readonly characterId: number;
+  readonly locationType: string;
+  readonly mapId: number;
+  readonly portalId: number;
+}
+
+const FIELDS = `id, character_id AS "characterId", location_type AS "locationType", map_id AS "mapId",
+  portal_id AS "portalId"`;
+
+/** Insert or update; returns the stored row, so an update answers the id the row keeps (decisions B12). */
+export async function putLocation(
+  q: Queryable,
+  tenantId: string,
+  characterId: number,
+  locationType: string,
+  mapId: number,
+  portalId: number,
+): Promise<SavedLocation> {
+  const { rows } = await q.query<SavedLocation>(
+    `INSERT INTO saved_locations (id, tenant_id, character_id, location_type, map_id, portal_id)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (tenant_id, character_id, location_type)
+     DO UPDATE SET map_id = excluded.map_id, portal_id = excluded.portal_id
+     RETURNING ${FIELDS}`,
+    [randomUUID(), tenantId, characterId, locationType, mapId, portalId],
+  );
+  return rows[0]!;
+}
+
+export async function getLocation(
+  q: Queryable,
+  tenantId: string,
+  characterId: number,
+  locationType: string,
+): Promise<SavedLocation | undefined> {
+  const { rows } = await q.query<SavedLocation>(
+    `SELECT ${FIELDS} FROM saved_locations WHERE tenant_id = $1 AND character_id = $2 AND location_type = $3`,
+    [tenantId, characterId, locationType],
+  );
+  return rows[0];
+}
+
+/** Deletes and returns the row in one statement (the reference answered with the deleted document). */
+export async function deleteLocation(
+  q: Queryable,
+  tenantId: string,
+  characterId: number,
+  locationType: string,
+): Promise<SavedLocation | undefined> {
+  const { rows } = await q.query<SavedLocation>(
+    `DELETE FROM saved_locations WHERE tenant_id = $1 AND character_id = $2 AND location_type = $3
+     RETURNING ${FIELDS}`,
+    [tenantId, characterId, locationType],
+  );
+  return rows[0];
+}
+
+/** A deleted character takes its saved locations with it (decisions B12). */
+export async function deleteLocationsOf(
+  q: Queryable,
+  tenantId: string,
+  characterIds: readonly number[],
+): Promise<void> {
+  if (characterIds.length === 0) return;
+  await q.query('DELETE FROM saved_locations WHERE tenant_id = $1 AND character_id = ANY($2::bigint[])', [
+    tenantId,
+    characterIds,
+  ]);
+}

@@ -1,0 +1,62 @@
+import type pg from 'pg';
+import type { OutgoingMessage } from '../../platform/bus/messages.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Database } from '../../platform/db/database.js';
+import type { Logger } from '../../platform/logging.js';
+import type { OutboxWriter, Random } from '../../platform/service.js';
+import type { EffectiveStatsLookup } from '../lookups/effective-stats.js';
+import type { PortalLookup } from '../lookups/portal.js';
+import type { SkillLookup } from '../lookups/skills.js';
+import { type Character, CharacterNotFound } from '../model.js';
+import type { Positions } from '../position.js';
+import type { Producer } from '../producer.js';
+import { lockCharacter } from '../storage/characters.js';
+import type { WorldCache } from '../storage/meso.js';
+
+/** What every character operation works with; built once by the service, never by an operation. */
+export interface OperationContext {
+  readonly db: Database;
+  readonly outbox: OutboxWriter;
+  readonly producer: Producer;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly positions: Positions;
+  readonly worlds: WorldCache;
+  readonly portals: PortalLookup;
+  readonly skills: SkillLookup;
+  readonly stats: EffectiveStatsLookup;
+  readonly logger: Logger;
+}
+
+/** One operation's transaction: its connection and the buffer of messages it decided to send. */
+export interface Transaction {
+  readonly client: pg.PoolClient;
+  emit(...messages: OutgoingMessage[]): void;
+}
+
+/**
+ * Decide, then emit only on success: runs `work` in one database transaction, writes the messages it emitted
+ * to the outbox in that same transaction, and wakes the relay after COMMIT. A throw rolls back the writes and
+ * the messages together, so nothing is half done and nothing leaves for an operation that did not happen.
+ */
+export async function commit<T>(ctx: OperationContext, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  const buffer: OutgoingMessage[] = [];
+  const result = await ctx.db.transaction(async (client) => {
+    const value = await work({ client, emit: (...messages) => buffer.push(...messages) });
+    await ctx.outbox.write(client, buffer);
+    return value;
+  });
+  if (buffer.length > 0) ctx.outbox.committed();
+  return result;
+}
+
+/** The character row, locked for the rest of the transaction; a missing character ends the operation. */
+export async function lockExisting(
+  tx: Transaction,
+  tenantId: string,
+  characterId: number,
+): Promise<Character> {
+  const character = await lockCharacter(tx.client, tenantId, characterId);
+  if (!character) throw new CharacterNotFound(characterId);
+  return character;
+}

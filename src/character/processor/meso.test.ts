@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { record, startTestApp, TENANT, type TestApp } from '../../../test/support/app.js';
+import { attributesOf, command, createCharacter, NIL, setColumns } from '../testing/support.js';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp({ services: ['character'] });
+});
+
+afterAll(async () => {
+  await t.app.close();
+});
+
+const changeMeso = (id: number, amount: number, key?: number) =>
+  command(t, 'REQUEST_CHANGE_MESO', id, { actorId: 9, actorType: 'NPC', amount }, { key, worldId: 0 });
+
+describe('REQUEST_CHANGE_MESO', () => {
+  it('gives the exact sum after 1,000 concurrent changes (B2)', async () => {
+    const id = await createCharacter(t, { name: 'Banker' });
+    await setColumns(t, id, { meso: 1_000_000 });
+    // Distinct keys: the bus handles them in parallel, so the database must serialise them.
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => changeMeso(id, i % 2 ? 7 : -3, i)));
+    await t.app.idle();
+    expect(await attributesOf(t, id)).toMatchObject({ meso: 1_000_000 + 500 * 7 - 500 * 3 });
+  });
+
+  it('announces MESO_CHANGED and STAT_CHANGED on the character’s world', async () => {
+    const id = await createCharacter(t, { name: 'Earner', worldId: 2 });
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    await changeMeso(id, 500);
+    await t.app.idle();
+    expect(events.values().map((e) => [e.worldId, e.type, e.body])).toEqual([
+      [2, 'MESO_CHANGED', { actorId: 9, actorType: 'NPC', amount: 500 }],
+      [2, 'STAT_CHANGED', { channelId: 0, exclRequestSent: true, updates: ['MESO'] }],
+    ]);
+    // The single-statement path writes its own outbox rows: the bytes must still be Atlas's.
+    const [changed] = events.messages;
+    expect(changed?.key.toString('hex')).toBe(Buffer.from([id, 0, 0, 0, 0, 0, 0, 0]).toString('hex'));
+    expect(changed?.headers.TENANT_ID?.toString('ascii')).toBe(TENANT.id);
+    expect(changed?.headers.REGION?.toString('utf8')).toBe('GMS');
+    expect(changed?.headers.MAJOR_VERSION?.toString('hex')).toBe('0053');
+    expect(changed?.headers.MINOR_VERSION?.toString('hex')).toBe('0001');
+    await events.stop();
+  });
+
+  it('answers a change below 0 with the flat NOT_ENOUGH_MESO error and changes nothing', async () => {
+    const id = await createCharacter(t, { name: 'Pauper' });
+    await setColumns(t, id, { meso: 100 });
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    await changeMeso(id, -500);
+    await t.app.idle();
+    expect(events.values().map((e) => [e.type, e.body])).toEqual([
+      ['ERROR', { error: 'NOT_ENOUGH_MESO', amount: -500 }],
+    ]);
+    expect(await attributesOf(t, id)).toMatchObject({ meso: 100 });
+    await events.stop();
+  });
+
+  it('ignores a change that would pass uint32, as the reference', async () => {
+    const id = await createCharacter(t, { name: 'Croesus' });
+    await setColumns(t, id, { meso: 4_294_967_000 });
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    await changeMeso(id, 1_000);
+    await t.app.idle();
+    expect(events.messages).toHaveLength(0);
+    expect(await attributesOf(t, id)).toMatchObject({ meso: 4_294_967_000 });
+    await events.stop();
+  });
+});
+
+describe('REQUEST_DROP_MESO', () => {
+  it('takes the meso and spawns the drop where the character stands, keyed by map', async () => {
+    const id = await createCharacter(t, { name: 'Dropper' });
+    await setColumns(t, id, { meso: 1_000 });
+    await t.app.bus.publish(
+      'COMMAND_TOPIC_CHARACTER_MOVEMENT',
+      {
+        worldId: 0,
+        channelId: 1,
+        mapId: 100000000,
+        instance: NIL,
+        objectId: id,
+        observerId: id,
+        x: -50,
+        y: 120,
+        stance: 4,
+      },
+      { key: id, tenant: TENANT },
+    );
+    const drops = record(t.app, 'COMMAND_TOPIC_DROP');
+    await command(t, 'REQUEST_DROP_MESO', id, { channelId: 1, mapId: 100000000, amount: 400 });
+    await t.app.idle();
+    expect(drops.messages[0]?.key.toString('hex')).toBe('00e1f50500000000');
+    expect(JSON.stringify(drops.values()[0])).toBe(
+      `{"worldId":0,"channelId":1,"mapId":100000000,"instance":"${NIL}","type":"SPAWN_FROM_CHARACTER",` +
+        `"body":{"itemId":0,"equipmentId":0,"quantity":0,"mesos":400,"dropType":2,"x":-50,"y":120,"ownerId":${id},` +
+        `"dropperId":${id},"dropperX":-50,"dropperY":120,"playerDrop":true}}`,
+    );
+    expect(await attributesOf(t, id)).toMatchObject({ meso: 600 });
+    await drops.stop();
+  });
+
+  it('refuses to drop more than owned and spawns nothing (B9)', async () => {
+    const id = await createCharacter(t, { name: 'Cheater' });
+    await setColumns(t, id, { meso: 10 });
+    const drops = record(t.app, 'COMMAND_TOPIC_DROP');
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    await command(t, 'REQUEST_DROP_MESO', id, { channelId: 1, mapId: 100000000, amount: 400 });
+    await t.app.idle();
+    expect(drops.messages).toHaveLength(0);
+    expect(events.values().map((e) => [e.type, e.body])).toEqual([
+      ['ERROR', { error: 'NOT_ENOUGH_MESO', amount: 400 }],
+      ['STAT_CHANGED', { channelId: 1, exclRequestSent: true, updates: [] }],
+    ]);
+    expect(await attributesOf(t, id)).toMatchObject({ meso: 10 });
+    await drops.stop();
+    await events.stop();
+  });
+});
+
+describe('meso pick-up (drop RESERVED)', () => {
+  const reserved = (characterId: number, meso: number) =>
+    t.app.bus.publish(
+      'EVENT_TOPIC_DROP_STATUS',
+      {
+        transactionId: NIL,
+        worldId: 0,
+        channelId: 2,
+        mapId: 104000000,
+        instance: NIL,
+        dropId: 77,
+        type: 'RESERVED',
+        body: { characterId, itemId: 0, quantity: 0, meso, strength: 0 },
+      },
+      { key: 77, tenant: TENANT },
+    );
+
+  it('credits the meso and completes the pick-up', async () => {
+    const id = await createCharacter(t, { name: 'Finder' });
+    const drops = record(t.app, 'COMMAND_TOPIC_DROP');
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    await reserved(id, 500);
+    await t.app.idle();
+    expect(drops.values()).toEqual([
+      {
+        worldId: 0,
+        channelId: 2,
+        mapId: 104000000,
+        instance: NIL,
+        type: 'REQUEST_PICK_UP',
+        body: { dropId: 77, characterId: id },
+      },
+    ]);
+    expect(events.values().map((e) => [e.type, e.body])).toEqual([
+      ['STAT_CHANGED', { channelId: 2, exclRequestSent: true, updates: ['MESO'] }],
+    ]);
+    expect(await attributesOf(t, id)).toMatchObject({ meso: 500 });
+    await drops.stop();
+    await events.stop();
+  });
+
+  it('cancels the reservation when the credit would overflow (B9)', async () => {
+    const id = await createCharacter(t, { name: 'Hoarder' });
+    await setColumns(t, id, { meso: 4_294_967_000 });
+    const drops = record(t.app, 'COMMAND_TOPIC_DROP');
+    await reserved(id, 1_000);
+    await t.app.idle();
+    expect(drops.values().map((d) => [d.type, d.body])).toEqual([
+      ['CANCEL_RESERVATION', { dropId: 77, characterId: id }],
+    ]);
+    expect(await attributesOf(t, id)).toMatchObject({ meso: 4_294_967_000 });
+    await drops.stop();
+  });
+});

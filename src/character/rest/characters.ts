@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { badRequest, notFound } from '../../platform/http/errors.js';
+import {
+  collection,
+  pageMeta,
+  parsePage,
+  parseRequestDocument,
+  single,
+} from '../../platform/http/jsonapi.js';
+import { CharacterNotFound, CreationRefused, UpdateRefused } from '../model.js';
+import type { OperationContext } from '../processor/context.js';
+import { createCharacter, deleteOne } from '../processor/lifecycle.js';
+import { updateCharacterAttributes } from '../processor/update.js';
+import { isValidNameFormat } from '../rules/index.js';
+import {
+  type CharacterFilter,
+  countCharacters,
+  findCharacter,
+  listCharacters,
+  nameExists,
+} from '../storage/characters.js';
+import { characterResource, withSparseFields } from './documents.js';
+import {
+  CreateAttributes,
+  checkCharacterDocumentId,
+  parseCharacterId,
+  parseUint,
+  queryValue,
+  UpdateAttributes,
+} from './schemas.js';
+
+type Query = Record<string, unknown>;
+interface ById {
+  Params: { characterId: string };
+  Querystring: Query;
+}
+
+const PAGE = { size: 50, maxSize: 250 };
+
+/**
+ * The query keys present choose the filter (decisions B11): every given filter applies, so accountId alone
+ * filters by account across worlds, worldId=0 filters world 0, and no filter lists the tenant.
+ */
+function filterOf(query: Query): CharacterFilter {
+  const number = (name: string, max?: number) => {
+    const text = queryValue(query, name);
+    return text === undefined ? undefined : parseUint(text, name, max);
+  };
+  return {
+    accountId: number('accountId'),
+    worldId: number('worldId', 255),
+    mapId: number('mapId'),
+    name: queryValue(query, 'name'),
+  };
+}
+
+/** Later Atlas's name check (decisions B1): `reason` is length, regex or duplicate (tenant-wide, any case). */
+async function nameValidity(ctx: OperationContext, tenantId: string, name: string) {
+  if ([...name].length < 3 || [...name].length > 12) return { valid: false, reason: 'length' };
+  if (!isValidNameFormat(name)) return { valid: false, reason: 'regex' };
+  if (await nameExists(ctx.db.pool, tenantId, name)) return { valid: false, reason: 'duplicate' };
+  return { valid: true };
+}
+
+export function characterRoutes(app: FastifyInstance, ctx: OperationContext): void {
+  const live = (tenantId: string, id: number) => ctx.positions.get(tenantId, id);
+
+  app.get<{ Querystring: Query }>('/characters', async (request) => {
+    const { query, tenant } = request;
+    const filter = filterOf(query);
+    const page = parsePage(query, PAGE);
+    const rows = await listCharacters(
+      ctx.db.pool,
+      tenant.id,
+      filter,
+      page && { offset: (page.number - 1) * page.size, limit: page.size },
+    );
+    const meta = page && pageMeta(page, await countCharacters(ctx.db.pool, tenant.id, filter));
+    const resources = rows.map((c) => characterResource(c, live(tenant.id, c.id)));
+    return withSparseFields(collection(resources, meta ? { meta } : {}), query);
+  });
+
+  app.get<{ Querystring: Query }>('/characters/name-validity', async (request) => {
+    const name = queryValue(request.query, 'name');
+    if (!name) throw badRequest('name is required', { parameter: 'name' });
+    parseUint(queryValue(request.query, 'worldId'), 'worldId', 255);
+    return nameValidity(ctx, request.tenant.id, name);
+  });
+
+  app.post<{ Querystring: Query }>('/characters', async (request, reply) => {
+    const { id, attributes } = parseRequestDocument(request.body, 'characters', CreateAttributes);
+    checkCharacterDocumentId(id);
+    try {
+      const c = await createCharacter(
+        ctx,
+        { tenant: request.tenant, transactionId: randomUUID() },
+        attributes,
+      );
+      reply.status(201);
+      return withSparseFields(single(characterResource(c, live(request.tenant.id, c.id))), request.query);
+    } catch (error) {
+      if (error instanceof CreationRefused) {
+        throw badRequest(error.message, { pointer: `/data/attributes/${error.attribute}` });
+      }
+      throw error;
+    }
+  });
+
+  app.get<ById>('/characters/:characterId', async (request) => {
+    const id = parseCharacterId(request.params.characterId);
+    const c = await findCharacter(ctx.db.pool, request.tenant.id, id);
+    if (!c) throw notFound(`character ${id} not found`);
+    return withSparseFields(single(characterResource(c, live(request.tenant.id, id))), request.query);
+  });
+
+  app.patch<ById>('/characters/:characterId', async (request, reply) => {
+    const characterId = parseCharacterId(request.params.characterId);
+    const { id, attributes } = parseRequestDocument(request.body, 'characters', UpdateAttributes);
+    checkCharacterDocumentId(id);
+    try {
+      await updateCharacterAttributes(ctx, request.tenant, characterId, attributes);
+    } catch (error) {
+      if (error instanceof CharacterNotFound) throw notFound(error.message);
+      if (error instanceof UpdateRefused) throw badRequest(error.message);
+      throw error;
+    }
+    return reply.status(204).send();
+  });
+
+  app.delete<ById>('/characters/:characterId', async (request, reply) => {
+    const characterId = parseCharacterId(request.params.characterId);
+    try {
+      await deleteOne(ctx, { tenant: request.tenant, transactionId: randomUUID() }, characterId);
+    } catch (error) {
+      if (error instanceof CharacterNotFound) throw notFound(error.message);
+      throw error;
+    }
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { TaskTracker } from '../../platform/tasks.js';
+import type { Tenant } from '../../platform/tenant.js';
+import type { Headers } from '../../platform/wire/headers.js';
+import { CharacterNotFound } from '../model.js';
+import { commit, type OperationContext } from '../processor/context.js';
+import { Events } from '../producer.js';
+import { findCharacter, savePositions } from '../storage/characters.js';
+import { endSession, openSessions, startSession } from './history.js';
+import { SerialQueue, type Session, SessionRegistry } from './registry.js';
+
+/** How long a channel session may be gone before the character counts as logged out (a channel change). */
+export const TRANSITION_MS = 5_000;
+
+/** When a logout could not be written (database away), it is tried again after this long. */
+const RETRY_MS = 1_000;
+
+const key = (tenantId: string, characterId: number) => `${tenantId}:${characterId}`;
+
+/**
+ * The session state machine (character.md §3 with decisions B15, B17): channel sessions become LOGIN,
+ * CHANNEL_CHANGED and LOGOUT events and session_history rows. Each transition is one transaction (history
+ * row and event together); the registry changes only after it committed.
+ */
+export class SessionTracker {
+  readonly registry = new SessionRegistry();
+  private readonly queue = new SerialQueue();
+
+  constructor(
+    private readonly ctx: OperationContext,
+    private readonly tasks: TaskTracker,
+  ) {}
+
+  /** Rebuilds the registry from open history rows, so a DESTROYED after a restart still logs out (B15). */
+  async rebuild(): Promise<number> {
+    const open = await openSessions(this.ctx.db.pool);
+    for (const row of open) {
+      this.registry.set({
+        tenant: { id: row.tenantId, region: '', majorVersion: 0, minorVersion: 0 },
+        characterId: row.characterId,
+        worldId: row.worldId,
+        channelId: row.channelId,
+        state: 'LOGGED_IN',
+        since: row.loginMs,
+      });
+    }
+    return open.length;
+  }
+
+  /** A channel session started: a login, or the second half of a channel change. */
+  created(tenant: Tenant, cause: Headers, characterId: number, worldId: number, channelId: number) {
+    return this.queue.run(key(tenant.id, characterId), async () => {
+      const session = this.registry.get(tenant.id, characterId);
+      if (session?.state === 'LOGGED_IN') return;
+      const now = this.ctx.clock.now();
+      const oldChannelId = session?.channelId;
+      const found = await commit(this.ctx, async (tx) => {
+        const c = await findCharacter(tx.client, tenant.id, characterId);
+        if (!c) {
+          if (session) await endSession(tx.client, tenant.id, characterId, now);
+          return false;
+        }
+        await startSession(tx.client, tenant.id, characterId, worldId, channelId, now);
+        const scope = { tenant, cause, transactionId: randomUUID() };
+        const emit = this.ctx.producer.character(scope, worldId, characterId);
+        tx.emit(
+          oldChannelId === undefined
+            ? emit(Events.login(channelId, c.mapId, c.instance))
+            : emit(Events.channelChanged(channelId, oldChannelId, c.mapId, c.instance)),
+        );
+        return true;
+      });
+      if (!found) {
+        if (session) this.registry.remove(session);
+        throw new CharacterNotFound(characterId);
+      }
+      this.registry.set({ tenant, characterId, worldId, channelId, state: 'LOGGED_IN', since: now });
+    });
+  }
+
+  /** A channel session ended: the character is in transition for 5 s, on the injected clock. */
+  destroyed(tenant: Tenant, characterId: number) {
+    return this.queue.run(key(tenant.id, characterId), async () => {
+      const session = this.registry.get(tenant.id, characterId);
+      if (session?.state !== 'LOGGED_IN') return;
+      session.tenant = tenant;
+      session.state = 'TRANSITION';
+      session.since = this.ctx.clock.now();
+      this.arm(session, session.since + TRANSITION_MS);
+    });
+  }
+
+  /** A channel going down ends its sessions now, so playtime never counts the downtime (B17). */
+  async channelShutdown(tenant: Tenant, worldId: number, channelId: number): Promise<number> {
+    const sessions = this.registry.onChannel(tenant.id, worldId, channelId);
+    await Promise.all(
+      sessions.map((session) =>
+        this.queue.run(key(tenant.id, session.characterId), async () => {
+          if (this.registry.get(tenant.id, session.characterId) !== session) return;
+          session.tenant = tenant;
+          await this.logout(session, this.ctx.clock.now());
+        }),
+      ),
+    );
+    return sessions.length;
+  }
+
+  /** Clean shutdown: a session in transition logs out now rather than staying open across the restart. */
+  async close(): Promise<void> {
+    const pending = this.registry.all().filter((s) => s.state === 'TRANSITION');
+    for (const session of this.registry.all()) session.timer?.cancel();
+    await Promise.all(
+      pending.map((session) =>
+        this.queue.run(key(session.tenant.id, session.characterId), () =>
+          this.logout(session, this.ctx.clock.now()).catch((error) =>
+            this.ctx.logger.error(
+              { err: error, characterId: session.characterId },
+              'logout at shutdown failed',
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  get busy(): boolean {
+    return this.queue.busy;
+  }
+
+  private arm(session: Session, at: number): void {
+    session.timer = this.ctx.clock.at(at, () => {
+      void this.tasks.track(this.expire(session));
+    });
+  }
+
+  private expire(session: Session): Promise<void> {
+    return this.queue.run(key(session.tenant.id, session.characterId), async () => {
+      if (this.registry.get(session.tenant.id, session.characterId) !== session) return;
+      if (session.state !== 'TRANSITION') return;
+      try {
+        await this.logout(session, this.ctx.clock.now());
+      } catch (error) {
+        this.ctx.logger.error({ err: error, characterId: session.characterId }, 'logout failed; retrying');
+        this.arm(session, this.ctx.clock.now() + RETRY_MS);
+      }
+    });
+  }
+
+  /** Closes the history row, stores the live position (B14) and announces LOGOUT, in one transaction. */
+  private async logout(session: Session, at: number): Promise<void> {
+    const { tenant, characterId } = session;
+    const position = this.ctx.positions.get(tenant.id, characterId);
+    await commit(this.ctx, async (tx) => {
+      await endSession(tx.client, tenant.id, characterId, at);
+      const c = await findCharacter(tx.client, tenant.id, characterId);
+      if (!c) return;
+      if (position) await savePositions(tx.client, tenant.id, [[characterId, position]]);
+      const emit = this.ctx.producer.character(
+        { tenant, transactionId: randomUUID() },
+        session.worldId,
+        characterId,
+      );
+      tx.emit(emit(Events.logout(session.channelId, c.mapId, c.instance)));
+    });
+    this.registry.remove(session);
+    this.ctx.positions.delete(tenant.id, characterId);
+  }
+}
