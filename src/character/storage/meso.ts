@@ -1,23 +1,6 @@
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
 import type { Queryable } from '../../platform/db/database.js';
-
-/**
- * The outbox row format (platform/db/outbox.ts: headers as a JSON object of base64 values), repeated here so
- * that the meso hot path can write its rows inside its own single statement. The relay reads these rows
- * like any other; the meso tests check the bytes that come out.
- */
-function outboxColumns(messages: readonly OutgoingMessage[]) {
-  return [
-    messages.map((m) => m.topic),
-    messages.map((m) => m.key),
-    messages.map((m) => m.value),
-    messages.map((m) => {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(m.headers)) headers[name] = value.toString('base64');
-      return JSON.stringify(headers);
-    }),
-  ];
-}
+import { outboxArrays } from '../../platform/db/outbox.js';
 
 /**
  * Adds a signed amount to meso and writes the events of the change, in ONE statement, which is its own
@@ -44,7 +27,7 @@ export async function adjustMesoWithEvents(
            FROM changed,
              unnest($5::text[], $6::bytea[], $7::bytea[], $8::jsonb[]) WITH ORDINALITY AS m(topic, key, value, headers, n)
            ORDER BY m.n`,
-    values: [tenantId, id, amount, worldId, ...outboxColumns(messages)],
+    values: [tenantId, id, amount, worldId, ...outboxArrays(messages)],
   });
   return (result.rowCount ?? 0) > 0;
 }

@@ -28,17 +28,31 @@ function decodeHeaders(headers: Record<string, string>): Record<string, Buffer> 
   return out;
 }
 
+/**
+ * The outbox columns of a batch as four parallel arrays, for `unnest($1::text[], $2::bytea[], $3::bytea[],
+ * $4::jsonb[]) WITH ORDINALITY`: one statement, one round trip, whatever the batch size. Exported so that a
+ * domain's hot path can insert its rows inside its own statement (the character meso update does).
+ */
+export function outboxArrays(messages: readonly OutgoingMessage[]): [string[], Buffer[], Buffer[], string[]] {
+  return [
+    messages.map((m) => m.topic),
+    messages.map((m) => m.key),
+    messages.map((m) => m.value),
+    messages.map((m) => JSON.stringify(encodeHeaders(m.headers))),
+  ];
+}
+
 /** Writes messages in the caller's transaction: they leave only if it commits, and survive a crash after. */
 export async function writeOutbox(client: Queryable, messages: readonly OutgoingMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  const values: unknown[] = [];
-  const rows: string[] = [];
-  for (const message of messages) {
-    const n = values.length;
-    rows.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4})`);
-    values.push(message.topic, message.key, message.value, JSON.stringify(encodeHeaders(message.headers)));
-  }
-  await client.query(`INSERT INTO outbox (topic, key, value, headers) VALUES ${rows.join(', ')}`, values);
+  await client.query({
+    name: 'outbox-write',
+    text: `INSERT INTO outbox (topic, key, value, headers)
+           SELECT m.topic, m.key, m.value, m.headers
+           FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::jsonb[]) WITH ORDINALITY AS m(topic, key, value, headers, n)
+           ORDER BY m.n`,
+    values: outboxArrays(messages),
+  });
 }
 
 interface OutboxRow {
