@@ -92,8 +92,9 @@ function appBus(bus: Bus, messages: MessageFactory): AppBus {
       const message = messages.create(topicOf(variable), options.key ?? Buffer.alloc(0), value, {
         tenant: options.tenant,
       });
+      const extra = options.headers;
       await bus.publish(message.topic, [
-        { ...message, headers: { ...message.headers, ...(options.headers ?? {}) } },
+        extra ? { ...message, headers: { ...message.headers, ...extra } } : message,
       ]);
     },
     subscribe(variable, handler) {

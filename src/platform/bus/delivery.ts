@@ -50,28 +50,55 @@ export interface DeliveryPolicy {
 
 /**
  * At-least-once delivery of one message to one handler: retried with backoff, then set aside as a dead letter
- * so that one bad message never stops its topic. Shared by every Bus implementation.
+ * so that one bad message never stops its topic. Shared by every Bus implementation. A handler that finishes
+ * synchronously costs no promise (movement commands arrive by the hundred thousand): the result is undefined
+ * then, and a promise only when the handler is asynchronous or failed.
  */
-export async function deliverWithRetry(
+export function deliver(
   policy: DeliveryPolicy,
   group: string,
   handler: MessageHandler,
   message: DeliveredMessage,
+): Promise<void> | undefined {
+  let result: Promise<void> | void;
+  try {
+    result = handler(message);
+  } catch (error) {
+    return retry(policy, group, handler, message, error);
+  }
+  if (result && typeof result.then === 'function') {
+    return result.then(
+      () => policy.observer?.handled(message.topic, group),
+      (error: unknown) => retry(policy, group, handler, message, error),
+    );
+  }
+  policy.observer?.handled(message.topic, group);
+  return undefined;
+}
+
+async function retry(
+  policy: DeliveryPolicy,
+  group: string,
+  handler: MessageHandler,
+  message: DeliveredMessage,
+  firstError: unknown,
 ): Promise<void> {
   const delays = policy.retryDelaysMs;
+  let error = firstError;
   for (let attempt = 1; ; attempt++) {
+    if (attempt > delays.length) {
+      const letter = policy.deadLetters.add(group, message, error, attempt);
+      policy.observer?.failed(message.topic, group, letter, error);
+      return;
+    }
+    policy.observer?.retried(message.topic, group, attempt, error);
+    await new Promise((resolve) => setTimeout(resolve, delays[attempt - 1]));
     try {
       await handler(message);
       policy.observer?.handled(message.topic, group);
       return;
-    } catch (error) {
-      if (attempt > delays.length) {
-        const letter = policy.deadLetters.add(group, message, error, attempt);
-        policy.observer?.failed(message.topic, group, letter, error);
-        return;
-      }
-      policy.observer?.retried(message.topic, group, attempt, error);
-      await new Promise((resolve) => setTimeout(resolve, delays[attempt - 1]));
+    } catch (next) {
+      error = next;
     }
   }
 }

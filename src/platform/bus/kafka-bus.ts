@@ -11,7 +11,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './bus.js';
-import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, deliverWithRetry } from './delivery.js';
+import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, deliver } from './delivery.js';
 
 export interface KafkaBusOptions {
   readonly brokers: readonly string[];
@@ -122,7 +122,7 @@ export class KafkaBus implements Bus {
         };
         this.track(1);
         try {
-          await deliverWithRetry(this.policy, group, handler, delivered);
+          await deliver(this.policy, group, handler, delivered);
         } finally {
           this.track(-1);
         }

@@ -8,7 +8,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './bus.js';
-import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, deliverWithRetry } from './delivery.js';
+import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, deliver } from './delivery.js';
 
 export interface MemoryBusOptions {
   /** Messages kept per topic for groups that subscribe later with `earliest`. */
@@ -46,9 +46,8 @@ class GroupConsumer {
       return;
     }
     this.queues.set(key, [message]);
-    queueMicrotask(() => {
-      void this.drain(key);
-    });
+    // Never inside publish: handlers run on a later microtask, so a producer never re-enters itself.
+    queueMicrotask(() => this.drain(key));
   }
 
   close(): void {
@@ -56,20 +55,25 @@ class GroupConsumer {
     this.closed = true;
   }
 
-  private async drain(key: string): Promise<void> {
+  /** Delivers a key's queue in order; only an asynchronous handler makes it wait (and resume later). */
+  private drain(key: string): void {
     const queue = this.queues.get(key);
     while (queue && queue.length > 0) {
       const message = queue[0]!;
-      if (!this.closed) await this.deliver(message);
+      const member = this.closed ? undefined : this.pickMember(message.key);
+      const pending = member ? deliver(this.bus.policy, this.group, member.handler, message) : undefined;
+      if (pending) {
+        void pending.then(() => {
+          queue.shift();
+          this.bus.track(-1);
+          this.drain(key);
+        });
+        return;
+      }
       queue.shift();
       this.bus.track(-1);
     }
     this.queues.delete(key);
-  }
-
-  private async deliver(message: DeliveredMessage): Promise<void> {
-    const member = this.pickMember(message.key);
-    if (member) await deliverWithRetry(this.bus.policy, this.group, member.handler, message);
   }
 
   // Like Kafka partitions: one key always goes to the same member of the group.
@@ -146,7 +150,8 @@ export class MemoryBus implements Bus {
     const resumeAt = log.resumeAt.get(group);
     if (isNewGroup && (resumeAt !== undefined || options.start === 'earliest')) {
       const from = resumeAt ?? 0;
-      for (const message of log.messages.slice(-this.retention)) if (message.offset >= from) consumer.enqueue(message);
+      for (const message of log.messages.slice(-this.retention))
+        if (message.offset >= from) consumer.enqueue(message);
     }
     const owner = consumer;
     return {

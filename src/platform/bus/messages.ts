@@ -22,6 +22,10 @@ export interface MessageOptions {
  * (number → 8-byte integer key, string → UUID text), the JSON body, the tenant and trace headers.
  */
 export class MessageFactory {
+  // Header bytes per tenant, built once: every message of a tenant carries the same four values. The
+  // buffers are shared and never written to after creation.
+  private readonly tenantHeaderCache = new Map<string, Headers>();
+
   constructor(private readonly topics: Topics) {}
 
   topic(variable: TopicVariable): string {
@@ -34,11 +38,20 @@ export class MessageFactory {
     body: unknown,
     options: MessageOptions = {},
   ): OutgoingMessage {
-    const headers: Headers = {
-      ...(options.cause ? traceHeaders(options.cause) : {}),
-      ...(options.tenant ? tenantHeaders(options.tenant) : {}),
-    };
+    const tenant = options.tenant ? this.headersOf(options.tenant) : undefined;
+    const headers: Headers = options.cause ? { ...traceHeaders(options.cause), ...tenant } : { ...tenant };
     return { topic: this.topics[variable], key: toKey(key), value: encodeJson(body), headers };
+  }
+
+  private headersOf(tenant: Tenant): Headers {
+    const cacheKey = `${tenant.id}\u0000${tenant.region}\u0000${tenant.majorVersion}\u0000${tenant.minorVersion}`;
+    let headers = this.tenantHeaderCache.get(cacheKey);
+    if (!headers) {
+      headers = tenantHeaders(tenant);
+      if (this.tenantHeaderCache.size >= 10_000) this.tenantHeaderCache.clear();
+      this.tenantHeaderCache.set(cacheKey, headers);
+    }
+    return headers;
   }
 }
 
