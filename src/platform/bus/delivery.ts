@@ -14,6 +14,30 @@ function printableHeaders(headers: Headers): Record<string, string> {
   return out;
 }
 
+/** Counts messages queued or being handled, and wakes whoever waits for that count to reach zero. */
+export class InFlight {
+  private count = 0;
+  private waiters: Array<() => void> = [];
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(delta: number): void {
+    this.count = Math.max(0, this.count + delta);
+    if (this.count === 0 && this.waiters.length > 0) {
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  idle(): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
 /** The messages an operator can read after their handler kept failing; the oldest go first when full. */
 export class DeadLetterStore {
   private readonly letters: DeadLetter[] = [];

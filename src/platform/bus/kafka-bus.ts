@@ -11,7 +11,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './bus.js';
-import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, deliver } from './delivery.js';
+import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, deliver, InFlight } from './delivery.js';
 
 export interface KafkaBusOptions {
   readonly brokers: readonly string[];
@@ -51,8 +51,7 @@ export class KafkaBus implements Bus {
   private readonly consumers = new Set<Consumer>();
   private readonly policy: DeliveryPolicy;
   private connected = false;
-  private inFlight = 0;
-  private waiters: Array<() => void> = [];
+  private readonly inFlight = new InFlight();
 
   constructor(private readonly options: KafkaBusOptions) {
     const logger = options.logger.child({ component: 'kafka' });
@@ -139,12 +138,11 @@ export class KafkaBus implements Bus {
 
   /** Resolves when no handler runs; what the brokers still hold for us is not knowable here. */
   idle(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.inFlight.idle();
   }
 
   pending(): number {
-    return this.inFlight;
+    return this.inFlight.size;
   }
 
   deadLetters(): readonly DeadLetter[] {
@@ -164,11 +162,6 @@ export class KafkaBus implements Bus {
   }
 
   private track(delta: number): void {
-    this.inFlight += delta;
-    if (this.inFlight === 0) {
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const resolve of waiters) resolve();
-    }
+    this.inFlight.add(delta);
   }
 }

@@ -8,7 +8,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './bus.js';
-import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, deliver } from './delivery.js';
+import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, deliver, InFlight } from './delivery.js';
 
 export interface MemoryBusOptions {
   /** Messages kept per topic for groups that subscribe later with `earliest`. */
@@ -102,8 +102,7 @@ export class MemoryBus implements Bus {
   readonly policy: DeliveryPolicy;
   private readonly retention: number;
   private readonly topics = new Map<string, TopicLog>();
-  private inFlight = 0;
-  private waiters: Array<() => void> = [];
+  private readonly inFlight = new InFlight();
   private closed = false;
 
   constructor(options: MemoryBusOptions = {}) {
@@ -168,12 +167,11 @@ export class MemoryBus implements Bus {
   }
 
   idle(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.inFlight.idle();
   }
 
   pending(): number {
-    return this.inFlight;
+    return this.inFlight.size;
   }
 
   deadLetters(): readonly DeadLetter[] {
@@ -200,13 +198,7 @@ export class MemoryBus implements Bus {
 
   /** @internal bookkeeping of queued + in-flight deliveries, for `idle()`. */
   track(delta: number): void {
-    this.inFlight += delta;
-    if (this.inFlight <= 0) {
-      this.inFlight = 0;
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const resolve of waiters) resolve();
-    }
+    this.inFlight.add(delta);
   }
 
   private log(topic: string): TopicLog {
