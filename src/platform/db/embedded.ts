@@ -87,6 +87,23 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
   while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
+/**
+ * One application owns a data directory at a time. A live owner means a second `npm start` on the same
+ * directory: refuse, naming the process. A dead owner (killed with SIGKILL) may have left its server
+ * running: that orphan is stopped below.
+ */
+async function claim(dataDir: string): Promise<string> {
+  const ownerFile = path.join(path.dirname(dataDir), `${path.basename(dataDir)}.owner`);
+  if (existsSync(ownerFile)) {
+    const owner = Number((await fs.readFile(ownerFile, 'utf8')).trim());
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+      throw new Error(`the embedded PostgreSQL in ${dataDir} is in use by process ${owner}; stop it or set DATA_DIR`);
+    }
+  }
+  await fs.writeFile(ownerFile, String(process.pid));
+  return ownerFile;
+}
+
 /** A server left running by a process that was killed (SIGKILL) holds the directory: stop it first. */
 async function stopOrphan(dataDir: string, logger: Logger): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
@@ -112,9 +129,10 @@ async function ownership(): Promise<{ uid?: number; gid?: number }> {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const { dataDir, logger } = options;
   const { postgres } = await binaries();
+  await fs.mkdir(path.dirname(dataDir), { recursive: true });
+  const ownerFile = await claim(dataDir);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     logger.info({ dataDir }, 'initialising embedded PostgreSQL');
-    await fs.mkdir(path.dirname(dataDir), { recursive: true });
     await initialise(dataDir, logger);
   }
   await stopOrphan(dataDir, logger);
@@ -164,11 +182,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: (database = 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
     stop: async () => {
       process.removeListener('exit', exitHook);
-      if (child.exitCode !== null || !child.pid) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      // SIGINT is PostgreSQL's fast shutdown: roll back open transactions, checkpoint, exit.
-      process.kill(child.pid, 'SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 8_000))]);
+      if (child.exitCode === null && child.pid) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        // SIGINT is PostgreSQL's fast shutdown: roll back open transactions, checkpoint, exit.
+        process.kill(child.pid, 'SIGINT');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 8_000))]);
+      }
+      await fs.rm(ownerFile, { force: true });
     },
   };
 }

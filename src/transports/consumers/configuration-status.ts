@@ -2,15 +2,23 @@ import * as z from 'zod';
 import type { Subscription } from '../../platform/bus/bus.js';
 import { consume, SkipMessage } from '../../platform/bus/consumer.js';
 import type { ServiceContext } from '../../platform/service.js';
+import { NIL_UUID } from '../../platform/tenant.js';
 import type { TenantManager } from '../tenants/manager.js';
 import { uuid } from './schemas.js';
 
 const configurationEvent = z.looseObject({
-  tenantId: uuid.optional(),
+  // Read only when the headers name no tenant: a malformed body field must not void a usable header.
+  tenantId: z.unknown().optional(),
   resourceType: z.string(),
 });
 
 const RELOADED = new Set(['route', 'vessel', 'instance-route']);
+
+/** A usable tenant id, or undefined: absent, not a UUID, or the nil tenant (which later Atlas refuses too). */
+function tenantOf(value: unknown): string | undefined {
+  const parsed = uuid.safeParse(value);
+  return parsed.success && parsed.data !== NIL_UUID ? parsed.data : undefined;
+}
 
 /**
  * Configuration status from atlas-tenants, which sends it without tenant headers: the tenant comes from the
@@ -30,9 +38,9 @@ export function consumeConfigurationStatus(
     logger: context.logger,
     metrics: context.metrics,
     handle: async (event, { tenant }) => {
-      const tenantId = tenant.id !== '' ? tenant.id : event.tenantId;
+      const tenantId = tenantOf(tenant.id) ?? tenantOf(event.tenantId);
       if (tenantId === undefined)
-        throw new SkipMessage('tenant', 'no tenant headers and no tenantId in the body');
+        throw new SkipMessage('tenant', 'no tenant in the headers and no valid tenantId in the body');
       if (!RELOADED.has(event.resourceType)) {
         throw new SkipMessage('type', `unhandled configuration resource type [${event.resourceType}]`);
       }

@@ -18,12 +18,27 @@ function integerIn(min: number, max: number, what: string) {
   return z.number(typed(what)).int(message).min(min, message).max(max, message);
 }
 
-const mapId = integerIn(0, 0xffff_ffff, 'a map id');
+const UINT32_MAX = 0xffff_ffff;
+/**
+ * REST shows route durations as Go time.Duration nanoseconds (int64): more minutes than this would print a
+ * number no Go client can decode, and one such route would make the whole route list unreadable.
+ */
+const MAX_ROUTE_MINUTES = 153_722_867;
+
+const mapId = integerIn(0, UINT32_MAX, 'a map id');
 const uint8 = integerIn(0, 0xff, 'an 8-bit id');
 const uint16 = integerIn(0, 0xffff, 'a 16-bit number');
-const integer = z.number(typed('an integer')).int('must be an integer');
-const positive = integer.positive('must be positive');
-const notNegative = integer.nonnegative('must not be negative');
+
+/** A duration count as the reference's uint32 configuration fields hold it, capped at `max`. */
+function duration(min: 0 | 1, max: number) {
+  return z
+    .number(typed('an integer'))
+    .int('must be an integer')
+    .min(min, min === 1 ? 'must be positive' : 'must not be negative')
+    .max(max, `must be at most ${max}`);
+}
+const minutes = duration(1, MAX_ROUTE_MINUTES);
+const seconds = duration(1, UINT32_MAX);
 const nonEmpty = z.string(typed('a string')).min(1, 'must not be empty');
 const mapIds = z.array(mapId, typed('a list of map ids')).min(1, 'must list at least one map id');
 
@@ -45,18 +60,18 @@ export const routeResourceSchema = resource('routes', {
   enRouteMapIds: mapIds,
   destinationMapId: mapId,
   observationMapId: mapId,
-  boardingWindowDuration: positive,
+  boardingWindowDuration: minutes,
   // Zero is allowed: the subway closes its doors and departs at the same instant.
-  preDepartureDuration: notNegative,
-  travelDuration: positive,
-  cycleInterval: positive,
+  preDepartureDuration: duration(0, MAX_ROUTE_MINUTES),
+  travelDuration: minutes,
+  cycleInterval: minutes,
 });
 
 export const vesselResourceSchema = resource('vessels', {
   name: z.string(typed('a string')),
   routeAID: nonEmpty,
   routeBID: nonEmpty,
-  turnaroundDelay: positive,
+  turnaroundDelay: seconds,
 });
 
 export const instanceRouteResourceSchema = resource('instance-routes', {
@@ -64,10 +79,10 @@ export const instanceRouteResourceSchema = resource('instance-routes', {
   startMapId: mapId,
   transitMapIds: mapIds,
   destinationMapId: mapId,
-  capacity: integerIn(1, 0xffff_ffff, 'a capacity'),
-  boardingWindowSeconds: positive,
+  capacity: integerIn(1, UINT32_MAX, 'a capacity'),
+  boardingWindowSeconds: seconds,
   // Zero is allowed: arrival then follows the end of boarding immediately.
-  travelDurationSeconds: notNegative,
+  travelDurationSeconds: duration(0, UINT32_MAX),
   transitMessage: z.string(typed('a string')).optional(),
 });
 

@@ -1,65 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidTenantConfigurationError,
-  parseConfigurationResources,
-  parseTenantConfiguration,
-  parseTenantsFile,
-} from './config.js';
+import { boatRoute, vessel } from '../testing/config-fixtures.js';
+import { InvalidTenantConfigurationError, parseTenantConfiguration, parseTenantsFile } from './config.js';
 import { instanceRouteId, scheduledRouteId } from './ids.js';
 
 const SAMPLE_TENANT = '083839c6-c47c-42a6-9585-76492795d123';
 const bundledFile: unknown = JSON.parse(
   readFileSync(new URL('../../../config/tenants.json', import.meta.url), 'utf8'),
 );
-
-function boatRoute(
-  attributes: Record<string, unknown> = {},
-  id: unknown = 'boat-x',
-): Record<string, unknown> {
-  return {
-    id,
-    type: 'routes',
-    attributes: {
-      name: 'boat-x',
-      startMapId: 101000300,
-      stagingMapId: 101000301,
-      enRouteMapIds: [200090010, 200090011],
-      destinationMapId: 200000100,
-      observationMapId: 101000300,
-      boardingWindowDuration: 4,
-      preDepartureDuration: 1,
-      travelDuration: 10,
-      cycleInterval: 15,
-      ...attributes,
-    },
-  };
-}
-
-function vessel(attributes: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 'ship',
-    type: 'vessels',
-    attributes: { name: 'ship', routeAID: 'a', routeBID: 'b', turnaroundDelay: 5, ...attributes },
-  };
-}
-
-function ferry(attributes: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 'ferry',
-    type: 'instance-routes',
-    attributes: {
-      name: 'ferry',
-      startMapId: 101000400,
-      transitMapIds: [200090030],
-      destinationMapId: 130000210,
-      capacity: 1,
-      boardingWindowSeconds: 1,
-      travelDurationSeconds: 120,
-      ...attributes,
-    },
-  };
-}
 
 describe('the bundled configuration', () => {
   const { configurations, problems } = parseTenantsFile(bundledFile);
@@ -133,108 +81,6 @@ describe('the bundled configuration', () => {
       travelMs,
       transitMessage,
     });
-  });
-});
-
-describe('validation of configuration entries', () => {
-  it.each([
-    [{ name: '' }, 'name must not be empty'],
-    [{ name: 7 }, 'name must be a string'],
-    [{ enRouteMapIds: [] }, 'enRouteMapIds must list at least one map id'],
-    [{ enRouteMapIds: [1, -1] }, 'enRouteMapIds[1] must be a map id (an integer from 0 to 4294967295)'],
-    [{ stagingMapId: 4294967296 }, 'stagingMapId must be a map id (an integer from 0 to 4294967295)'],
-    [{ startMapId: 1.5 }, 'startMapId must be a map id (an integer from 0 to 4294967295)'],
-    [{ destinationMapId: '200000100' }, 'destinationMapId must be a map id'],
-    [{ observationMapId: undefined }, 'observationMapId is required'],
-    [{ boardingWindowDuration: 0 }, 'boardingWindowDuration must be positive'],
-    [{ preDepartureDuration: -1 }, 'preDepartureDuration must not be negative'],
-    [{ travelDuration: 0 }, 'travelDuration must be positive'],
-    [{ travelDuration: 2.5 }, 'travelDuration must be an integer'],
-    [{ cycleInterval: -15 }, 'cycleInterval must be positive'],
-    [
-      { travelDuration: 0, cycleInterval: 0 },
-      'travelDuration must be positive; cycleInterval must be positive',
-    ],
-  ])('route %j is reported as "%s"', (attributes, message) => {
-    const { items, problems } = parseConfigurationResources('routes', [boatRoute(attributes)], SAMPLE_TENANT);
-    expect(items).toEqual([]);
-    expect(problems).toEqual([`route "boat-x": ${message}`]);
-  });
-
-  it('allows a zero pre-departure (the subway closes and departs at once)', () => {
-    const { items, problems } = parseConfigurationResources(
-      'routes',
-      [boatRoute({ preDepartureDuration: 0 })],
-      SAMPLE_TENANT,
-    );
-    expect(problems).toEqual([]);
-    expect(items[0]?.preDepartureMs).toBe(0);
-  });
-
-  it.each([
-    [{ routeAID: '' }, 'routeAID must not be empty'],
-    [{ routeBID: '' }, 'routeBID must not be empty'],
-    [{ turnaroundDelay: 0 }, 'turnaroundDelay must be positive'],
-    [{ turnaroundDelay: 0.5 }, 'turnaroundDelay must be an integer'],
-  ])('vessel %j is reported as "%s"', (attributes, message) => {
-    const { items, problems } = parseConfigurationResources('vessels', [vessel(attributes)], SAMPLE_TENANT);
-    expect(items).toEqual([]);
-    expect(problems).toEqual([`vessel "ship": ${message}`]);
-  });
-
-  it.each([
-    [{ name: '' }, 'name must not be empty'],
-    [{ capacity: 0 }, 'capacity must be a capacity (an integer from 1 to 4294967295)'],
-    [{ boardingWindowSeconds: 0 }, 'boardingWindowSeconds must be positive'],
-    [{ travelDurationSeconds: -1 }, 'travelDurationSeconds must not be negative'],
-    [{ transitMapIds: [] }, 'transitMapIds must list at least one map id'],
-    [{ transitMessage: 3 }, 'transitMessage must be a string'],
-  ])('instance route %j is reported as "%s"', (attributes, message) => {
-    const { items, problems } = parseConfigurationResources(
-      'instance-routes',
-      [ferry(attributes)],
-      SAMPLE_TENANT,
-    );
-    expect(items).toEqual([]);
-    expect(problems).toEqual([`instance route "ferry": ${message}`]);
-  });
-
-  it('allows an instance route without travel time', () => {
-    const { items } = parseConfigurationResources(
-      'instance-routes',
-      [ferry({ travelDurationSeconds: 0 })],
-      SAMPLE_TENANT,
-    );
-    expect(items[0]?.travelMs).toBe(0);
-  });
-
-  it.each([
-    ['route "boat-x": type must be "routes"', { ...boatRoute(), type: 'vessels' }],
-    ['route "boat-x": attributes is required', { type: 'routes', id: 'boat-x' }],
-    ['route #0: id must not be empty', boatRoute({}, '')],
-    ['route #0: must be an object', 'boat-x'],
-  ])('a malformed resource is reported as "%s"', (problem, resource) => {
-    expect(parseConfigurationResources('routes', [resource], SAMPLE_TENANT).problems).toEqual([problem]);
-  });
-
-  it('skips one invalid entry and keeps the others', () => {
-    const { items, problems } = parseConfigurationResources(
-      'routes',
-      [boatRoute({}, 'first'), boatRoute({ travelDuration: 0 }, 'broken'), boatRoute({}, 'third')],
-      SAMPLE_TENANT,
-    );
-    expect(items.map((route) => route.slug)).toEqual(['first', 'third']);
-    expect(problems).toEqual(['route "broken": travelDuration must be positive']);
-  });
-
-  it('skips a second entry with the same id, whose derived route id would collide', () => {
-    const { items, problems } = parseConfigurationResources(
-      'routes',
-      [boatRoute(), boatRoute({ travelDuration: 20 })],
-      SAMPLE_TENANT,
-    );
-    expect(items.map((route) => route.travelMs)).toEqual([600_000]);
-    expect(problems).toEqual(['route "boat-x": id is already used by an earlier route']);
   });
 });
 

@@ -147,6 +147,17 @@ describe('instance transports through the running service', () => {
     expect(h.events.ofType('CANCELLED')).toEqual([]);
   });
 
+  it("writes instance-status times as Go's time.RFC3339 does: whole seconds, the fraction truncated", async () => {
+    const h = await boot();
+    await h.to('10:00:00.750');
+    expect((await h.post(TRAIN, { characterId: 61, worldId: 0, channelId: 1 })).status).toBe(204);
+    expect((await h.status(TRAIN)).data[0]!.attributes).toMatchObject({
+      boardingUntil: '2026-02-18T10:00:01Z',
+      arrivalAt: '2026-02-18T10:00:11Z',
+      createdAt: '2026-02-18T10:00:00Z',
+    });
+  });
+
   it('refuses a second start, unknown routes and bad input with clear 4xx', async () => {
     const h = await boot();
     expect((await h.post(TRAIN, { characterId: 1, worldId: 0, channelId: 1 })).status).toBe(204);

@@ -92,4 +92,28 @@ describe('instance ride safety net', () => {
     ]);
     expect(transports.active()).toBe(0);
   });
+
+  it('does not send home at shutdown a ride whose arrival is being sent', async () => {
+    const sent: OutgoingMessage[] = [];
+    let arrive = () => {};
+    const { clock, transports, settle } = setup(async (messages) => {
+      if (messages.some((m) => decode(m).type === 'COMPLETED')) {
+        await new Promise<void>((resolve) => {
+          arrive = resolve;
+        });
+      }
+      sent.push(...messages);
+    });
+    await transports.start(TENANT, 'whale', { characterId: 9, worldId: 0, channelId: 1 });
+    sent.splice(0);
+    clock.set(61_000); // the arrival's messages are on their way
+    await transports.shutdown();
+    arrive();
+    await settle();
+    expect(sent.map((m) => [decode(m).type, decode(m).body.mapId])).toEqual([
+      ['CHANGE_MAP', 140020300],
+      ['COMPLETED', undefined],
+    ]);
+    expect(transports.active()).toBe(0);
+  });
 });

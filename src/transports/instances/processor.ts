@@ -138,10 +138,14 @@ export class InstanceTransports {
     ]);
   }
 
-  /** Graceful shutdown: every passenger goes back to its start map (no events, as the reference). */
+  /**
+   * Graceful shutdown: every passenger goes back to its start map (no events, as the reference). A ride whose
+   * arrival (or stuck return) is being sent is left to it: a second warp would land its passengers back home.
+   */
   async shutdown(): Promise<void> {
     const outgoing: OutgoingMessage[] = [];
     for (const instance of this.deps.registry.all()) {
+      if (instance.ending) continue;
       for (const entry of this.end(instance)) {
         outgoing.push(this.warp(instance, entry, instance.route.startMapId));
       }

@@ -111,7 +111,7 @@ export class InstanceRegistry {
     return this.tenants.get(tenantId)?.lastRoute.get(characterId);
   }
 
-  /** Takes one character off its instance; returns its entry, and whether the instance is now empty. */
+  /** Takes one character off its ride; returns its entry and the instance (undefined when it was not aboard). */
   leave(
     tenantId: string,
     characterId: number,

@@ -9,9 +9,14 @@ import type { TransportInstance } from '../instances/registry.js';
 
 const NS_PER_MS = 1_000_000;
 
-/** RFC 3339 in UTC as Go writes a time.Time: no fraction when the instant is a whole second. */
+/** A time.Time as Go's encoding/json writes it (RFC3339Nano, UTC): trailing zeros of the fraction dropped. */
 export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
+  return new Date(ms).toISOString().replace(/\.?0*Z$/, 'Z');
+}
+
+/** Go's `t.Format(time.RFC3339)`: whole seconds, the fraction truncated (the instance status strings). */
+export function rfc3339Seconds(ms: number): string {
+  return new Date(ms - (((ms % 1000) + 1000) % 1000)).toISOString().replace('.000Z', 'Z');
 }
 
 export const ROUTE_ATTRIBUTES = [
@@ -75,8 +80,9 @@ export function tripsOfToday(timetable: RouteTimetable, now: number): Trip[] {
 
 /**
  * A route, its state evaluated at `now` (exact, where the reference showed the last tick's state), and the
- * schedule relationship: its links always (written as the reference writes them, without `transports/`),
- * its trip identifiers only when the trips are included.
+ * schedule relationship: its links (written as the reference writes them, without `transports/`) and its
+ * trip identifiers, an empty list when the trips are not included (api2go always writes `data` for a
+ * to-many relationship, and a Go client reads a missing `data` as a to-one relationship).
  */
 export function routeResource(
   route: ScheduledRoute,
@@ -110,7 +116,7 @@ export function routeResource(
           related: `/api/routes/${route.id}/schedule`,
           self: `/api/routes/${route.id}/relationships/schedule`,
         },
-        ...(trips ? { data: trips.map((trip) => ({ type: 'trip-schedule', id: trip.tripId })) } : {}),
+        data: (trips ?? []).map((trip) => ({ type: 'trip-schedule', id: trip.tripId })),
       },
     },
   };
@@ -142,9 +148,9 @@ export function instanceStatusResource(instance: TransportInstance): Resource {
       routeId: instance.route.id,
       state: instance.state,
       characters: instance.characters.length,
-      boardingUntil: rfc3339(instance.boardingUntil),
-      arrivalAt: rfc3339(instance.arrivalAt),
-      createdAt: rfc3339(instance.createdAt),
+      boardingUntil: rfc3339Seconds(instance.boardingUntil),
+      arrivalAt: rfc3339Seconds(instance.arrivalAt),
+      createdAt: rfc3339Seconds(instance.createdAt),
     },
   };
 }

@@ -88,9 +88,26 @@ describe('GET /api/transports/routes', () => {
             related: `/api/routes/${BOAT_A}/schedule`,
             self: `/api/routes/${BOAT_A}/relationships/schedule`,
           },
+          data: [],
         },
       },
     });
+  });
+
+  it('writes the bytes api2go writes: attribute order, links related before self, data always present', async () => {
+    const response = await fetch(`${harness.url}/api/transports/routes?filter[startMapId]=101000300`, {
+      headers: tenantHeaders(),
+    });
+    expect(await response.text()).toBe(
+      `{"data":[{"type":"routes","id":"${BOAT_A}","attributes":{"name":"boat-ellinia-orbis",` +
+        '"startMapId":101000300,"stagingMapId":101000301,"enRouteMapIds":[200090010,200090011],' +
+        '"destinationMapId":200000100,"observationMapId":101000300,"state":"open_entry",' +
+        '"cycleInterval":900000000000,"boardingWindowSeconds":240,"preDepartureSeconds":60,' +
+        '"travelDurationSeconds":600,"cycleIntervalSeconds":900,"nextState":"locked_entry",' +
+        '"nextTransitionAt":"2026-02-18T00:04:00Z"},"relationships":{"schedule":{"links":' +
+        `{"related":"/api/routes/${BOAT_A}/schedule","self":"/api/routes/${BOAT_A}/relationships/schedule"},` +
+        '"data":[]}}}]}',
+    );
   });
 
   it("includes today's trips with include=schedule (1,044 for the bundled tenant)", async () => {

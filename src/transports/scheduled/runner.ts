@@ -9,7 +9,7 @@ import type { RouteTimetable } from '../core/timetable.js';
 import type { TransportMetrics } from '../metrics.js';
 import type { TransportMessages } from '../producer.js';
 import type { LoadedTenant } from '../tenants/loaded-tenant.js';
-import { type TransitionAction, transitionActions } from './transition.js';
+import { arrivalWarp, type TransitionAction, transitionActions } from './transition.js';
 import { collectWarps, type WarpDeps } from './warps.js';
 
 export interface ScheduledRunnerDeps {
@@ -60,9 +60,11 @@ export class ScheduledRunner {
 
   /**
    * Starts serving a tenant's routes, or swaps in its reloaded configuration. The state at start-up is not
-   * a transition (nothing is emitted for it); after a reload, a route whose state the new timetable changes
-   * performs that transition now, so a trip cut short still delivers its passengers. A route that
-   * disappears while travelling delivers them too.
+   * a transition (no event, no departure warp), but a route that is not travelling sweeps its en-route
+   * maps to the destination: whoever is still aboard missed an arrival while the service was down (the
+   * reference's start-up `awaiting_return` did the same). After a reload, a route whose state the new
+   * timetable changes performs that transition now, so a trip cut short still delivers its passengers. A
+   * route that disappears while travelling delivers them too.
    */
   apply(loaded: LoadedTenant): void {
     const now = this.deps.clock.now();
@@ -82,6 +84,7 @@ export class ScheduledRunner {
         work: old?.work ?? Promise.resolve(),
       };
       this.moveTo(run, evaluation.state, now, now);
+      if (!old && run.state !== 'in_transit') this.enqueue(run, [arrivalWarp(route)], run.state, now);
       this.arm(run, evaluation.nextTransitionAt);
       next.set(route.id, run);
     }
@@ -91,10 +94,6 @@ export class ScheduledRunner {
       this.moveTo(old, 'out_of_service', now, now);
     }
     this.tenants.set(loaded.tenant.id, next);
-  }
-
-  stateOf(tenantId: string, routeId: string): RouteState | undefined {
-    return this.tenants.get(tenantId)?.get(routeId)?.state;
   }
 
   /** Transitions whose warps and events are still being collected or sent. */
@@ -153,7 +152,10 @@ export class ScheduledRunner {
       const text = departed ? 'departed' : arrived ? 'arrived' : `is ${to}`;
       logger[level](fields, `${run.route.name} ${text}`);
     }
-    const actions = transitionActions(run.route, from, to);
+    this.enqueue(run, transitionActions(run.route, from, to), to, at);
+  }
+
+  private enqueue(run: RouteRun, actions: readonly TransitionAction[], to: RouteState, at: number): void {
     if (actions.length === 0) return;
     // Channels as they are at the boundary: a channel starting a moment later has nobody aboard yet.
     const channels = this.deps.channels.list(run.tenant.id);
@@ -205,6 +207,6 @@ export class ScheduledRunner {
       const found = await collectWarps(warps, run.tenant, channels, action.fromMapIds, action.toMapId);
       for (const warp of found) outgoing.push(messages.changeMap(run.tenant, warp));
     }
-    await this.deps.publish(outgoing);
+    if (outgoing.length > 0) await this.deps.publish(outgoing);
   }
 }

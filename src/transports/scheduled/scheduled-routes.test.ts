@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readIntegerKey } from '../../platform/wire/keys.js';
+import { FakeAtlas } from '../testing/fake-atlas.js';
 import {
   advanceTo,
   at,
@@ -107,7 +108,7 @@ describe('scheduled routes through the running service', () => {
     expect(midnight.some((m) => m.body.routeId === BOAT_B)).toBe(false);
   });
 
-  it('sends nothing for the state found at start-up, only for boundaries crossed afterwards', async () => {
+  it('sends no event for the state found at start-up, only for boundaries crossed afterwards', async () => {
     const h = await boot('00:05:30'); // boat A in transit since 00:05:00
     h.atlas.place(TENANT.id, 9, channel(0, 200090010));
     await h.app.idle();
@@ -115,6 +116,38 @@ describe('scheduled routes through the running service', () => {
     expect(h.commands.messages).toEqual([]);
     await h.to('00:15:00');
     expect(h.commands.messages.map((m) => warpOf(m).characterId)).toEqual([9]);
+  });
+
+  it('at start-up, sends ashore whoever is aboard a ship that is not travelling (an arrival missed while down)', async () => {
+    const atlas = await new FakeAtlas().start();
+    try {
+      let answer = () => {};
+      atlas.presenceGate = new Promise((resolve) => {
+        answer = resolve;
+      });
+      atlas.place(TENANT.id, 8, channel(2, 200090001)); // boat B, at the dock until 00:15:05
+      atlas.place(TENANT.id, 9, channel(0, 200090010)); // boat A, in transit since 00:05:00: stays aboard
+      harness = await startHarness({ start: at('00:05:30'), atlas });
+      const { app, clock } = harness;
+      const status = recorder(app, clock, 'EVENT_TOPIC_TRANSPORT_STATUS');
+      const commands = recorder(app, clock, 'COMMAND_TOPIC_CHARACTER');
+      atlas.presenceGate = undefined;
+      answer();
+      await app.idle();
+      expect(status.messages).toEqual([]);
+      expect(commands.messages.map((m) => [m.at, warpOf(m)])).toEqual([
+        [
+          at('00:05:30'),
+          { characterId: 8, key: 8, worldId: 0, channelId: 2, mapId: 101000300, instance: NIL, portalId: 0 },
+        ],
+      ]);
+      await advanceTo(app, clock, at('00:15:00'));
+      expect(commands.messages.map((m) => warpOf(m).characterId)).toEqual([8, 9]);
+    } finally {
+      await harness?.close();
+      harness = undefined;
+      await atlas.stop();
+    }
   });
 
   it('keeps a transition whole when look-ups fail (C5): the event goes, the other fields still warp', async () => {

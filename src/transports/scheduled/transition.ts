@@ -17,6 +17,16 @@ export interface EventAction {
 
 export type TransitionAction = WarpAction | EventAction;
 
+/** Everyone aboard (every en-route map) goes ashore at the destination. */
+export function arrivalWarp(route: ScheduledRoute): WarpAction {
+  return {
+    kind: 'warp',
+    purpose: 'arrival',
+    fromMapIds: route.enRouteMapIds,
+    toMapId: route.destinationMapId,
+  };
+}
+
 /**
  * What a route does when its state changes from `from` to `to` (transports.md §3.5), warps first and the
  * event last, as the reference buffers them:
@@ -37,14 +47,7 @@ export function transitionActions(
 ): TransitionAction[] {
   const actions: TransitionAction[] = [];
   if (from === to) return actions;
-  if (from === 'in_transit' || to === 'awaiting_return') {
-    actions.push({
-      kind: 'warp',
-      purpose: 'arrival',
-      fromMapIds: route.enRouteMapIds,
-      toMapId: route.destinationMapId,
-    });
-  }
+  if (from === 'in_transit' || to === 'awaiting_return') actions.push(arrivalWarp(route));
   if (to === 'open_entry') actions.push({ kind: 'event', type: 'ARRIVED', mapId: route.observationMapId });
   if (to === 'in_transit') {
     actions.push({

@@ -125,6 +125,34 @@ describe('configuration reload (C9) and new tenants (C11)', () => {
     ]);
   });
 
+  it('takes the tenant from the headers whatever the body holds, and never reloads the nil tenant', async () => {
+    const h = await boot('00:06:00');
+    const boat = sample.tenants[0]!.routes.find((r) => r.id === 'boat-ellinia-orbis')!;
+    const publish = async (tenantId: unknown, tenant?: typeof TENANT) => {
+      await writeFile(file, JSON.stringify(sample));
+      await h.app.bus.publish(
+        'EVENT_TOPIC_CONFIGURATION_STATUS',
+        { tenantId, type: 'ROUTE_UPDATED', resourceType: 'route', resourceId: 'boat-ellinia-orbis' },
+        { key: TENANT.id, ...(tenant ? { tenant } : {}) },
+      );
+      await h.app.idle();
+    };
+    boat.attributes.travelDuration = 12;
+    await publish('not-a-uuid', TENANT);
+    expect(await h.route('boat-ellinia-orbis')).toMatchObject({ travelDurationSeconds: 720 });
+    // Headers naming the nil tenant are no tenant: the body's tenantId decides.
+    boat.attributes.travelDuration = 13;
+    await publish(TENANT.id, { ...TENANT, id: NIL });
+    expect(await h.route('boat-ellinia-orbis')).toMatchObject({ travelDurationSeconds: 780 });
+    boat.attributes.travelDuration = 14;
+    await publish(NIL);
+    expect(await h.route('boat-ellinia-orbis')).toMatchObject({ travelDurationSeconds: 780 });
+    const metrics = await (await fetch(`${h.url}/api/metrics`)).text();
+    expect(metrics).toMatch(
+      /bus_messages_malformed_total\{[^}]*EVENT_TOPIC_CONFIGURATION_STATUS[^}]*reason="tenant"[^}]*\} 1/,
+    );
+  });
+
   it('keeps the old configuration when the reload cannot be read', async () => {
     const h = await boot('00:06:00');
     await writeFile(file, '{"tenants": [');

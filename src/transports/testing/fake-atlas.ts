@@ -29,6 +29,8 @@ export class FakeAtlas {
     { routes: unknown[]; vessels: unknown[]; 'instance-routes': unknown[] }
   >();
   tenantsAvailable = true;
+  /** While set, presence look-ups wait for it: a test can subscribe before start-up look-ups answer. */
+  presenceGate: Promise<void> | undefined;
   private readonly occupants = new Map<string, Set<number>>();
   private readonly where = new Map<string, string>();
   private server: Server | undefined;
@@ -75,16 +77,19 @@ export class FakeAtlas {
       /^\/worlds\/(\d+)\/channels\/(\d+)\/maps\/(\d+)\/instances\/([0-9a-f-]+)\/characters$/.exec(url);
     if (characters) {
       const [, world, channel, map, instance] = characters;
-      if (this.failingMaps.has(Number(map))) return send(500);
-      const tenantId = String(request.headers.tenant_id ?? '');
-      const key = fieldKey(tenantId, {
-        worldId: Number(world),
-        channelId: Number(channel),
-        mapId: Number(map),
-        instance: instance!,
-      });
-      const ids = [...(this.occupants.get(key) ?? [])].sort((a, b) => a - b);
-      return send(200, { data: ids.map((id) => ({ type: 'characters', id: String(id), attributes: {} })) });
+      const answer = () => {
+        if (this.failingMaps.has(Number(map))) return send(500);
+        const tenantId = String(request.headers.tenant_id ?? '');
+        const key = fieldKey(tenantId, {
+          worldId: Number(world),
+          channelId: Number(channel),
+          mapId: Number(map),
+          instance: instance!,
+        });
+        const ids = [...(this.occupants.get(key) ?? [])].sort((a, b) => a - b);
+        send(200, { data: ids.map((id) => ({ type: 'characters', id: String(id), attributes: {} })) });
+      };
+      return this.presenceGate ? this.presenceGate.then(answer) : answer();
     }
     const portals = /^\/data\/maps\/(\d+)\/portals$/.exec(url);
     if (portals) {
