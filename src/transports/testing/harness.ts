@@ -1,3 +1,5 @@
+// Test-only (excluded from the build): the shared helpers come from test/support.
+import { advanceTo, TENANT, tenantHeaders } from '../../../test/support/app.js';
 import { type App, type ReceivedMessage, start } from '../../app.js';
 import { ManualClock } from '../../platform/clock.js';
 import type { ServiceName } from '../../platform/config.js';
@@ -6,43 +8,10 @@ import { readIntegerKey } from '../../platform/wire/keys.js';
 import { instanceRouteId, scheduledRouteId } from '../core/ids.js';
 import { FakeAtlas } from './fake-atlas.js';
 
-// This file is compiled with the service (it lives under src/), so it reaches no further than src/.
-
-/** The bundled sample tenant (config/tenants.json). */
-export const TENANT = {
-  id: '083839c6-c47c-42a6-9585-76492795d123',
-  region: 'GMS',
-  majorVersion: 83,
-  minorVersion: 1,
-};
-
-export function tenantHeaders(tenant = TENANT): Record<string, string> {
-  return {
-    TENANT_ID: tenant.id,
-    REGION: tenant.region,
-    MAJOR_VERSION: String(tenant.majorVersion),
-    MINOR_VERSION: String(tenant.minorVersion),
-  };
-}
+export { advanceTo, TENANT, tenantHeaders };
 
 export const DAY = Date.UTC(2026, 1, 18);
 export const MINUTE = 60_000;
-
-/**
- * Moves the manual clock to `target`, stopping at every due timer and letting the application settle before
- * going on (as test/support's advanceTo), so that work a timer starts happens at its own instant.
- */
-export async function advanceTo(app: App, clock: ManualClock, target: number): Promise<void> {
-  await app.idle();
-  for (;;) {
-    const next = clock.nextDue();
-    if (next === undefined || next > target) break;
-    clock.set(Math.max(next, clock.now()));
-    await app.idle();
-  }
-  clock.set(target);
-  await app.idle();
-}
 
 /** An instant of 2026-02-18 UTC ("00:35:10.000"), or of the next day with a "+1 " prefix. */
 export function at(time: string): number {
