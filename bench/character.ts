@@ -218,7 +218,7 @@ async function movementHandling(): Promise<number> {
   // The application's observer: every handled message is counted, as in production.
   const bus = new MemoryBus({
     observer: {
-      handled: (topic, group) => metrics.busHandled.inc({ topic, group }),
+      handled: (topic, group) => metrics.messageHandled(topic, group),
       retried: () => undefined,
       failed: () => undefined,
     },

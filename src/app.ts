@@ -141,7 +141,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
   // randomInt accepts a range of at most 2^48 - 1.
   const random: Random = options.random ?? (() => randomInt(0, 2 ** 48 - 1) / (2 ** 48 - 1));
   const observer: BusObserver = {
-    handled: (topic, group) => metrics.busHandled.inc({ topic, group }),
+    handled: (topic, group) => metrics.messageHandled(topic, group),
     retried: (topic, group, attempt, error) => {
       metrics.busRetried.inc({ topic, group });
       logger.warn({ topic, group, attempt, err: error }, 'handler failed; retrying');

@@ -41,8 +41,24 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly handledByTopic = new Map<string, { inc(): void }>();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Counts one handled message. Called for every message (hundreds of thousands a second on the movement
+   * topic), so the labelled child is looked up once per topic and group rather than hashed each time.
+   */
+  messageHandled(topic: string, group: string): void {
+    const key = `${topic}\u0000${group}`;
+    let child = this.handledByTopic.get(key);
+    if (!child) {
+      child = this.busHandled.labels({ topic, group });
+      this.handledByTopic.set(key, child);
+    }
+    child.inc();
   }
 
   /** A counter or gauge a domain adds (for example transitions by state); registered once per name. */
