@@ -194,7 +194,7 @@ describe('App with a database (character)', () => {
 
 describe('App lifecycle', () => {
   it('close is idempotent and stops listening', async () => {
-    const t = await startTestApp({ services: ['presence'], database: false });
+    const t = await startTestApp({ services: ['transports'], database: false });
     const first = t.app.close();
     const second = t.app.close();
     expect(second).toBe(first);
@@ -204,7 +204,7 @@ describe('App lifecycle', () => {
   });
 
   it('reports a usable URL when listening on an IPv6 literal', async () => {
-    const t = await startTestApp({ services: ['presence'], database: false, host: '::1' });
+    const t = await startTestApp({ services: ['transports'], database: false, host: '::1' });
     try {
       expect(t.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
       expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
@@ -214,7 +214,7 @@ describe('App lifecycle', () => {
   });
 
   it('refuses to publish once closed', async () => {
-    const t = await startTestApp({ services: ['presence'], database: false });
+    const t = await startTestApp({ services: ['transports'], database: false });
     await t.app.close();
     await expect(t.app.bus.publish('COMMAND_TOPIC_CHARACTER', {}, { key: 1 })).rejects.toThrow(/closed/);
   });
@@ -236,7 +236,7 @@ describe('App lifecycle', () => {
           host: '127.0.0.1',
           logLevel: 'silent',
           env: {},
-          services: ['presence'],
+          services: ['transports'],
           clock: new ManualClock(),
         }),
       ).rejects.toThrow(/EADDRINUSE/);

@@ -41,10 +41,4 @@ export class Positions {
   entries(): Array<[string, Array<[number, Position]>]> {
     return [...this.tenants].map(([tenantId, characters]) => [tenantId, [...characters]]);
   }
-
-  get size(): number {
-    let size = 0;
-    for (const characters of this.tenants.values()) size += characters.size;
-    return size;
-  }
 }

@@ -169,6 +169,8 @@ describe('job change → advancement gains', () => {
     ['first job (magician)', 200, 0, 0, 100],
     ['second job (wizard)', 210, 0, 0, 450],
     ['Cygnus first job: 7 AP', 1100, 7, 200, 0],
+    ['first job (bowman)', 300, 0, 100, 25],
+    ['second job (hunter): the 2nd-4th job row, not the 1st-job one (B7)', 310, 0, 300, 150],
   ])('%s', async (_, jobId, ap, hp, mp) => {
     const id = await createCharacter(t, { name: `Job${jobId}`, level: 30, maxHp: 500, maxMp: 100 });
     const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');

@@ -117,6 +117,15 @@ describe('REQUEST_DROP_MESO', () => {
     await drops.stop();
     await events.stop();
   });
+
+  it('sends the refused amount as the int32 the error body declares, wrapped as Go converts it', async () => {
+    const id = await createCharacter(t, { name: 'Greedy' });
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    await command(t, 'REQUEST_DROP_MESO', id, { channelId: 1, mapId: 100000000, amount: 3_000_000_000 });
+    await t.app.idle();
+    expect(JSON.stringify(events.values()[0]?.body)).toBe('{"error":"NOT_ENOUGH_MESO","amount":-1294967296}');
+    await events.stop();
+  });
 });
 
 describe('meso pick-up (drop RESERVED)', () => {

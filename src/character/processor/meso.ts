@@ -71,8 +71,9 @@ export async function requestDropMeso(
     const result = dropMeso(c.meso, amount);
     const emit = ctx.producer.character(scope, field.worldId, characterId);
     if (!result.ok) {
+      // The error's amount is an int32 on the wire; Go's int32(amount) wraps a uint32 above 2^31-1.
       tx.emit(
-        ctx.producer.character(scope, c.worldId, characterId)(Events.notEnoughMeso(amount)),
+        ctx.producer.character(scope, c.worldId, characterId)(Events.notEnoughMeso(amount | 0)),
         emit(Events.statChanged(field.channelId, [])),
       );
       return;

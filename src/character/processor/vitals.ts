@@ -4,7 +4,10 @@ import { updateCharacter } from '../storage/characters.js';
 import { commit, lockExisting, type OperationContext } from './context.js';
 import type { Channel } from './experience.js';
 
-/** Columns are 16-bit; an effective maximum from equipment is read the way the reference truncated it. */
+/**
+ * HP and MP are 16-bit: an effective maximum above that (a uint32 from the effective-stats service) is capped
+ * at 65535, where the reference's uint16 conversion wrapped it around to a small number.
+ */
 const UINT16_MAX = 65_535;
 
 type HpChange = { kind: 'change'; amount: number } | { kind: 'set'; value: number };

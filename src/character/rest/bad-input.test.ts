@@ -90,6 +90,21 @@ const CASES: Array<[string, string, () => string, unknown, string]> = [
   ['DELETE a non-numeric id', 'DELETE', () => '/characters/1x', undefined, 'characterId'],
   ['sessions of a non-numeric id', 'GET', () => '/characters/x/sessions', undefined, 'characterId'],
   ['sessions since garbage', 'GET', () => `/characters/${id}/sessions?since=yesterday`, undefined, 'since'],
+  // Go's time.Parse range-checks every field where Date.parse rolls over.
+  [
+    'sessions since 30 February',
+    'GET',
+    () => `/characters/${id}/sessions?since=2026-02-30T00:00:00Z`,
+    undefined,
+    'since',
+  ],
+  [
+    'playtime since hour 24',
+    'GET',
+    () => `/characters/${id}/sessions/playtime?since=2026-02-18T24:00:00Z`,
+    undefined,
+    'since',
+  ],
   [
     'playtime since garbage',
     'GET',

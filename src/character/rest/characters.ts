@@ -55,11 +55,20 @@ function filterOf(query: Query): CharacterFilter {
   };
 }
 
-/** Later Atlas's name check (decisions B1): `reason` is length, regex or duplicate (tenant-wide, any case). */
+/**
+ * Later Atlas's name check (decisions B1), its response included: `reason` is length, regex or duplicate
+ * (tenant-wide and in any case here, as the unique index decides), with later Atlas's `detail` texts.
+ */
 async function nameValidity(ctx: OperationContext, tenantId: string, name: string) {
-  if ([...name].length < 3 || [...name].length > 12) return { valid: false, reason: 'length' };
-  if (!isValidNameFormat(name)) return { valid: false, reason: 'regex' };
-  if (await nameExists(ctx.db.pool, tenantId, name)) return { valid: false, reason: 'duplicate' };
+  if ([...name].length < 3 || [...name].length > 12) {
+    return { valid: false, reason: 'length', detail: 'Name must be 3-12 characters.' };
+  }
+  if (!isValidNameFormat(name)) {
+    return { valid: false, reason: 'regex', detail: 'Name contains invalid characters.' };
+  }
+  if (await nameExists(ctx.db.pool, tenantId, name)) {
+    return { valid: false, reason: 'duplicate', detail: 'Name already taken.' };
+  }
   return { valid: true };
 }
 

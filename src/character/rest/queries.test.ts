@@ -97,10 +97,10 @@ describe('pagination', () => {
 describe('GET /api/characters/name-validity (decisions B1)', () => {
   it.each([
     ['NewHero', { valid: true }],
-    ['ab', { valid: false, reason: 'length' }],
-    ['ThirteenChars', { valid: false, reason: 'length' }],
-    ['ab!@', { valid: false, reason: 'regex' }],
-    ['alpha', { valid: false, reason: 'duplicate' }],
+    ['ab', { valid: false, reason: 'length', detail: 'Name must be 3-12 characters.' }],
+    ['ThirteenChars', { valid: false, reason: 'length', detail: 'Name must be 3-12 characters.' }],
+    ['ab!@', { valid: false, reason: 'regex', detail: 'Name contains invalid characters.' }],
+    ['alpha', { valid: false, reason: 'duplicate', detail: 'Name already taken.' }],
     ['Outsider', { valid: true }],
   ])('%s', async (name, expected) => {
     const answer = await call(t, 'GET', `/characters/name-validity?name=${name}&worldId=1`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceBy, advanceTo, startTestApp, TENANT, type TestApp } from '../../../test/support/app.js';
-import { call, createCharacter } from '../testing/support.js';
+import { call, createCharacter, sql } from '../testing/support.js';
 
 const START = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;
@@ -76,6 +76,26 @@ describe('GET /api/characters/{id}/sessions', () => {
       new RegExp(
         `^\\{"data":\\[\\{"type":"sessions","id":"\\d+","attributes":\\{"characterId":${closed},"worldId":0,` +
           '"channelId":1,"loginTime":"2026-01-01T00:00:00Z","logoutTime":"2026-01-01T02:00:00Z"\\}\\}\\]\\}$',
+      ),
+    );
+  });
+
+  it('writes times as Go RFC3339Nano does (microseconds, trailing zeros trimmed) and omits an open logoutTime', async () => {
+    const id = await createCharacter(t, { name: 'Precise' });
+    await sql(
+      t,
+      `INSERT INTO session_history (tenant_id, character_id, world_id, channel_id, login_time, logout_time)
+       VALUES ($1, $2, 0, 1, '2026-01-01 10:00:00.123456+00', '2026-01-01 11:00:00.5+00'),
+              ($1, $2, 0, 2, '2026-01-01 11:00:01.000001+00', NULL)`,
+      [TENANT.id, id],
+    );
+    const answer = await call(t, 'GET', `/characters/${id}/sessions?since=2026-01-01T00:00:00Z`);
+    expect(answer.text).toMatch(
+      new RegExp(
+        `^\\{"data":\\[\\{"type":"sessions","id":"\\d+","attributes":\\{"characterId":${id},"worldId":0,"channelId":1,` +
+          '"loginTime":"2026-01-01T10:00:00.123456Z","logoutTime":"2026-01-01T11:00:00.5Z"\\}\\},' +
+          `\\{"type":"sessions","id":"\\d+","attributes":\\{"characterId":${id},"worldId":0,"channelId":2,` +
+          '"loginTime":"2026-01-01T11:00:01.000001Z"\\}\\}\\]\\}$',
       ),
     );
   });

@@ -83,6 +83,7 @@ describe('PATCH /api/characters/{id}', () => {
     [{ face: 25001 }, 'invalid face ID'],
     [{ gender: 2 }, 'invalid gender value'],
     [{ skinColor: 10 }, 'invalid skin color value'],
+    [{ gm: -1 }, 'invalid GM value'],
   ])('refuses %j and writes nothing', async (attributes, detail) => {
     await createCharacter(t, { name: 'Alpha1' }).catch(() => undefined);
     const id = await createCharacter(t, { name: `Ref${Math.floor(Math.random() * 1e6)}` });

@@ -1,4 +1,4 @@
-import { isA, isCygnus, isMagician, isPirate, isWarrior, Job } from './jobs.js';
+import { isA, isBowman, isCygnus, isMagician, isPirate, isThief, isWarrior, Job } from './jobs.js';
 
 /** A skill whose effect value (X or Y, by the skill data) raises what one AP point gives. */
 export interface BonusSkill {
@@ -6,8 +6,7 @@ export interface BonusSkill {
   readonly effect: 'x' | 'y';
 }
 
-const isBowmanOrThief = (jobId: number): boolean =>
-  isA(jobId, Job.BOWMAN, Job.ROGUE, Job.WIND_ARCHER_1, Job.NIGHT_WALKER_1);
+const isBowmanOrThief = (jobId: number): boolean => isBowman(jobId) || isThief(jobId);
 
 /** Max HP one AP point adds before skill bonuses (character.md §2.16; Aran counts as a warrior here). */
 export function baseHpPerAp(jobId: number): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ApCharacter, type ApContext, type ApEntry, distributeAp, hpMpPoints, isAbility } from './ap.js';
+import { type ApCharacter, type ApContext, type ApEntry, distributeAp, isAbility } from './ap.js';
 
 const fighter: ApCharacter = {
   jobId: 110,
@@ -128,12 +128,6 @@ describe('distributeAp', () => {
       ok: true,
       changes: { maxHp: 30_000, strength: 32_767, hpMpUsed: 10_000 },
     });
-  });
-});
-
-describe('hpMpPoints', () => {
-  it('counts only points into HP and MP', () => {
-    expect(hpMpPoints([entry('HP', 2), entry('STRENGTH', 5), entry('MP', 3)])).toBe(5);
   });
 });
 

@@ -97,11 +97,6 @@ interface ValidEntry {
 
 const totalPoints = (entries: readonly ApEntry[]): number => entries.reduce((sum, e) => sum + e.amount, 0);
 
-/** Points spent on HP and MP, which the character's `hpMpUsed` counts. */
-export function hpMpPoints(entries: readonly ApEntry[]): number {
-  return entries.reduce((sum, e) => (e.ability === 'HP' || e.ability === 'MP' ? sum + e.amount : sum), 0);
-}
-
 function raiseStat(pool: Pool, ability: StatAbility, amount: number): Pool | ApRefusalReason {
   const next = pool[FIELD[ability]] + amount;
   return next > MAX_BASE_STAT ? 'stat at maximum' : { ...pool, [FIELD[ability]]: next };

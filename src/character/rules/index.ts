@@ -8,7 +8,6 @@ export {
   type ApEntry,
   type ApRefusalReason,
   distributeAp,
-  hpMpPoints,
   isAbility,
   MAX_HP_MP_USED,
 } from './ap.js';

@@ -26,12 +26,16 @@ describe('jobAdvancementGains', () => {
     [2210, 2, 1, 0, 450, 0, 500],
     [2218, 2, 1, 0, 450, 0, 500],
     [300, 0, 1, 100, 25, 150, 50],
-    [312, 0, 3, 100, 25, 150, 50],
-    [410, 0, 1, 100, 25, 150, 50],
-    [522, 0, 3, 100, 25, 150, 50],
+    [400, 0, 1, 100, 25, 150, 50],
+    [500, 0, 1, 100, 25, 150, 50],
+    [1400, 7, 1, 100, 25, 150, 50],
+    [1500, 7, 1, 100, 25, 150, 50],
+    [312, 0, 3, 300, 150, 350, 200],
+    [410, 0, 1, 300, 150, 350, 200],
+    [522, 0, 3, 300, 150, 350, 200],
     [1300, 7, 1, 100, 25, 150, 50],
-    [1412, 7, 3, 100, 25, 150, 50],
-    [1510, 7, 1, 100, 25, 150, 50],
+    [1412, 7, 3, 300, 150, 350, 200],
+    [1510, 7, 1, 300, 150, 350, 200],
     [800, 0, 1, 300, 150, 350, 200],
     [900, 0, 1, 300, 150, 350, 200],
     [910, 0, 1, 300, 150, 350, 200],
@@ -48,7 +52,14 @@ describe('jobAdvancementGains', () => {
     const rolls = [0, 0.999_999];
     let next = 0;
     const random: Random = () => rolls[next++] ?? 0;
-    expect(jobAdvancementGains(310, random)).toMatchObject({ hpGain: 100, mpGain: 50 });
+    expect(jobAdvancementGains(300, random)).toMatchObject({ hpGain: 100, mpGain: 50 });
+  });
+
+  it('gives 2nd-4th job bowmen, thieves and pirates the 2nd-4th job row, not the 1st-job one (B7)', () => {
+    for (const job of [310, 311, 312, 320, 410, 420, 422, 510, 520, 522, 1310, 1411, 1512]) {
+      expect(jobAdvancementGains(job, lowest)).toMatchObject({ hpGain: 300, mpGain: 150 });
+      expect(jobAdvancementGains(job, highest)).toMatchObject({ hpGain: 350, mpGain: 200 });
+    }
   });
 
   it('gives Legend (2000) no Evan AP', () => {

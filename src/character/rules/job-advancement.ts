@@ -1,4 +1,16 @@
-import { isA, isBeginner, isCygnus, isEvan, isFirstJob, isFourthJob, isWarrior, Job } from './jobs.js';
+import {
+  isA,
+  isBeginner,
+  isBowman,
+  isCygnus,
+  isEvan,
+  isFirstJob,
+  isFourthJob,
+  isPirate,
+  isThief,
+  isWarrior,
+  Job,
+} from './jobs.js';
 import { type Random, randInt } from './random.js';
 
 export interface JobAdvancementGains {
@@ -16,9 +28,12 @@ interface HpMpBonus {
 const NO_BONUS: HpMpBonus = { hpGain: 0, mpGain: 0 };
 
 /**
- * The intended table (decisions B7): first job and 2nd-4th job rows. The reference tested the family
- * before the advancement, so its 2nd-4th job rows were unreachable and every advancement got the
- * first-job bonus. Rolls HP before MP.
+ * The intended table (decisions B7). The reference's rows name first-job ids (Warrior 100, Bowman 300, Dawn
+ * Warrior 1100, ...), but its family test matches the whole branch, so its 2nd-4th job rows were unreachable
+ * and every advancement got the first-job bonus. Intended: first jobs get their branch's first-job row;
+ * 2nd-4th job warriors HP 300-350, 2nd-4th job mages (Evan stages 2-10 included) MP 450-500, and every other
+ * non-beginner (2nd-4th job bowmen, thieves and pirates, GM, 800) the last row, HP 300-350 and MP 150-200.
+ * Rolls HP before MP.
  */
 function hpMpBonus(jobId: number, random: Random): HpMpBonus {
   const first = isFirstJob(jobId);
@@ -28,9 +43,7 @@ function hpMpBonus(jobId: number, random: Random): HpMpBonus {
   if (isA(jobId, Job.MAGICIAN, Job.BLAZE_WIZARD_1, Job.EVAN_1)) {
     return { hpGain: 0, mpGain: first ? randInt(random, 100, 150) : randInt(random, 450, 500) };
   }
-  const explorerLike = [Job.BOWMAN, Job.ROGUE, Job.PIRATE];
-  const knightLike = [Job.WIND_ARCHER_1, Job.NIGHT_WALKER_1, Job.THUNDER_BREAKER_1];
-  if (isA(jobId, ...explorerLike, ...knightLike)) {
+  if (first && (isBowman(jobId) || isThief(jobId) || isPirate(jobId))) {
     return { hpGain: randInt(random, 100, 150), mpGain: randInt(random, 25, 50) };
   }
   if (isBeginner(jobId)) return NO_BONUS;

@@ -1,4 +1,16 @@
-import { is, isA, isBeginner, isCygnus, Job } from './jobs.js';
+import {
+  is,
+  isA,
+  isAran,
+  isBeginner,
+  isBowman,
+  isCygnus,
+  isGm,
+  isMagician,
+  isPirate,
+  isThief,
+  Job,
+} from './jobs.js';
 import { capMax, MAX_BASE_STAT } from './limits.js';
 import { type Random, randInt } from './random.js';
 
@@ -63,17 +75,17 @@ export function hpMpGainParams(jobId: number): HpMpGainParams {
   if (isA(jobId, Job.WARRIOR, Job.DAWN_WARRIOR_1)) {
     return params(range(24, 28), range(4, 6), warriorHpSkill(jobId), warriorMpSkill(jobId));
   }
-  if (isA(jobId, Job.MAGICIAN, Job.BLAZE_WIZARD_1)) {
+  if (isMagician(jobId)) {
     return params(range(10, 14), range(22, 24), undefined, magicianMpSkill(jobId));
   }
-  if (isA(jobId, Job.BOWMAN, Job.ROGUE, Job.WIND_ARCHER_1, Job.NIGHT_WALKER_1)) {
+  if (isBowman(jobId) || isThief(jobId)) {
     return params(range(20, 24), range(14, 16));
   }
-  if (is(jobId, Job.GM)) return params(range(30_000, 30_000), range(30_000, 30_000));
-  if (isA(jobId, Job.PIRATE, Job.THUNDER_BREAKER_1)) {
+  if (isGm(jobId)) return params(range(30_000, 30_000), range(30_000, 30_000));
+  if (isPirate(jobId)) {
     return params(range(22, 28), range(18, 23), pirateHpSkill(jobId));
   }
-  if (is(jobId, Job.ARAN_1)) return params(range(44, 48), range(4, 8));
+  if (isAran(jobId)) return params(range(44, 48), range(4, 8));
   return params(range(0, 0), range(0, 0));
 }
 

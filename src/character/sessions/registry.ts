@@ -18,6 +18,8 @@ export interface Session {
   since: number;
   /** The logout of a session in transition. */
   timer?: TimerHandle;
+  /** Rebuilt at start-up from an open history row, not seen since: it may have ended while we were down. */
+  rebuilt?: boolean;
 }
 
 /** The session registry (character.md §3.1), keyed by tenant and character. */
@@ -53,12 +55,6 @@ export class SessionRegistry {
 
   all(): Session[] {
     return [...this.sessions.values()].flatMap((characters) => [...characters.values()]);
-  }
-
-  get size(): number {
-    let size = 0;
-    for (const characters of this.sessions.values()) size += characters.size;
-    return size;
   }
 }
 

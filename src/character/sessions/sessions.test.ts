@@ -153,6 +153,37 @@ describe('session registry', () => {
     ]);
   });
 
+  it('logs in again on a CREATED for a session only rebuilt from its open row (its logout died with a crash)', async () => {
+    const databaseUrl = await createTestDatabase();
+    const first = await start(databaseUrl);
+    const id = await createCharacter(first, { name: 'Lazarus' });
+    await session(first, 'CREATED', id);
+    await first.app.idle();
+    await first.app.close();
+
+    // The DESTROYED and its logout were lost with the process; the player comes back on another channel.
+    const second = await start(databaseUrl);
+    await advanceBy(second.app, second.clock, 60_000);
+    const events = record(second.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    await session(second, 'CREATED', id, 2);
+    await second.app.idle();
+    expect(events.values().map((e) => [e.type, e.body])).toEqual([
+      ['LOGIN', { channelId: 2, mapId: 10000, instance: NIL }],
+    ]);
+    expect(await sessionsOf(second, id)).toEqual([
+      expect.objectContaining({
+        channelId: 1,
+        loginTime: '2026-01-01T00:00:00Z',
+        logoutTime: '2026-01-01T00:01:00Z',
+      }),
+      { characterId: id, worldId: 0, channelId: 2, loginTime: '2026-01-01T00:01:00Z' },
+    ]);
+    // From then on the session is an ordinary one: a second CREATED is ignored.
+    await session(second, 'CREATED', id, 2);
+    await second.app.idle();
+    expect(events.messages).toHaveLength(1);
+  });
+
   it('logs out a character in transition at shutdown rather than leaving the session open', async () => {
     const databaseUrl = await createTestDatabase();
     const first = await start(databaseUrl);

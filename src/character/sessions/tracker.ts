@@ -23,7 +23,7 @@ const key = (tenantId: string, characterId: number) => `${tenantId}:${characterI
  * row and event together); the registry changes only after it committed.
  */
 export class SessionTracker {
-  readonly registry = new SessionRegistry();
+  private readonly registry = new SessionRegistry();
   private readonly queue = new SerialQueue();
 
   constructor(
@@ -42,18 +42,23 @@ export class SessionTracker {
         channelId: row.channelId,
         state: 'LOGGED_IN',
         since: row.loginMs,
+        rebuilt: true,
       });
     }
     return open.length;
   }
 
-  /** A channel session started: a login, or the second half of a channel change. */
+  /**
+   * A channel session started: a login, or the second half of a channel change. A CREATED for a session only
+   * rebuilt from its open row is a login too: its DESTROYED may have come while the logout timer died with the
+   * process, and a registry that started empty (the reference's) would have announced LOGIN as well.
+   */
   created(tenant: Tenant, cause: Headers, characterId: number, worldId: number, channelId: number) {
     return this.queue.run(key(tenant.id, characterId), async () => {
       const session = this.registry.get(tenant.id, characterId);
-      if (session?.state === 'LOGGED_IN') return;
+      if (session?.state === 'LOGGED_IN' && !session.rebuilt) return;
       const now = this.ctx.clock.now();
-      const oldChannelId = session?.channelId;
+      const oldChannelId = session?.state === 'TRANSITION' ? session.channelId : undefined;
       const found = await commit(this.ctx, async (tx) => {
         const c = await findCharacter(tx.client, tenant.id, characterId);
         if (!c) {
