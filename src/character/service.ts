@@ -9,6 +9,7 @@ import { PortalLookup } from './lookups/portal.js';
 import { SkillLookup } from './lookups/skills.js';
 import { Positions } from './position.js';
 import type { OperationContext } from './processor/context.js';
+import { PendingLevels } from './processor/pending-levels.js';
 import { Producer } from './producer.js';
 import { characterRoutesPlugin } from './rest/routes.js';
 import { consumeChannelEvents, consumeSessionEvents } from './sessions/consumer.js';
@@ -28,6 +29,7 @@ function operationContext(context: ServiceContext, positions: Positions): Operat
     clock: context.clock,
     random: context.random,
     positions,
+    pendingLevels: new PendingLevels(),
     worlds: new WorldCache(),
     portals: new PortalLookup(client, urls.data, logger),
     skills: new SkillLookup(client, urls.skills, urls.data, logger),

@@ -12,6 +12,7 @@ import type { Positions } from '../position.js';
 import type { Producer } from '../producer.js';
 import { lockCharacter } from '../storage/characters.js';
 import type { WorldCache } from '../storage/meso.js';
+import type { PendingLevels } from './pending-levels.js';
 
 /** What every character operation works with; built once by the service, never by an operation. */
 export interface OperationContext {
@@ -21,6 +22,7 @@ export interface OperationContext {
   readonly clock: Clock;
   readonly random: Random;
   readonly positions: Positions;
+  readonly pendingLevels: PendingLevels;
   readonly worlds: WorldCache;
   readonly portals: PortalLookup;
   readonly skills: SkillLookup;

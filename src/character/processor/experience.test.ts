@@ -114,6 +114,17 @@ describe('experience award → level-up chain', () => {
     });
   });
 
+  it('counts levels already earned but not yet granted when a second award arrives right behind', async () => {
+    const id = await createCharacter(t, { name: 'Quick', level: 10 });
+    await setColumns(t, id, { experience: 1200 });
+    // Both awards are queued before the first one's AWARD_LEVEL (it leaves through the outbox afterwards).
+    await award(id, 100);
+    await award(id, 1200);
+    await t.app.idle();
+    // 1200 + 100 reaches level 11 with 58; + 1200 = 1258, short of level 11's 1573.
+    expect(await attributesOf(t, id)).toMatchObject({ level: 11, experience: 1258 });
+  });
+
   it('stops at level 200 and keeps the experience beyond it (B5)', async () => {
     const id = await createCharacter(t, { name: 'Capped', level: 199 });
     const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');

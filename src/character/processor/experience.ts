@@ -22,9 +22,12 @@ export async function awardCharacterExperience(
   distributions: readonly ExperienceDistribution[],
 ): Promise<void> {
   const amount = distributions.reduce((sum, d) => sum + d.amount, 0);
-  await commit(ctx, async (tx) => {
-    const c = await lockExisting(tx, scope.tenant.id, characterId);
-    const award = awardExperience(c, amount);
+  const tenantId = scope.tenant.id;
+  const granted = await commit(ctx, async (tx) => {
+    const c = await lockExisting(tx, tenantId, characterId);
+    // Levels already earned but not yet written (their AWARD_LEVEL is queued behind this command) count.
+    const pending = ctx.pendingLevels.of(tenantId, characterId);
+    const award = awardExperience({ level: c.level + pending, experience: c.experience }, amount);
     await updateCharacter(tx.client, scope.tenant.id, characterId, { experience: award.experience });
     const emit = ctx.producer.character(scope, channel.worldId, characterId);
     tx.emit(
@@ -36,7 +39,9 @@ export async function awardCharacterExperience(
         ctx.producer.awardLevel(scope, channel.worldId, characterId, channel.channelId, award.levelsGained),
       );
     }
+    return award.levelsGained;
   });
+  ctx.pendingLevels.add(tenantId, characterId, granted);
 }
 
 /**
@@ -61,6 +66,7 @@ export async function awardCharacterLevel(
       emit(Events.statChanged(channel.channelId, [Stat.LEVEL])),
     );
   });
+  ctx.pendingLevels.settle(scope.tenant.id, characterId, amount);
 }
 
 /** DEDUCT_EXPERIENCE (death): never below 0, never a level; the event echoes the requested amount. */
