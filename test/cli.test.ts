@@ -102,4 +102,28 @@ describe('the command line (node src/main.ts)', () => {
     expect(r.stderr()).toMatch(/configuration error: REST_PORT: /);
     expect(r.stdout()).not.toContain('listening');
   }, 20_000);
+
+  it('runs the embedded PostgreSQL for one process per data directory and leaves nothing running', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atlas-ts-cli-'));
+    const env = { REST_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SERVICES: 'character', LOG_LEVEL: 'info' };
+    try {
+      const first = run(env);
+      const ready = await logLine(first, 'embedded PostgreSQL ready');
+      await logLine(first, 'atlas-ts listening');
+
+      // A second start on the same directory is refused and must not disturb the first one's database.
+      const second = run(env);
+      expect((await second.exit).code).toBe(1);
+      expect(second.stderr()).toContain(`in use by process ${first.child.pid}`);
+
+      first.child.kill('SIGTERM');
+      expect((await first.exit).code).toBe(0);
+      expect(first.stdout()).not.toContain('outbox relay failed');
+      // The server's own lock file is gone once it stopped: no orphan holds the directory.
+      await expect(fs.access(path.join(dataDir, 'postgres', 'postmaster.pid'))).rejects.toThrow();
+      expect(ready.port).toBeGreaterThan(0);
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
@@ -87,6 +88,36 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
   while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
+/** Whether the `postgres` user (no group in common with root) may enter every ancestor of `dir`. */
+async function traversable(dir: string): Promise<boolean> {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const { mode } = await fs.stat(current);
+    if ((mode & 0o001) === 0) return false;
+    if (path.dirname(current) === current) return true;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to reach its directory. DATA_DIR
+ * itself is ours to open up (mkdtemp makes 0700 directories); when an ancestor is closed to others (a clone
+ * under /root, say) the data goes to a stable place under /var/lib instead, with a warning saying where.
+ */
+async function reachableDataDir(dataDir: string, logger: Logger): Promise<string> {
+  if (process.getuid?.() !== 0) return dataDir;
+  const parent = path.dirname(dataDir);
+  const { mode } = await fs.stat(parent);
+  if ((mode & 0o001) === 0) await fs.chmod(parent, mode | 0o011);
+  if (await traversable(parent)) return dataDir;
+  const digest = createHash('sha1').update(dataDir).digest('hex').slice(0, 12);
+  const fallback = path.join('/var/lib/atlas-ts', digest, 'postgres');
+  logger.warn(
+    { dataDir, fallback },
+    'the postgres user cannot reach the data directory (a parent is closed to others); using the fallback',
+  );
+  await fs.mkdir(path.dirname(fallback), { recursive: true, mode: 0o755 });
+  return fallback;
+}
+
 /**
  * One application owns a data directory at a time. A live owner means a second `npm start` on the same
  * directory: refuse, naming the process. A dead owner (killed with SIGKILL) may have left its server
@@ -97,7 +128,9 @@ async function claim(dataDir: string): Promise<string> {
   if (existsSync(ownerFile)) {
     const owner = Number((await fs.readFile(ownerFile, 'utf8')).trim());
     if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-      throw new Error(`the embedded PostgreSQL in ${dataDir} is in use by process ${owner}; stop it or set DATA_DIR`);
+      throw new Error(
+        `the embedded PostgreSQL in ${dataDir} is in use by process ${owner}; stop it or set DATA_DIR`,
+      );
     }
   }
   await fs.writeFile(ownerFile, String(process.pid));
@@ -127,8 +160,10 @@ async function ownership(): Promise<{ uid?: number; gid?: number }> {
  * terminal reaches only us: we drain, flush positions and sessions, and then stop it.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const { dataDir, logger } = options;
+  const { logger } = options;
   const { postgres } = await binaries();
+  await fs.mkdir(path.dirname(options.dataDir), { recursive: true });
+  const dataDir = await reachableDataDir(options.dataDir, logger);
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
   const ownerFile = await claim(dataDir);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
