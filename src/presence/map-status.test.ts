@@ -12,7 +12,7 @@ let test: TestApp;
 let mapStatus: ReturnType<typeof record>;
 
 beforeEach(async () => {
-  test = await startTestApp({ services: ['presence'], database: false });
+  test = await startTestApp({ services: ['presence'] });
   mapStatus = record(test.app, 'EVENT_TOPIC_MAP_STATUS');
 });
 

@@ -12,9 +12,9 @@ function fieldKey(field: Field): string {
 }
 
 /**
- * Where every character stands, per tenant, in memory (atlas-maps keeps this in memory too: a restart forgets
- * it and the next LOGIN or MAP_CHANGED rebuilds it). Indexed both ways so that "where is this character" and
- * "who is in this field" each cost only the size of their answer.
+ * Where every character stands, per tenant, in memory: the reads (every warp of every boat asks) never wait
+ * on the database. The presence table is its durable copy, loaded back at start-up. Indexed both ways so
+ * that "where is this character" and "who is in this field" each cost only the size of their answer.
  *
  * A character stands in at most one field: placing it somewhere takes it out of wherever it stood, so an
  * event missed on the way (a lost MAP_CHANGED, say) can never leave it standing in two maps at once.

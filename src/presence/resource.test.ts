@@ -10,7 +10,7 @@ let test: TestApp;
 
 // One app for the file: each test uses its own maps or characters, so they do not see each other.
 beforeAll(async () => {
-  test = await startTestApp({ services: ['presence'], database: false });
+  test = await startTestApp({ services: ['presence'] });
 });
 
 afterAll(async () => {

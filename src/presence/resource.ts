@@ -4,7 +4,6 @@ import { badRequest } from '../platform/http/errors.js';
 import { collection } from '../platform/http/jsonapi.js';
 import { requireTenant } from '../platform/http/server.js';
 import { isUuid, NIL_UUID, normaliseUuid } from '../platform/tenant.js';
-import type { PresenceRegistry } from './registry.js';
 import { characterResource } from './rest.js';
 
 interface FieldParams {
@@ -39,11 +38,11 @@ function fieldOf(params: FieldParams): Field {
  * "Who is in this field", as atlas-maps serves it: the shared map (nil instance) or one map instance.
  * Registered inside the service's own plugin scope, so the tenant hook applies to these routes only.
  */
-export function presenceRoutes(registry: PresenceRegistry) {
+export function presenceRoutes(charactersIn: (tenantId: string, field: Field) => Promise<number[]>) {
   return (app: FastifyInstance): void => {
     app.addHook('preHandler', requireTenant);
     const charactersInField = async (request: FastifyRequest<{ Params: FieldParams }>) =>
-      collection(registry.charactersIn(request.tenant.id, fieldOf(request.params)).map(characterResource));
+      collection((await charactersIn(request.tenant.id, fieldOf(request.params))).map(characterResource));
     app.get('/worlds/:worldId/channels/:channelId/maps/:mapId/characters', charactersInField);
     app.get(
       '/worlds/:worldId/channels/:channelId/maps/:mapId/instances/:instanceId/characters',

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { record, startTestApp, TENANT, type TestApp, tenantHeaders } from '../../test/support/app.js';
+import { createTestDatabase } from '../../test/support/database.js';
 import { MemoryBus } from '../platform/bus/memory-bus.js';
 import { MessageFactory } from '../platform/bus/messages.js';
 import { ManualClock } from '../platform/clock.js';
 import { type Config, loadConfig } from '../platform/config.js';
+import { Database } from '../platform/db/database.js';
 import { FieldDirectoryHolder } from '../platform/fields.js';
 import { AtlasClient } from '../platform/http/client.js';
 import { createLogger } from '../platform/logging.js';
@@ -25,7 +27,12 @@ const loginAt = (characterId: number) => ({
 });
 
 /** The context the composition root would build, from the real platform parts, for presence alone. */
-function contextFor(config: Config, bus: MemoryBus, fields: FieldDirectoryHolder): ServiceContext {
+function contextFor(
+  config: Config,
+  bus: MemoryBus,
+  fields: FieldDirectoryHolder,
+  db: Database | undefined,
+): ServiceContext {
   const logger = createLogger('silent');
   return {
     config,
@@ -37,7 +44,7 @@ function contextFor(config: Config, bus: MemoryBus, fields: FieldDirectoryHolder
     messages: new MessageFactory(config.topics),
     client: new AtlasClient(config.outboundTimeoutMs, logger),
     tasks: new TaskTracker(),
-    db: undefined,
+    db,
     outbox: undefined,
     consumersEnabled: true,
     group: config.consumerGroups.presence,
@@ -56,6 +63,8 @@ describe('presence service', () => {
     const config = loadConfig({}, { services: ['presence'] });
     const bus = new MemoryBus();
     const fields = new FieldDirectoryHolder();
+    const db = new Database(await createTestDatabase(), createLogger('silent'));
+    await db.migrate(presenceService.migrations ?? []);
     // Published before presence subscribes: the in-process bus replays it because presence starts earliest.
     for (const id of [9, 2]) {
       await bus.publish('EVENT_TOPIC_CHARACTER_STATUS', [
@@ -66,21 +75,24 @@ describe('presence service', () => {
         },
       ]);
     }
-    const running = await presenceService.start(contextFor(config, bus, fields));
+    const running = await presenceService.start(contextFor(config, bus, fields, db));
     await bus.idle();
 
     expect(fields.available).toBe(true);
     expect(await fields.charactersIn(TENANT, henesys)).toEqual([2, 9]);
     await running.close();
     await bus.close();
+    await db.close();
+  });
+
+  it('refuses to start without its database', async () => {
+    const config = loadConfig({}, { services: ['presence'] });
+    const context = contextFor(config, new MemoryBus(), new FieldDirectoryHolder(), undefined);
+    await expect(presenceService.start(context)).rejects.toThrow(/needs its database/);
   });
 
   it('in READ_ONLY mode answers REST but follows no events', async () => {
-    test = await startTestApp({
-      services: ['presence'],
-      database: false,
-      env: { SERVICE_MODE: 'READ_ONLY' },
-    });
+    test = await startTestApp({ services: ['presence'], env: { SERVICE_MODE: 'READ_ONLY' } });
     const mapStatus = record(test.app, 'EVENT_TOPIC_MAP_STATUS');
     await test.app.bus.publish('EVENT_TOPIC_CHARACTER_STATUS', loginAt(1), { key: 1, tenant: TENANT });
     await test.app.idle();

@@ -1,36 +1,50 @@
 import { randomUUID } from 'node:crypto';
 import type { Subscription } from '../platform/bus/bus.js';
+import type { Field } from '../platform/fields.js';
 import type { ServiceModule } from '../platform/service.js';
 import { consumeCharacterStatus } from './consumer.js';
 import { PresenceProcessor } from './processor.js';
 import { PresenceRegistry } from './registry.js';
 import { presenceRoutes } from './resource.js';
+import { charactersInField, loadPlacements, PRESENCE_MIGRATIONS } from './storage.js';
 
 /**
  * The embedded stand-in for atlas-maps (decisions.md D): follows characters through their status events,
  * announces CHARACTER_ENTER / CHARACTER_EXIT on the map status topic, and answers "who is in this field"
- * for transports (in process) and over REST. It holds no database: like atlas-maps, it keeps presence in
- * memory and rebuilds it from the next events after a restart.
+ * for transports (in process) and over REST. Unlike atlas-maps it survives a restart: every move is written
+ * to the presence table, and start-up loads the table into the in-memory registry that answers the reads,
+ * so the passengers of a boat that was under way when the process stopped still arrive.
  */
 export const presenceService: ServiceModule = {
   name: 'presence',
+  migrations: PRESENCE_MIGRATIONS,
   async start(context) {
-    const registry = new PresenceRegistry();
-    const processor = new PresenceProcessor({
-      registry,
-      messages: context.messages,
-      bus: context.bus,
-      transactionId: randomUUID,
-    });
-    context.fields.provide({
-      charactersIn: async (tenant, field) => registry.charactersIn(tenant.id, field),
-    });
-    // READ_ONLY still answers REST and the field directory, from a registry that then stays empty.
-    const subscription: Subscription | undefined = context.consumersEnabled
-      ? await consumeCharacterStatus(context, processor)
-      : undefined;
+    const { db, logger } = context;
+    if (!db) throw new Error('the presence service needs its database');
+    let charactersIn: (tenantId: string, field: Field) => Promise<number[]>;
+    let subscription: Subscription | undefined;
+    if (context.consumersEnabled) {
+      const registry = new PresenceRegistry();
+      // Loaded before subscribing, so that the events consumed next move characters from where they stood.
+      const placements = await loadPlacements(db.pool);
+      for (const { tenantId, characterId, field } of placements) registry.place(tenantId, characterId, field);
+      if (placements.length > 0) logger.info({ characters: placements.length }, 'presence loaded');
+      charactersIn = async (tenantId, field) => registry.charactersIn(tenantId, field);
+      const processor = new PresenceProcessor({
+        registry,
+        db: db.pool,
+        messages: context.messages,
+        bus: context.bus,
+        transactionId: randomUUID,
+      });
+      subscription = await consumeCharacterStatus(context, processor);
+    } else {
+      // READ_ONLY follows no events, so a registry would never move: read what the MIXED replicas write.
+      charactersIn = (tenantId, field) => charactersInField(db.pool, tenantId, field);
+    }
+    context.fields.provide({ charactersIn: (tenant, field) => charactersIn(tenant.id, field) });
     return {
-      routes: presenceRoutes(registry),
+      routes: presenceRoutes(charactersIn),
       close: async () => {
         await subscription?.close();
       },

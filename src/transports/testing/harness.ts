@@ -1,5 +1,6 @@
 // Test-only (excluded from the build): the shared helpers come from test/support.
 import { advanceTo, TENANT, tenantHeaders } from '../../../test/support/app.js';
+import { createTestDatabase } from '../../../test/support/database.js';
 import { type App, type ReceivedMessage, start } from '../../app.js';
 import { ManualClock } from '../../platform/clock.js';
 import type { ServiceName } from '../../platform/config.js';
@@ -61,7 +62,8 @@ export interface Harness {
 
 /**
  * The application with transports (and whatever else `services` names) on a manual clock, with atlas-maps
- * and atlas-data faked over HTTP so that tests decide who stands where and which look-ups fail.
+ * and atlas-data faked over HTTP so that tests decide who stands where and which look-ups fail. Transports
+ * keeps nothing on disk; when another service is named, it gets a fresh test database.
  */
 export async function startHarness(
   options: {
@@ -79,12 +81,15 @@ export async function startHarness(
   if (options.data !== false) env.DATA_SERVICE_URL = atlas.url;
   if (options.maps !== false) env.MAPS_SERVICE_URL = atlas.url;
   const clock = options.clock ?? new ManualClock(options.start ?? DAY);
+  const services = options.services ?? ['transports'];
+  const databaseUrl = services.some((s) => s !== 'transports') ? await createTestDatabase() : undefined;
   const app = await start({
     port: 0,
     host: '127.0.0.1',
     logLevel: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent',
-    services: options.services ?? ['transports'],
+    services,
     env,
+    databaseUrl,
     clock,
   });
   const url = app.url;
