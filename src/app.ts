@@ -171,9 +171,32 @@ export async function start(options: StartOptions = {}): Promise<App> {
   let http: FastifyInstance | undefined;
   const running: RunningService[] = [];
 
+  // Messages in flight, outbox rows and tracked tasks, until all are done (bounded: shutdown must end).
+  const quiesce = async (limitMs: number) => {
+    const deadline = Date.now() + limitMs;
+    while (Date.now() < deadline) {
+      await bus.idle();
+      await relay?.settled();
+      await tasks.settled();
+      await new Promise((resolve) => setImmediate(resolve));
+      if (bus.pending() === 0 && (relay?.idle() ?? true) && tasks.size === 0) return;
+    }
+    logger.warn('shutdown went on with messages still in flight');
+  };
+
+  /**
+   * Two phases, so that the last messages of one service reach the others: first every service sends what
+   * it must (riders home, logouts of sessions in transition) while every consumer still listens, and the
+   * reactions settle; then the services stop listening and persist what they hold.
+   */
   const shutdown = async () => {
     await http?.close();
-    for (const service of [...running].reverse()) {
+    const stopping = [...running].reverse();
+    for (const service of stopping) {
+      await service.drain?.().catch((error) => logger.error({ err: error }, 'service failed to drain'));
+    }
+    await quiesce(5_000);
+    for (const service of stopping) {
       await service.close().catch((error) => logger.error({ err: error }, 'service failed to stop cleanly'));
     }
     await tasks.settled();

@@ -83,9 +83,10 @@ export const characterService: ServiceModule = {
     return {
       routes: (app) => characterRoutesPlugin(app, ctx),
       idle: () => !sessions.busy,
+      // Sessions still in their 5 s transition end now, and their LOGOUT reaches presence and transports.
+      drain: () => sessions.close(),
       async close() {
         for (const subscription of subscriptions) await subscription.close();
-        await sessions.close();
         await flushPositions(ctx);
       },
     };

@@ -48,7 +48,12 @@ export interface RunningService {
   routes?(app: FastifyInstance): Promise<void> | void;
   /** True when the service has no work of its own pending (beyond the bus and tracked tasks). */
   idle?(): boolean;
-  /** Graceful stop: finish work, persist what must survive (positions, passengers). */
+  /**
+   * Shutdown, first phase: stop starting work of your own (timers) and send your last messages (riders sent
+   * home, logouts of sessions in transition) while every service still listens.
+   */
+  drain?(): Promise<void>;
+  /** Shutdown, second phase: stop listening and persist what must survive (positions). */
   close(): Promise<void>;
 }
 

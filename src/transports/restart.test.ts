@@ -153,4 +153,32 @@ describe('a restart of the embedded default mid-trip', () => {
     await t.app.idle();
     await expectAshore(t, id);
   });
+
+  it('a player who disconnected on the dock just before shutdown is logged out, sent home and forgotten', async () => {
+    const databaseUrl = await createTestDatabase();
+    const t = await start(databaseUrl, '00:01:00');
+    const id = await createCharacter(t, 101000000);
+    await channelSession(t, id);
+    await walkTo(t, id, STAGING);
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    const destroyed = {
+      sessionId: '6f1c1d2e-0000-4000-8000-000000000001',
+      accountId: 1000,
+      characterId: id,
+      worldId: 0,
+      channelId: 1,
+      issuer: 'CHANNEL',
+      type: 'DESTROYED',
+    };
+    await t.app.bus.publish('EVENT_TOPIC_SESSION_STATUS', destroyed, { key: id, tenant: TENANT });
+    await t.app.idle();
+    // Shutdown within the 5 s transition: the logout happens at shutdown and every service still hears it.
+    await stop(t);
+    expect(events.ofType('LOGOUT')).toHaveLength(1);
+
+    const again = await start(databaseUrl, '00:02:00');
+    // Transports sent the dock's logout home (transports.md §3.6); presence no longer lists the character.
+    expect(await mapIdOf(again, id)).toBe(101000300);
+    expect(await standingIn(again, STAGING)).toEqual([]);
+  });
 });

@@ -129,12 +129,15 @@ export const transportsService: ServiceModule = {
     return {
       routes: (app) => transportRoutes(app, { tenants, instances, registry, now: () => clock.now() }),
       idle: () => runner.pending() === 0,
-      async close() {
+      async drain() {
         manager.stop();
         runner.stop();
-        for (const subscription of subscriptions) await subscription.close();
         await instances.shutdown();
-        logger.info('transports stopped; instance passengers sent back to their start maps');
+        logger.info('instance passengers sent back to their start maps');
+      },
+      async close() {
+        for (const subscription of subscriptions) await subscription.close();
+        logger.info('transports stopped');
       },
     };
   },
