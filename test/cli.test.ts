@@ -105,7 +105,13 @@ describe('the command line (node src/main.ts)', () => {
 
   it('runs the embedded PostgreSQL for one process per data directory and leaves nothing running', async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atlas-ts-cli-'));
-    const env = { REST_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SERVICES: 'character', LOG_LEVEL: 'info' };
+    const env = {
+      REST_PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SERVICES: 'character',
+      LOG_LEVEL: 'info',
+    };
     try {
       const first = run(env);
       const ready = await logLine(first, 'embedded PostgreSQL ready');
