@@ -213,6 +213,62 @@ describe('App lifecycle', () => {
     }
   });
 
+  it('close ends within its time limit while a handler never settles, and still stops what follows', async () => {
+    const t = await startTestApp({ services: ['presence'], shutdownTimeoutMs: 1_000 });
+    const started = deferred();
+    t.app.bus.subscribe('EVENT_TOPIC_DROP_STATUS', async () => {
+      started.resolve();
+      await new Promise(() => undefined);
+    });
+    await t.app.bus.publish('EVENT_TOPIC_DROP_STATUS', {}, { key: 1 });
+    await started.promise;
+    const began = Date.now();
+    const outcome = await Promise.race([
+      t.app.close().then(() => 'closed'),
+      new Promise((resolve) => setTimeout(resolve, 5_000, 'hung')),
+    ]);
+    expect(outcome).toBe('closed');
+    expect(Date.now() - began).toBeLessThan(2_500);
+    await expect(fetch(`${t.url}/readyz`)).rejects.toThrow();
+  });
+
+  it('gives every observer a consumer group of its own, never one an earlier or another app used', async () => {
+    const groups: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const t = await startTestApp({ services: ['transports'], database: false });
+      try {
+        const stop = t.app.bus.subscribe('EVENT_TOPIC_SESSION_STATUS', () => {
+          throw new Error('record my group');
+        });
+        await t.app.bus.publish('EVENT_TOPIC_SESSION_STATUS', {}, { key: 1 });
+        await t.app.idle();
+        await stop();
+        groups.push(...t.app.bus.deadLetters().map((letter) => letter.group));
+      } finally {
+        await t.app.close();
+      }
+    }
+    expect(groups).toHaveLength(2);
+    expect(new Set(groups).size).toBe(2);
+  });
+
+  it('a subscription that fails rejects ready without an unhandled rejection; unsubscribe still resolves', async () => {
+    const t = await startTestApp({ services: ['transports'], database: false });
+    await t.app.close();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const stop = t.app.bus.subscribe('EVENT_TOPIC_MAP_STATUS', () => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+      await expect(stop.ready).rejects.toThrow(/closed/);
+      await stop();
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('refuses to publish once closed', async () => {
     const t = await startTestApp({ services: ['transports'], database: false });
     await t.app.close();

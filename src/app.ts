@@ -1,7 +1,11 @@
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { type AppBus, appBus } from './app-bus.js';
+
+export type { AppBus, PublishOptions, ReceivedMessage, Unsubscribe } from './app-bus.js';
+
 import { characterService } from './character/service.js';
-import type { Bus, BusObserver, DeadLetter } from './platform/bus/bus.js';
+import type { Bus, BusObserver } from './platform/bus/bus.js';
 import { KafkaBus } from './platform/bus/kafka-bus.js';
 import { MemoryBus } from './platform/bus/memory-bus.js';
 import { MessageFactory } from './platform/bus/messages.js';
@@ -17,10 +21,6 @@ import { createLogger, type Logger } from './platform/logging.js';
 import { Metrics } from './platform/metrics.js';
 import type { Random, RunningService, ServiceContext, ServiceModule } from './platform/service.js';
 import { TaskTracker } from './platform/tasks.js';
-import type { Tenant } from './platform/tenant.js';
-import { isTopicVariable, type TopicVariable } from './platform/topics.js';
-import { decodeJson } from './platform/wire/envelope.js';
-import type { Headers } from './platform/wire/headers.js';
 import { presenceService } from './presence/service.js';
 import { transportsService } from './transports/service.js';
 
@@ -35,38 +35,11 @@ export interface StartOptions extends ConfigOverrides {
   env?: Record<string, string | undefined>;
   /** Embedded PostgreSQL without fsync (tests, benchmarks). */
   fastDatabase?: boolean;
-}
-
-export interface PublishOptions {
-  /** A number is written as the 8-byte Atlas integer key, a string as UUID text, a Buffer as is. */
-  key?: number | string | Buffer;
-  tenant?: Tenant;
-  headers?: Headers;
-}
-
-export interface ReceivedMessage {
-  readonly topic: string;
-  readonly key: Buffer;
-  readonly headers: Headers;
-  readonly value: unknown;
-}
-
-export interface Unsubscribe {
-  (): Promise<void>;
-  readonly ready: Promise<void>;
-}
-
-export interface AppBus {
-  publish(topicVariable: TopicVariable, value: unknown, options?: PublishOptions): Promise<void>;
   /**
-   * Receives every message published on the topic once the subscription is live (`ready`: at once on the
-   * in-process bus, after the group join on Kafka); returns the unsubscribe function.
+   * The most close() may take (default 8 s, under the command line's 9 s backstop): a stage that hangs is
+   * given up so that the later ones (persisting, stopping the database) still run.
    */
-  subscribe(
-    topicVariable: TopicVariable,
-    handler: (message: ReceivedMessage) => void | Promise<void>,
-  ): Unsubscribe;
-  deadLetters(): readonly DeadLetter[];
+  shutdownTimeoutMs?: number;
 }
 
 export interface App {
@@ -78,38 +51,6 @@ export interface App {
   /** Resolves when no message is queued or in flight, no relay or tracked task runs, and no timer is due. */
   idle(): Promise<void>;
   close(): Promise<void>;
-}
-
-function topicOf(variable: string): TopicVariable {
-  if (!isTopicVariable(variable)) throw new Error(`unknown topic variable ${variable}`);
-  return variable;
-}
-
-function appBus(bus: Bus, messages: MessageFactory): AppBus {
-  let subscribers = 0;
-  return {
-    async publish(variable, value, options = {}) {
-      const message = messages.create(topicOf(variable), options.key ?? Buffer.alloc(0), value, {
-        tenant: options.tenant,
-      });
-      const extra = options.headers;
-      await bus.publish(message.topic, [
-        extra ? { ...message, headers: { ...message.headers, ...extra } } : message,
-      ]);
-    },
-    subscribe(variable, handler) {
-      const group = `atlas-ts observer ${++subscribers}`;
-      const subscription = bus.subscribe(
-        messages.topic(topicOf(variable)),
-        group,
-        (m) => handler({ topic: m.topic, key: m.key, headers: m.headers, value: decodeJson(m.value) }),
-        { start: 'latest' },
-      );
-      const unsubscribe = async () => (await subscription).close();
-      return Object.assign(unsubscribe, { ready: subscription.then(() => undefined) });
-    },
-    deadLetters: () => bus.deadLetters(),
-  };
 }
 
 async function openDatabase(config: Config, logger: Logger, fast: boolean) {
@@ -171,39 +112,51 @@ export async function start(options: StartOptions = {}): Promise<App> {
   let http: FastifyInstance | undefined;
   const running: RunningService[] = [];
 
-  // Messages in flight, outbox rows and tracked tasks, until all are done (bounded: shutdown must end).
-  const quiesce = async (limitMs: number) => {
-    const deadline = Date.now() + limitMs;
-    while (Date.now() < deadline) {
-      await bus.idle();
-      await relay?.settled();
-      await tasks.settled();
-      await new Promise((resolve) => setImmediate(resolve));
-      if (bus.pending() === 0 && (relay?.idle() ?? true) && tasks.size === 0) return;
-    }
-    logger.warn('shutdown went on with messages still in flight');
+  // One round of waiting for the work in flight: messages, outbox passes, tracked tasks.
+  const settle = async () => {
+    await bus.idle();
+    await relay?.settled();
+    await tasks.settled();
+    await new Promise((resolve) => setImmediate(resolve));
   };
+  const quiet = () => bus.pending() === 0 && (relay?.idle() ?? true) && tasks.size === 0;
 
+  const shutdownMs = options.shutdownTimeoutMs ?? 8_000;
   /**
    * Two phases, so that the last messages of one service reach the others: first every service sends what
    * it must (riders home, logouts of sessions in transition) while every consumer still listens, and the
-   * reactions settle; then the services stop listening and persist what they hold.
+   * reactions settle; then the services stop listening and persist what they hold. Every stage has a share
+   * of the time and a failure of its own: a stuck handler or request cannot stop the database being closed.
    */
   const shutdown = async () => {
-    await http?.close();
+    const began = Date.now();
+    const until = (share: number) => began + shutdownMs * share;
+    const stage = async (name: string, deadline: number, work: () => Promise<unknown> | undefined) => {
+      try {
+        const pending = work();
+        if (pending && !(await settledBy(pending, deadline))) {
+          logger.warn({ stage: name }, 'shutdown stage ran out of time; going on');
+        }
+      } catch (error) {
+        logger.error({ err: error, stage: name }, 'shutdown stage failed; going on');
+      }
+    };
+    await stage('http', until(0.2), async () => {
+      await http?.close();
+    });
     const stopping = [...running].reverse();
-    for (const service of stopping) {
-      await service.drain?.().catch((error) => logger.error({ err: error }, 'service failed to drain'));
-    }
-    await quiesce(5_000);
-    for (const service of stopping) {
-      await service.close().catch((error) => logger.error({ err: error }, 'service failed to stop cleanly'));
-    }
-    await tasks.settled();
-    await relay?.stop();
-    await bus.close();
-    await db?.close();
-    await embedded?.stop();
+    for (const service of stopping) await stage('drain', until(0.4), () => service.drain?.());
+    await stage('quiesce', until(0.6), async () => {
+      do await settle();
+      while (!quiet() && Date.now() < until(0.6));
+      if (!quiet()) logger.warn('shutdown went on with messages still in flight');
+    });
+    for (const service of stopping) await stage('close', until(0.75), () => service.close());
+    await stage('tasks', until(0.8), () => tasks.settled());
+    await stage('outbox', until(0.9), () => relay?.stop());
+    await stage('bus', until(0.95), () => bus.close(Math.max(0, until(0.95) - Date.now())));
+    await stage('database', until(0.97), () => db?.close());
+    await stage('embedded database', until(1), () => embedded?.stop());
   };
 
   try {
@@ -271,14 +224,9 @@ export async function start(options: StartOptions = {}): Promise<App> {
     clock,
     async idle() {
       for (;;) {
-        await bus.idle();
-        await relay?.settled();
-        await tasks.settled();
-        await new Promise((resolve) => setImmediate(resolve));
+        await settle();
         const due = clock.dueCount();
-        if (bus.pending() === 0 && (relay?.idle() ?? true) && tasks.size === 0 && due === 0) {
-          if (running.every((s) => s.idle?.() ?? true)) return;
-        }
+        if (quiet() && due === 0 && running.every((s) => s.idle?.() ?? true)) return;
         if (due > 0 && 'runDue' in clock && typeof clock.runDue === 'function') clock.runDue();
         else await new Promise((resolve) => setTimeout(resolve, 1));
       }
@@ -288,4 +236,17 @@ export async function start(options: StartOptions = {}): Promise<App> {
       return closing;
     },
   };
+}
+
+/** Whether `work` settles by `deadline` (epoch ms); a rejection is passed on. The timer never outlives it. */
+async function settledBy(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([work.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,48 +1,56 @@
 import { start } from './app.js';
 import { ConfigError } from './platform/config.js';
 
+// SIGHUP is the terminal closing: without a handler Node dies at once and leaves the embedded server running.
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
- * `npm start`: run everything on the configuration from the environment. Ctrl-C or SIGTERM drains HTTP and
- * the bus, warps transport passengers home, persists positions, stops the embedded database, exits 0.
+ * `npm start`: run everything on the configuration from the environment. Ctrl-C, SIGTERM or SIGHUP drains HTTP
+ * and the bus, warps transport passengers home, persists positions, stops the embedded database, exits 0.
  */
-async function main(): Promise<void> {
-  let app: Awaited<ReturnType<typeof start>>;
-  try {
-    app = await start();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`atlas-ts: configuration error: ${error.message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`atlas-ts: failed to start: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  }
+function main(): void {
+  const starting = start();
+  starting.catch(failed);
+  // Listening from the first moment: a signal during start-up (initdb takes seconds) waits for the start to
+  // finish and then stops what it started, instead of killing us with the database server left running.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
-      app.logger.warn({ signal }, 'second signal: exiting now');
+      process.stderr.write(`atlas-ts: second ${signal}: exiting now\n`);
       process.exit(1);
     }
     stopping = true;
-    app.logger.info({ signal }, 'stopping');
     const force = setTimeout(() => {
-      app.logger.error('shutdown took longer than 9 s; exiting');
+      process.stderr.write('atlas-ts: shutdown took longer than 9 s; exiting\n');
       process.exit(1);
     }, 9_000);
     force.unref();
-    app.close().then(
-      () => {
-        app.logger.info('stopped');
-        process.exit(0);
+    void starting.then(
+      async (app) => {
+        app.logger.info({ signal }, 'stopping');
+        try {
+          await app.close();
+          app.logger.info('stopped');
+          process.exit(0);
+        } catch (error) {
+          app.logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        }
+        // A failed start is reported by the catch above.
       },
-      (error) => {
-        app.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
+      () => undefined,
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  for (const signal of SIGNALS) process.on(signal, () => stop(signal));
 }
 
-void main();
+function failed(error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`atlas-ts: configuration error: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`atlas-ts: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+}
+
+main();

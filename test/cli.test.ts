@@ -58,6 +58,11 @@ function logLine(r: Run, msg: string): Promise<Record<string, unknown>> {
   });
 }
 
+/** A run on loopback, on any free port, with its own data directory. */
+function localEnv(dataDir: string, services: string): Record<string, string> {
+  return { REST_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SERVICES: services, LOG_LEVEL: 'info' };
+}
+
 afterEach(() => {
   for (const child of children.splice(0))
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -67,13 +72,7 @@ describe('the command line (node src/main.ts)', () => {
   it('starts, answers /healthz and stops with exit code 0 on SIGINT', async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atlas-ts-cli-'));
     try {
-      const r = run({
-        REST_PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        SERVICES: 'presence',
-        LOG_LEVEL: 'info',
-      });
+      const r = run(localEnv(dataDir, 'presence'));
       const listening = await logLine(r, 'atlas-ts listening');
       expect(listening['service.name']).toBe('atlas-ts');
       const port = listening.port as number;
@@ -95,6 +94,22 @@ describe('the command line (node src/main.ts)', () => {
     }
   }, 20_000);
 
+  it('a SIGHUP during start-up (the terminal closed while initdb ran) still ends in a clean stop', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atlas-ts-cli-'));
+    try {
+      const r = run(localEnv(dataDir, 'presence'));
+      await logLine(r, 'initialising embedded PostgreSQL');
+      r.child.kill('SIGHUP');
+      const { code, signal } = await r.exit;
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expect(r.stdout()).toContain('"msg":"stopped"');
+      await expect(fs.access(path.join(dataDir, 'postgres', 'postmaster.pid'))).rejects.toThrow();
+      await expect(fs.access(path.join(dataDir, 'postgres.owner'))).rejects.toThrow();
+    } finally {
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('exits with code 2 and names the variable on a bad configuration', async () => {
     const r = run({ REST_PORT: 'abc' });
     const { code } = await r.exit;
@@ -105,13 +120,7 @@ describe('the command line (node src/main.ts)', () => {
 
   it('runs the embedded PostgreSQL for one process per data directory and leaves nothing running', async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atlas-ts-cli-'));
-    const env = {
-      REST_PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      SERVICES: 'character',
-      LOG_LEVEL: 'info',
-    };
+    const env = localEnv(dataDir, 'character');
     try {
       const first = run(env);
       const ready = await logLine(first, 'embedded PostgreSQL ready');

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { TENANT } from '../../test/support/tenant.js';
 import { FieldDirectoryHolder } from './fields.js';
 
-const TENANT = {
-  id: '083839c6-c47c-42a6-9585-76492795d123',
-  region: 'GMS',
-  majorVersion: 83,
-  minorVersion: 1,
-};
 const FIELD = {
   worldId: 0,
   channelId: 1,

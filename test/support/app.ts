@@ -3,20 +3,9 @@ import { ManualClock } from '../../src/platform/clock.js';
 import type { Tenant } from '../../src/platform/tenant.js';
 import type { TopicVariable } from '../../src/platform/topics.js';
 import { createTestDatabase } from './database.js';
+import { TENANT } from './tenant.js';
 
-export const TENANT: Tenant = {
-  id: '083839c6-c47c-42a6-9585-76492795d123',
-  region: 'GMS',
-  majorVersion: 83,
-  minorVersion: 1,
-};
-
-export const OTHER_TENANT: Tenant = {
-  id: '5b7c2f0e-1d3a-4c8b-9e6f-0a1b2c3d4e5f',
-  region: 'GMS',
-  majorVersion: 83,
-  minorVersion: 1,
-};
+export { OTHER_TENANT, TENANT } from './tenant.js';
 
 /** REST headers for a tenant, as an Atlas Go client sends them. */
 export function tenantHeaders(tenant: Tenant = TENANT): Record<string, string> {

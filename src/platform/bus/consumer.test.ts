@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { TENANT } from '../../../test/support/tenant.js';
 import { createLogger } from '../logging.js';
 import { Metrics } from '../metrics.js';
 import { encodeJson } from '../wire/envelope.js';
@@ -10,13 +11,6 @@ import { MemoryBus } from './memory-bus.js';
 
 const TOPIC = 'COMMAND_TOPIC_CHARACTER';
 const GROUP = 'Character Service';
-const TENANT = {
-  id: '083839c6-c47c-42a6-9585-76492795d123',
-  region: 'GMS',
-  majorVersion: 83,
-  minorVersion: 1,
-};
-
 const schema = z.object({ characterId: z.number().int(), type: z.literal('LOGIN') });
 
 async function malformed(metrics: Metrics, reason: string): Promise<number> {

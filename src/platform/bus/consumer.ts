@@ -23,7 +23,7 @@ export interface MessageContext {
   readonly topic: string;
   readonly key: Buffer;
   readonly headers: Headers;
-  /** Present unless the consumer was registered with `tenant: 'optional'`. */
+  /** From the headers; with `tenant: 'optional'` and no valid headers, a placeholder whose id is empty. */
   readonly tenant: Tenant;
 }
 
@@ -69,7 +69,8 @@ export function consume<S extends z.ZodType>(spec: ConsumerSpec<S>): Promise<Sub
       }
       const parsed = spec.schema.safeParse(raw);
       if (!parsed.success) {
-        // Several handlers share a topic and each filters on `type`; a message of another type is not an error.
+        // Schemas are envelopes open in `type` (handlers sharing a topic filter on it, silently), so a
+        // failure here is a malformed message, not one meant for another handler.
         const issue = parsed.error.issues[0]!;
         skip('schema', message, `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
         return;

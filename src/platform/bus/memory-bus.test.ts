@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { deferred, flush, watch } from '../../../test/support/deferred.js';
+import { TENANT } from '../../../test/support/tenant.js';
 import { tenantHeaders } from '../wire/headers.js';
 import { integerKey } from '../wire/keys.js';
 import type { BusMessage, BusObserver, DeadLetter, DeliveredMessage } from './bus.js';
 import { MemoryBus } from './memory-bus.js';
 
 const TOPIC = 'COMMAND_TOPIC_CHARACTER';
-const TENANT = {
-  id: '083839c6-c47c-42a6-9585-76492795d123',
-  region: 'GMS',
-  majorVersion: 83,
-  minorVersion: 1,
-};
-
 function message(key: number, text: string, headers = tenantHeaders(TENANT)): BusMessage {
   return { key: integerKey(key), value: Buffer.from(text), headers };
 }
@@ -382,6 +376,12 @@ describe('MemoryBus idle and close', () => {
     expect(finished).toBe(true);
     expect(closed.done).toBe(true);
     expect(bus.pending()).toBe(0);
+  });
+
+  it('refuses a subscription once closed', async () => {
+    const bus = new MemoryBus();
+    await bus.close();
+    await expect(bus.subscribe(TOPIC, 'g', () => undefined)).rejects.toThrow(/closed/);
   });
 
   it('close gives up waiting after its timeout', async () => {

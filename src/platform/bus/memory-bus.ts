@@ -137,6 +137,7 @@ export class MemoryBus implements Bus {
     handler: MessageHandler,
     options: SubscribeOptions = { start: 'earliest' },
   ): Promise<Subscription> {
+    if (this.closed) throw new Error('bus is closed');
     const log = this.log(topic);
     let consumer = log.groups.get(group);
     const isNewGroup = !consumer;

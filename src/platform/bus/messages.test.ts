@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { TENANT } from '../../../test/support/tenant.js';
 import { resolveTopics } from '../topics.js';
 import type { BusMessage } from './bus.js';
 import { MessageFactory, type OutgoingMessage, publishAll } from './messages.js';
 
-const TENANT = {
-  id: '083839c6-c47c-42a6-9585-76492795d123',
-  region: 'GMS',
-  majorVersion: 83,
-  minorVersion: 1,
-};
 const factory = new MessageFactory(resolveTopics({ COMMAND_TOPIC_CHARACTER: 'commands-main' }));
 
 describe('MessageFactory', () => {

@@ -92,6 +92,31 @@ describe('Database', () => {
     expect(await db.ready()).toBe(true);
   });
 
+  it('fails a transaction whose connection the server ends, without an uncaught error event', async () => {
+    const db = connect();
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      await expect(
+        db.transaction(async (client) => {
+          const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+          // Between two statements (the relay publishing, say) the server goes away: a restart, a failover.
+          await db.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await client.query('SELECT 1');
+        }),
+      ).rejects.toThrow();
+      expect(uncaught).toEqual([]);
+      // The broken connection left the pool; the next transaction gets a working one.
+      expect(await db.transaction(async (client) => (await client.query('SELECT 1 AS one')).rows)).toEqual([
+        { one: 1 },
+      ]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+
   it('reads bigint columns as numbers', async () => {
     const db = connect();
     const { rows } = await db.query<{ n: number }>('SELECT 9007199254740991::bigint AS n');

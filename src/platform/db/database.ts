@@ -39,6 +39,14 @@ export class Database {
   /** Runs `work` inside BEGIN ... COMMIT on one client; any throw rolls everything back. */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client has no 'error' listener of the pool's: a connection lost between two statements
+    // (a restart, a failover) would be an uncaught error event and end the process. The next query fails.
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost = error;
+      this.logger.warn({ err: error }, 'database connection lost during a transaction');
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -48,7 +56,9 @@ export class Database {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A broken client goes, not back to the pool.
+      client.release(lost);
     }
   }
 

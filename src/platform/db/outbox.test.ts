@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/database.js';
 import { deferred } from '../../../test/support/deferred.js';
+import { TENANT } from '../../../test/support/tenant.js';
 import type { Bus, BusMessage, DeliveredMessage } from '../bus/bus.js';
 import { MemoryBus } from '../bus/memory-bus.js';
 import { MessageFactory, type OutgoingMessage } from '../bus/messages.js';
@@ -10,12 +11,6 @@ import { Database } from './database.js';
 import { OUTBOX_MIGRATION, OutboxRelay, writeOutbox } from './outbox.js';
 
 const logger = createLogger('silent');
-const TENANT = {
-  id: '083839c6-c47c-42a6-9585-76492795d123',
-  region: 'GMS',
-  majorVersion: 83,
-  minorVersion: 1,
-};
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const factory = new MessageFactory(resolveTopics({ EVENT_TOPIC_CHARACTER_STATUS: 'status-events' }));
 
@@ -40,6 +35,23 @@ function recorder(bus: Bus, topic: string) {
     seen.push(m);
   });
   return seen;
+}
+
+/** A bus whose first publish hangs until `gate` opens, so that a relay is provably mid-pass. */
+function heldBus(inner: MemoryBus) {
+  const gate = deferred();
+  const publishing = deferred();
+  let calls = 0;
+  const bus: Bus = Object.assign(Object.create(inner) as MemoryBus, {
+    publish: async (topic: string, messages: readonly BusMessage[]) => {
+      if (calls++ === 0) {
+        publishing.resolve();
+        await gate.promise;
+      }
+      await inner.publish(topic, messages);
+    },
+  });
+  return { bus, gate, publishing };
 }
 
 describe('outbox', () => {
@@ -153,19 +165,7 @@ describe('outbox', () => {
   it('a wake during a pass runs one more pass', async () => {
     const inner = new MemoryBus();
     const seen = recorder(inner, 'status-events');
-    const gate = deferred();
-    const publishing = deferred();
-    let calls = 0;
-    // A bus whose first publish hangs until released, so that the relay is provably mid-pass.
-    const bus: Bus = Object.assign(Object.create(inner) as MemoryBus, {
-      publish: async (topic: string, messages: readonly BusMessage[]) => {
-        if (calls++ === 0) {
-          publishing.resolve();
-          await gate.promise;
-        }
-        await inner.publish(topic, messages);
-      },
-    });
+    const { bus, gate, publishing } = heldBus(inner);
     const relay = new OutboxRelay(db, bus, logger);
     await db.transaction((client) => writeOutbox(client, [statusEvent(1, 'FIRST')]));
     relay.wake();
@@ -180,6 +180,36 @@ describe('outbox', () => {
     await inner.idle();
     expect(seen.map((m) => JSON.parse(m.value.toString()).type)).toEqual(['FIRST', 'SECOND']);
     expect(await rowCount()).toBe(0);
+  });
+
+  it('relays with one replica at a time, so a key keeps its order across replicas', async () => {
+    const inner = new MemoryBus();
+    const seen = recorder(inner, 'status-events');
+    const { bus: held, gate, publishing } = heldBus(inner);
+    await db.transaction((client) => writeOutbox(client, [statusEvent(1, 'FIRST')]));
+    await db.transaction((client) => writeOutbox(client, [statusEvent(1, 'SECOND')]));
+    const first = new OutboxRelay(db, held, logger, 1);
+    const other = new Database(url, logger);
+    const second = new OutboxRelay(other, inner, logger, 1);
+    try {
+      first.wake();
+      await publishing.promise;
+      // The first replica is publishing FIRST: the second must not overtake it with SECOND.
+      second.wake();
+      await second.settled();
+      await inner.idle();
+      expect(seen).toEqual([]);
+
+      gate.resolve();
+      await first.settled();
+      await inner.idle();
+      expect(seen.map((m) => JSON.parse(m.value.toString()).type)).toEqual(['FIRST', 'SECOND']);
+      expect(await rowCount()).toBe(0);
+    } finally {
+      gate.resolve();
+      await first.settled();
+      await other.close();
+    }
   });
 
   it('keeps rows when publishing fails, and relays them on the next pass', async () => {

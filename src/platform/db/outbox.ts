@@ -65,8 +65,10 @@ interface OutboxRow {
 
 /**
  * Moves committed outbox rows to the bus in id order. Woken after each commit; a slow sweep also catches rows
- * left by a process that died between commit and relay. Rows are locked while published (SKIP LOCKED), so
- * replicas relay disjoint batches.
+ * left by a process that died between commit and relay. One relay runs at a time across replicas (a
+ * transaction-scoped advisory lock): two relays taking disjoint batches would publish a key's later rows
+ * while the earlier ones were still in flight. A relay that finds the lock taken leaves the rows to its
+ * holder, or to the next sweep.
  */
 export class OutboxRelay {
   private running: Promise<void> | undefined;
@@ -131,7 +133,8 @@ export class OutboxRelay {
   private async pass(): Promise<number> {
     return this.db.transaction(async (client: pg.PoolClient) => {
       const { rows } = await client.query<OutboxRow>(
-        'SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+        `WITH relay AS (SELECT pg_try_advisory_xact_lock(hashtext('atlas-ts outbox relay')) AS locked)
+         SELECT id, topic, key, value, headers FROM outbox, relay WHERE relay.locked ORDER BY id LIMIT $1`,
         [this.batchSize],
       );
       if (rows.length === 0) return 0;

@@ -1,15 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TENANT } from '../../../test/support/tenant.js';
 import { createLogger } from '../logging.js';
 import { AtlasClient, RemoteError } from './client.js';
-
-const TENANT = {
-  id: '083839c6-c47c-42a6-9585-76492795d123',
-  region: 'GMS',
-  majorVersion: 83,
-  minorVersion: 1,
-};
 
 describe('AtlasClient', () => {
   const requests: http.IncomingHttpHeaders[] = [];

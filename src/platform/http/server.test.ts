@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { TENANT } from '../../../test/support/tenant.js';
 import { MemoryBus } from '../bus/memory-bus.js';
 import { createLogger } from '../logging.js';
 import { Metrics } from '../metrics.js';
@@ -19,12 +20,6 @@ import {
 } from './jsonapi.js';
 import { createHttpServer, requireTenant } from './server.js';
 
-const TENANT = {
-  id: '083839c6-c47c-42a6-9585-76492795d123',
-  region: 'GMS',
-  majorVersion: 83,
-  minorVersion: 1,
-};
 const GO_TENANT_HEADERS = {
   Tenant_id: TENANT.id,
   Region: 'GMS',

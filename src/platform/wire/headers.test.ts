@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Tenant } from '../tenant.js';
+import { TENANT } from '../../../test/support/tenant.js';
 import { tenantFromHeaders, tenantHeaders, traceHeaders } from './headers.js';
-
-const TENANT: Tenant = {
-  id: '083839c6-c47c-42a6-9585-76492795d123',
-  region: 'GMS',
-  majorVersion: 83,
-  minorVersion: 1,
-};
 
 describe('tenant headers (producer/header.go)', () => {
   it('writes the four headers with the exact bytes', () => {

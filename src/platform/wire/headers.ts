@@ -1,4 +1,4 @@
-import { isUuid, NIL_UUID, normaliseUuid, type Tenant } from '../tenant.js';
+import { isUuid, normaliseUuid, type Tenant } from '../tenant.js';
 
 /** Bus message headers: raw bytes per name, as Kafka carries them. */
 export type Headers = Record<string, Buffer>;
@@ -21,8 +21,6 @@ export function tenantHeaders(tenant: Tenant): Headers {
     MINOR_VERSION: uint16(tenant.minorVersion),
   };
 }
-
-export const NIL_TENANT: Tenant = { id: NIL_UUID, region: '', majorVersion: 0, minorVersion: 0 };
 
 /**
  * Reads the tenant back the way Atlas consumers do: TENANT_ID only when exactly 36 bytes of a UUID, versions
