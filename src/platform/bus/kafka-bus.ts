@@ -1,4 +1,12 @@
-import { type Consumer, type IHeaders, Kafka, logLevel, type Producer } from 'kafkajs';
+import {
+  type Consumer,
+  type IHeaders,
+  Kafka,
+  logLevel,
+  type PartitionAssigner,
+  PartitionAssigners,
+  type Producer,
+} from 'kafkajs';
 import type { Logger } from '../logging.js';
 import type { Headers } from '../wire/headers.js';
 import type {
@@ -32,6 +40,16 @@ function toHeaders(headers: IHeaders | undefined): Headers {
   }
   return out;
 }
+
+/**
+ * kafkajs offers its round-robin assignment as protocol "RoundRobinAssigner"; the Go services (kafka-go)
+ * offer "range" and "roundrobin". Offering the same algorithm under the standard name lets our consumers join
+ * a group that Go members are in, so the Go services can be replaced one replica at a time.
+ */
+const roundRobin: PartitionAssigner = (config) => ({
+  ...PartitionAssigners.roundRobin(config),
+  name: 'roundrobin',
+});
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -97,7 +115,11 @@ export class KafkaBus implements Bus {
     handler: MessageHandler,
     options: SubscribeOptions = { start: 'earliest' },
   ): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId: group, allowAutoTopicCreation: true });
+    const consumer = this.kafka.consumer({
+      groupId: group,
+      allowAutoTopicCreation: true,
+      partitionAssigners: [roundRobin],
+    });
     this.consumers.add(consumer);
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: options.start === 'earliest' });
