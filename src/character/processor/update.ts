@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Tenant } from '../../platform/tenant.js';
+import type { Headers } from '../../platform/wire/headers.js';
 import { type Character, type CharacterChanges, NIL_INSTANCE, UpdateRefused } from '../model.js';
 import { Events, type StatusEvent } from '../producer.js';
 import { isValidNameFormat } from '../rules/index.js';
@@ -81,6 +82,7 @@ export async function updateCharacterAttributes(
   tenant: Tenant,
   characterId: number,
   input: CharacterUpdate,
+  cause?: Headers,
 ): Promise<void> {
   await commit(ctx, async (tx) => {
     const c = await lockExisting(tx, tenant.id, characterId);
@@ -92,7 +94,7 @@ export async function updateCharacterAttributes(
       if (isNameTaken(error)) throw new UpdateRefused(INVALID_NAME);
       throw error;
     }
-    const emit = ctx.producer.character({ tenant, transactionId: randomUUID() }, c.worldId, c.id);
+    const emit = ctx.producer.character({ tenant, transactionId: randomUUID(), cause }, c.worldId, c.id);
     tx.emit(...events.map(emit));
   });
 }

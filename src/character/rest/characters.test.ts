@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OTHER_TENANT, record, startTestApp, type TestApp } from '../../../test/support/app.js';
+import {
+  OTHER_TENANT,
+  record,
+  startTestApp,
+  type TestApp,
+  tenantHeaders,
+} from '../../../test/support/app.js';
 import { BEGINNER, call, createCharacter, sql } from '../testing/support.js';
 
 let t: TestApp;
@@ -38,6 +44,22 @@ describe('POST /api/characters', () => {
         body: { name: 'Created' },
       },
     ]);
+    await events.stop();
+  });
+
+  it("continues the caller's W3C trace in the events the request causes", async () => {
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const response = await fetch(`${t.url}/api/characters`, {
+      method: 'POST',
+      headers: { ...tenantHeaders(), 'content-type': 'application/json', traceparent },
+      body: JSON.stringify({ data: { type: 'characters', attributes: { ...BEGINNER, name: 'Traced' } } }),
+    });
+    expect(response.status).toBe(201);
+    await t.app.idle();
+    expect(events.messages).toHaveLength(1);
+    expect(events.messages[0]!.headers.traceparent?.toString('utf8')).toBe(traceparent);
+    expect(events.messages[0]!.headers.tracestate).toBeUndefined();
     await events.stop();
   });
 

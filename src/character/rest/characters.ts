@@ -8,6 +8,7 @@ import {
   parseRequestDocument,
   single,
 } from '../../platform/http/jsonapi.js';
+import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
 import { CharacterNotFound, CreationRefused, UpdateRefused } from '../model.js';
 import type { OperationContext } from '../processor/context.js';
 import { createCharacter, deleteOne } from '../processor/lifecycle.js';
@@ -103,7 +104,11 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
     try {
       const c = await createCharacter(
         ctx,
-        { tenant: request.tenant, transactionId: randomUUID() },
+        {
+          tenant: request.tenant,
+          transactionId: randomUUID(),
+          cause: traceHeadersOfRequest(request.headers),
+        },
         attributes,
       );
       reply.status(201);
@@ -128,7 +133,13 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
     const { id, attributes } = parseRequestDocument(request.body, 'characters', UpdateAttributes);
     checkCharacterDocumentId(id);
     try {
-      await updateCharacterAttributes(ctx, request.tenant, characterId, attributes);
+      await updateCharacterAttributes(
+        ctx,
+        request.tenant,
+        characterId,
+        attributes,
+        traceHeadersOfRequest(request.headers),
+      );
     } catch (error) {
       if (error instanceof CharacterNotFound) throw notFound(error.message);
       if (error instanceof UpdateRefused) throw badRequest(error.message);
@@ -140,7 +151,15 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
   app.delete<ById>('/characters/:characterId', async (request, reply) => {
     const characterId = parseCharacterId(request.params.characterId);
     try {
-      await deleteOne(ctx, { tenant: request.tenant, transactionId: randomUUID() }, characterId);
+      await deleteOne(
+        ctx,
+        {
+          tenant: request.tenant,
+          transactionId: randomUUID(),
+          cause: traceHeadersOfRequest(request.headers),
+        },
+        characterId,
+      );
     } catch (error) {
       if (error instanceof CharacterNotFound) throw notFound(error.message);
       throw error;

@@ -43,6 +43,20 @@ export function tenantFromHeaders(headers: Headers): Tenant | undefined {
 
 const TRACE_HEADERS = ['traceparent', 'tracestate'] as const;
 
+/**
+ * The W3C trace context of an HTTP request as bus headers, so that the messages a REST call causes continue
+ * its trace (Atlas's Go clients send `traceparent` on every call).
+ */
+export function traceHeadersOfRequest(headers: Record<string, string | string[] | undefined>): Headers {
+  const out: Headers = {};
+  for (const name of TRACE_HEADERS) {
+    const value = headers[name];
+    const text = Array.isArray(value) ? value[0] : value;
+    if (text) out[name] = Buffer.from(text, 'utf8');
+  }
+  return out;
+}
+
 /** W3C trace context passes through untouched from a consumed message to the messages it causes. */
 export function traceHeaders(headers: Headers): Headers {
   const out: Headers = {};
