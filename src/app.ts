@@ -78,7 +78,8 @@ export async function start(options: StartOptions = {}): Promise<App> {
   const config = loadConfig(options.env ?? process.env, options);
   const logger = createLogger(config.logLevel);
   const metrics = new Metrics();
-  const clock = options.clock ?? new SystemClock();
+  const clock =
+    options.clock ?? new SystemClock((error) => logger.error({ err: error }, 'timer callback failed'));
   // randomInt accepts a range of at most 2^48 - 1.
   const random: Random = options.random ?? (() => randomInt(0, 2 ** 48 - 1) / (2 ** 48 - 1));
   const observer: BusObserver = {

@@ -227,4 +227,17 @@ describe('SystemClock', () => {
     await Promise.resolve();
     expect(order).toEqual(['first', 'second', 'continuation of first']);
   });
+
+  it('reports a failing callback to onError and still runs the others due at that instant', async () => {
+    const errors: unknown[] = [];
+    const clock = new SystemClock((error) => errors.push(error));
+    const at = Date.now() + 5;
+    await new Promise<void>((resolve) => {
+      clock.at(at, () => {
+        throw new Error('boom');
+      });
+      clock.at(at, resolve);
+    });
+    expect(errors).toEqual([new Error('boom')]);
+  });
 });

@@ -40,6 +40,13 @@ interface Bucket {
 export class SystemClock implements Clock {
   private readonly buckets = new Map<number, Bucket>();
 
+  /**
+   * `onError` receives what a timer callback throws; the application logs it, so that one failing timer
+   * neither stops the others due at the same instant nor crashes the process. Without it the first error is
+   * rethrown after the others ran.
+   */
+  constructor(private readonly onError?: (error: unknown) => void) {}
+
   now(): number {
     return Date.now();
   }
@@ -98,7 +105,8 @@ export class SystemClock implements Clock {
         timer.fn();
       } catch (error) {
         // One failing callback must not cancel the others due at the same instant.
-        failure ??= { error };
+        if (this.onError) this.onError(error);
+        else failure ??= { error };
       }
     }
     if (failure) throw failure.error;
