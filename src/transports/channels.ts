@@ -11,6 +11,8 @@ export interface Channel {
  */
 export class ChannelRegistry {
   private readonly tenants = new Map<string, Map<string, Channel>>();
+  // Every transition reads its tenant's channels (12,000 routes at midnight); channels change rarely.
+  private readonly sorted = new Map<string, readonly Channel[]>();
 
   register(tenantId: string, channel: Channel): boolean {
     let channels = this.tenants.get(tenantId);
@@ -21,6 +23,7 @@ export class ChannelRegistry {
     const key = `${channel.worldId}:${channel.channelId}`;
     if (channels.has(key)) return false;
     channels.set(key, { worldId: channel.worldId, channelId: channel.channelId });
+    this.sorted.delete(tenantId);
     return true;
   }
 
@@ -28,12 +31,22 @@ export class ChannelRegistry {
     const channels = this.tenants.get(tenantId);
     const removed = channels?.delete(`${channel.worldId}:${channel.channelId}`) ?? false;
     if (channels?.size === 0) this.tenants.delete(tenantId);
+    this.sorted.delete(tenantId);
     return removed;
   }
 
-  /** Ordered by world then channel, so warps (and tests) see one stable order. */
-  list(tenantId: string): Channel[] {
-    const channels = [...(this.tenants.get(tenantId)?.values() ?? [])];
-    return channels.sort((a, b) => a.worldId - b.worldId || a.channelId - b.channelId);
+  /**
+   * Ordered by world then channel, so warps (and tests) see one stable order. The list is a snapshot: a
+   * transition keeps the channels of its boundary even if one starts a moment later.
+   */
+  list(tenantId: string): readonly Channel[] {
+    let list = this.sorted.get(tenantId);
+    if (!list) {
+      list = [...(this.tenants.get(tenantId)?.values() ?? [])].sort(
+        (a, b) => a.worldId - b.worldId || a.channelId - b.channelId,
+      );
+      this.sorted.set(tenantId, list);
+    }
+    return list;
   }
 }

@@ -44,7 +44,25 @@ export function transitionActions(
   route: ScheduledRoute,
   from: RouteState,
   to: RouteState,
-): TransitionAction[] {
+): readonly TransitionAction[] {
+  let byRoute = memo.get(route);
+  if (!byRoute) {
+    byRoute = new Map();
+    memo.set(route, byRoute);
+  }
+  const key = `${from}>${to}`;
+  let actions = byRoute.get(key);
+  if (!actions) {
+    actions = decideActions(route, from, to);
+    byRoute.set(key, actions);
+  }
+  return actions;
+}
+
+// A route's actions depend only on its (immutable) configuration and the two states: computed once each.
+const memo = new WeakMap<ScheduledRoute, Map<string, readonly TransitionAction[]>>();
+
+function decideActions(route: ScheduledRoute, from: RouteState, to: RouteState): TransitionAction[] {
   const actions: TransitionAction[] = [];
   if (from === to) return actions;
   if (from === 'in_transit' || to === 'awaiting_return') actions.push(arrivalWarp(route));
