@@ -1,8 +1,11 @@
 import type { MessageFactory, OutgoingMessage } from '../platform/bus/messages.js';
 import { NIL_UUID, type Tenant } from '../platform/tenant.js';
+import type { Headers } from '../platform/wire/headers.js';
 
 // Every message this service sends, built with the exact field order of the reference's Go structs
 // (transports.md §7.3): JSON.stringify keeps insertion order, so the object literals below are the wire.
+// `cause` is the headers of what caused a message (a request, a consumed message): its W3C trace context is
+// carried over, as the reference's context does (wire.md §2.3). Timer-driven messages have none.
 
 export interface Warp {
   readonly worldId: number;
@@ -22,7 +25,7 @@ export class TransportMessages {
   constructor(private readonly factory: MessageFactory) {}
 
   /** CHANGE_MAP has no transactionId in the reference's command struct. */
-  changeMap(tenant: Tenant, warp: Warp): OutgoingMessage {
+  changeMap(tenant: Tenant, warp: Warp, cause?: Headers): OutgoingMessage {
     return this.factory.create(
       'COMMAND_TOPIC_CHARACTER',
       warp.characterId,
@@ -37,7 +40,7 @@ export class TransportMessages {
           portalId: warp.portalId,
         },
       },
-      { tenant },
+      { tenant, cause },
     );
   }
 
@@ -51,8 +54,14 @@ export class TransportMessages {
     );
   }
 
-  started(tenant: Tenant, rider: Rider, routeId: string, instanceId: string): OutgoingMessage {
-    return this.instanceEvent(tenant, rider, 'STARTED', { routeId, instanceId });
+  started(
+    tenant: Tenant,
+    rider: Rider,
+    routeId: string,
+    instanceId: string,
+    cause?: Headers,
+  ): OutgoingMessage {
+    return this.instanceEvent(tenant, rider, 'STARTED', { routeId, instanceId }, cause);
   }
 
   transitEntered(
@@ -65,14 +74,21 @@ export class TransportMessages {
       durationSeconds: number;
       message: string;
     },
+    cause?: Headers,
   ): OutgoingMessage {
-    return this.instanceEvent(tenant, rider, 'TRANSIT_ENTERED', {
-      routeId: body.routeId,
-      instanceId: body.instanceId,
-      channelId: body.channelId,
-      durationSeconds: body.durationSeconds,
-      message: body.message,
-    });
+    return this.instanceEvent(
+      tenant,
+      rider,
+      'TRANSIT_ENTERED',
+      {
+        routeId: body.routeId,
+        instanceId: body.instanceId,
+        channelId: body.channelId,
+        durationSeconds: body.durationSeconds,
+        message: body.message,
+      },
+      cause,
+    );
   }
 
   completed(tenant: Tenant, rider: Rider, routeId: string, instanceId: string): OutgoingMessage {
@@ -85,8 +101,9 @@ export class TransportMessages {
     routeId: string,
     instanceId: string,
     reason: CancelReason,
+    cause?: Headers,
   ): OutgoingMessage {
-    return this.instanceEvent(tenant, rider, 'CANCELLED', { routeId, instanceId, reason });
+    return this.instanceEvent(tenant, rider, 'CANCELLED', { routeId, instanceId, reason }, cause);
   }
 
   /** Asks every channel of the tenant to announce itself again (decisions C10), as atlas-world does. */
@@ -100,12 +117,18 @@ export class TransportMessages {
   }
 
   // The reference never fills the transaction id of these events: the nil UUID, always.
-  private instanceEvent(tenant: Tenant, rider: Rider, type: string, body: object): OutgoingMessage {
+  private instanceEvent(
+    tenant: Tenant,
+    rider: Rider,
+    type: string,
+    body: object,
+    cause?: Headers,
+  ): OutgoingMessage {
     return this.factory.create(
       'EVENT_TOPIC_INSTANCE_TRANSPORT',
       rider.characterId,
       { transactionId: NIL_UUID, worldId: rider.worldId, characterId: rider.characterId, type, body },
-      { tenant },
+      { tenant, cause },
     );
   }
 }

@@ -115,9 +115,9 @@ export const transportsService: ServiceModule = {
         await consumeMapStatus(context, instances),
         await consumeCharacterStatus(context, {
           instances,
-          scheduledLogout: async (tenant, at) => {
+          scheduledLogout: async (tenant, at, cause) => {
             const warp = await logoutWarp(warps, tenants.get(tenant.id), tenant, at);
-            if (warp) await publish([messages.changeMap(tenant, warp)]);
+            if (warp) await publish([messages.changeMap(tenant, warp, cause)]);
           },
         }),
       );

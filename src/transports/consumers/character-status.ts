@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Subscription } from '../../platform/bus/bus.js';
 import { consume } from '../../platform/bus/consumer.js';
 import type { ServiceContext } from '../../platform/service.js';
+import type { Headers } from '../../platform/wire/headers.js';
 import type { InstanceTransports } from '../instances/processor.js';
 import { byte, envelope, parseOrSkip, uint32 } from './schemas.js';
 
@@ -13,10 +14,11 @@ const sessionEvent = z.object({
 
 export interface CharacterStatusHandlers {
   readonly instances: InstanceTransports;
-  /** The scheduled-route part of a logout (a warp off a dock or a ship). */
+  /** The scheduled-route part of a logout (a warp off a dock or a ship), traced as the LOGOUT that caused it. */
   readonly scheduledLogout: (
     tenant: Parameters<InstanceTransports['loggedOut']>[0],
     at: Parameters<InstanceTransports['loggedOut']>[1],
+    cause: Headers,
   ) => Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export function consumeCharacterStatus(
     schema: envelope,
     logger: context.logger,
     metrics: context.metrics,
-    handle: async (value, { tenant }) => {
+    handle: async (value, { tenant, headers }) => {
       if (value.type !== 'LOGIN' && value.type !== 'LOGOUT') return;
       const event = parseOrSkip(sessionEvent, value, value.type);
       const at = {
@@ -44,12 +46,12 @@ export function consumeCharacterStatus(
         mapId: event.body.mapId,
       };
       if (value.type === 'LOGIN') {
-        await handlers.instances.loggedIn(tenant, at);
+        await handlers.instances.loggedIn(tenant, at, headers);
         return;
       }
       context.logger.debug({ tenantId: tenant.id, ...at }, 'character logged out');
-      await handlers.instances.loggedOut(tenant, at);
-      await handlers.scheduledLogout(tenant, at);
+      await handlers.instances.loggedOut(tenant, at, headers);
+      await handlers.scheduledLogout(tenant, at, headers);
     },
   });
 }

@@ -25,15 +25,20 @@ export function consumeInstanceCommands(
     schema: envelope,
     logger: context.logger,
     metrics: context.metrics,
-    handle: async (value, { tenant }) => {
+    handle: async (value, { tenant, headers }) => {
       if (value.type !== 'START') return;
       const command = parseOrSkip(startCommand, value, value.type);
       try {
-        await instances.start(tenant, command.body.routeId, {
-          characterId: command.characterId,
-          worldId: command.worldId,
-          channelId: command.body.channelId,
-        });
+        await instances.start(
+          tenant,
+          command.body.routeId,
+          {
+            characterId: command.characterId,
+            worldId: command.worldId,
+            channelId: command.body.channelId,
+          },
+          headers,
+        );
       } catch (error) {
         if (error instanceof StartError) throw new SkipMessage(error.reason, error.message);
         throw error;

@@ -25,16 +25,17 @@ export function consumeMapStatus(
     schema: envelope,
     logger: context.logger,
     metrics: context.metrics,
-    handle: async (value, { tenant }) => {
+    handle: async (value, { tenant, headers }) => {
       // CHARACTER_EXIT changes nothing: a ride is cancelled by entering a map that is not its own.
       if (value.type !== 'CHARACTER_ENTER') return;
       const event = parseOrSkip(enterEvent, value, value.type);
-      await instances.mapEntered(tenant, {
+      const at = {
         characterId: event.body.characterId,
         worldId: event.worldId,
         channelId: event.channelId,
         mapId: event.mapId,
-      });
+      };
+      await instances.mapEntered(tenant, at, headers);
     },
   });
 }

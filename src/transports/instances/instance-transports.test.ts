@@ -261,6 +261,113 @@ describe('instance transports through the running service', () => {
     expect(h.app.bus.deadLetters()).toEqual([]);
   });
 
+  it("continues the caller's W3C trace from a REST start into its CHANGE_MAP and STARTED", async () => {
+    const h = await boot();
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const response = await h.post(
+      TRAIN,
+      { characterId: 71, worldId: 0, channelId: 1 },
+      { ...tenantHeaders(), traceparent },
+    );
+    expect(response.status).toBe(204);
+    await h.app.idle();
+    const sent = [...h.commands.messages, ...h.events.messages];
+    expect(sent.map((m) => m.body.type)).toEqual(['CHANGE_MAP', 'STARTED']);
+    for (const message of sent) {
+      expect(message.headers.traceparent?.toString('utf8')).toBe(traceparent);
+      expect(message.headers.tracestate).toBeUndefined();
+      expect(message.headers.TENANT_ID?.toString('utf8')).toBe(TENANT.id);
+    }
+  });
+
+  it('continues the trace of a bus START (and its tracestate); the timer-driven arrival carries none', async () => {
+    const h = await boot();
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await h.app.bus.publish(
+      'COMMAND_TOPIC_INSTANCE_TRANSPORT',
+      {
+        transactionId: NIL,
+        worldId: 0,
+        characterId: 72,
+        type: 'START',
+        body: { routeId: TRAIN, channelId: 1 },
+      },
+      {
+        key: 72,
+        tenant: TENANT,
+        headers: { traceparent: Buffer.from(traceparent), tracestate: Buffer.from('atlas=1') },
+      },
+    );
+    await h.app.idle();
+    const sent = [...h.commands.messages, ...h.events.messages];
+    expect(sent.map((m) => m.body.type)).toEqual(['CHANGE_MAP', 'STARTED']);
+    for (const message of sent) {
+      expect(message.headers.traceparent?.toString('utf8')).toBe(traceparent);
+      expect(message.headers.tracestate?.toString('utf8')).toBe('atlas=1');
+    }
+    h.commands.clear();
+    h.events.clear();
+    await h.to('10:00:11');
+    const arrival = [...h.commands.messages, ...h.events.messages];
+    expect(arrival.map((m) => m.body.type)).toEqual(['CHANGE_MAP', 'COMPLETED']);
+    for (const message of arrival) {
+      expect(message.headers.traceparent).toBeUndefined();
+      expect(message.headers.tracestate).toBeUndefined();
+      expect(message.headers.TENANT_ID?.toString('utf8')).toBe(TENANT.id);
+    }
+  });
+
+  it('traces TRANSIT_ENTERED and CANCELLED with the consumed map and character events', async () => {
+    const h = await boot();
+    const traced = (n: number) => `00-${String(n).repeat(32)}-${String(n).repeat(16)}-01`;
+    const event = (
+      topic: 'EVENT_TOPIC_MAP_STATUS' | 'EVENT_TOPIC_CHARACTER_STATUS',
+      value: unknown,
+      n: number,
+    ) =>
+      h.app.bus.publish(topic, value, {
+        key: 1,
+        tenant: TENANT,
+        headers: { traceparent: Buffer.from(traced(n)) },
+      });
+    await h.post(TRAIN, { characterId: 73, worldId: 0, channelId: 1 });
+    await h.post(TEMPLE, { characterId: 74, worldId: 0, channelId: 1 });
+    const enter = (characterId: number, mapId: number) => ({
+      transactionId: NIL,
+      worldId: 0,
+      channelId: 1,
+      mapId,
+      instance: NIL,
+      type: 'CHARACTER_ENTER',
+      body: { characterId },
+    });
+    await event('EVENT_TOPIC_MAP_STATUS', enter(73, 103000301), 1);
+    await h.app.idle();
+    await event('EVENT_TOPIC_MAP_STATUS', enter(73, 103000000), 2);
+    await h.app.idle();
+    await event(
+      'EVENT_TOPIC_CHARACTER_STATUS',
+      {
+        transactionId: NIL,
+        worldId: 0,
+        characterId: 74,
+        type: 'LOGOUT',
+        body: { channelId: 1, mapId: 200090500 },
+      },
+      3,
+    );
+    await h.app.idle();
+    expect(
+      h.events.messages
+        .filter((m) => m.body.type !== 'STARTED')
+        .map((m) => [m.body.type, m.body.characterId, m.headers.traceparent?.toString('utf8')]),
+    ).toEqual([
+      ['TRANSIT_ENTERED', 73, traced(1)],
+      ['CANCELLED', 73, traced(2)],
+      ['CANCELLED', 74, traced(3)],
+    ]);
+  });
+
   it('never puts two characters in one instance: 100 concurrent starts on a capacity-1 route', async () => {
     const h = await boot();
     const responses = await Promise.all(

@@ -3,6 +3,7 @@ import type { OutgoingMessage } from '../../platform/bus/messages.js';
 import type { Clock, TimerHandle } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logging.js';
 import { NIL_UUID, type Tenant } from '../../platform/tenant.js';
+import type { Headers } from '../../platform/wire/headers.js';
 import type { TransportMetrics } from '../metrics.js';
 import type { CancelReason, TransportMessages } from '../producer.js';
 import type { TenantRegistry } from '../tenants/loaded-tenant.js';
@@ -42,6 +43,8 @@ export interface CharacterAt {
  * (boarding closes at `boardingUntil`, arrival exactly at `arrivalAt`, and a stuck timeout of
  * 2 × (boarding + travel) as a safety net should arrival messages fail to go out), and character and map
  * events cancel it or report the remaining time. Warps from here always land on portal 0, as the reference's.
+ * `cause` (the request's or consumed message's headers) passes its W3C trace context on to the messages an
+ * operation sends; the timers' messages carry none, as the reference's.
  */
 export class InstanceTransports {
   private readonly timers = new Map<TransportInstance, TimerHandle[]>();
@@ -52,7 +55,12 @@ export class InstanceTransports {
   }
 
   /** Boards the character (one synchronous step, decisions C7) and sends CHANGE_MAP + STARTED. */
-  async start(tenant: Tenant, routeId: string, rider: CharacterEntry): Promise<TransportInstance> {
+  async start(
+    tenant: Tenant,
+    routeId: string,
+    rider: CharacterEntry,
+    cause?: Headers,
+  ): Promise<TransportInstance> {
     const route = this.deps.tenants.get(tenant.id)?.instanceRoutesById.get(routeId);
     if (!route) throw new StartError('unknown-route', `instance route ${routeId} not found`);
     const result = this.deps.registry.board(tenant, route, rider, this.deps.clock.now(), this.newId);
@@ -63,13 +71,12 @@ export class InstanceTransports {
     const { messages } = this.deps;
     await this.send(
       [
-        messages.changeMap(tenant, {
-          ...rider,
-          mapId: route.transitMapIds[0]!,
-          instance: instance.id,
-          portalId: 0,
-        }),
-        messages.started(tenant, rider, route.id, instance.id),
+        messages.changeMap(
+          tenant,
+          { ...rider, mapId: route.transitMapIds[0]!, instance: instance.id, portalId: 0 },
+          cause,
+        ),
+        messages.started(tenant, rider, route.id, instance.id, cause),
       ],
       'STARTED',
     );
@@ -77,7 +84,7 @@ export class InstanceTransports {
   }
 
   /** CHARACTER_ENTER: the remaining time on the route's own transit maps, a cancel anywhere else. */
-  async mapEntered(tenant: Tenant, at: CharacterAt): Promise<void> {
+  async mapEntered(tenant: Tenant, at: CharacterAt, cause?: Headers): Promise<void> {
     const instance = this.deps.registry.instanceOf(tenant.id, at.characterId);
     if (!instance || instance.ending) return;
     const { route } = instance;
@@ -85,13 +92,18 @@ export class InstanceTransports {
       const remaining = Math.max(0, Math.floor((instance.arrivalAt - this.deps.clock.now()) / 1000));
       await this.send(
         [
-          this.deps.messages.transitEntered(tenant, at, {
-            routeId: route.id,
-            instanceId: instance.id,
-            channelId: at.channelId,
-            durationSeconds: remaining,
-            message: route.transitMessage,
-          }),
+          this.deps.messages.transitEntered(
+            tenant,
+            at,
+            {
+              routeId: route.id,
+              instanceId: instance.id,
+              channelId: at.channelId,
+              durationSeconds: remaining,
+              message: route.transitMessage,
+            },
+            cause,
+          ),
         ],
         'TRANSIT_ENTERED',
       );
@@ -106,21 +118,21 @@ export class InstanceTransports {
       return;
     }
     this.deps.registry.forgetLastRoute(tenant.id, at.characterId);
-    await this.cancel(tenant, at, 'MAP_EXIT');
+    await this.cancel(tenant, at, 'MAP_EXIT', cause);
   }
 
   /** LOGOUT while riding: CANCELLED (no warp: the login recovery brings the character back). */
-  async loggedOut(tenant: Tenant, at: CharacterAt): Promise<void> {
+  async loggedOut(tenant: Tenant, at: CharacterAt, cause?: Headers): Promise<void> {
     const instance = this.deps.registry.instanceOf(tenant.id, at.characterId);
     if (!instance || instance.ending) return;
-    await this.cancel(tenant, at, 'LOGOUT');
+    await this.cancel(tenant, at, 'LOGOUT', cause);
   }
 
   /**
    * LOGIN on a transit map with no ride going on (a crash, a logout mid-ride): back to the start map of
    * the route the character was riding, else of the first route by name that uses the map (C13).
    */
-  async loggedIn(tenant: Tenant, at: CharacterAt): Promise<void> {
+  async loggedIn(tenant: Tenant, at: CharacterAt, cause?: Headers): Promise<void> {
     const { registry } = this.deps;
     if (registry.instanceOf(tenant.id, at.characterId)) return;
     const routes = this.deps.tenants.get(tenant.id)?.instanceRoutesByTransitMap.get(at.mapId);
@@ -129,12 +141,11 @@ export class InstanceTransports {
     const route = routes.find((r) => r.id === last) ?? routes[0]!;
     registry.forgetLastRoute(tenant.id, at.characterId);
     await this.send([
-      this.deps.messages.changeMap(tenant, {
-        ...at,
-        mapId: route.startMapId,
-        instance: NIL_UUID,
-        portalId: 0,
-      }),
+      this.deps.messages.changeMap(
+        tenant,
+        { ...at, mapId: route.startMapId, instance: NIL_UUID, portalId: 0 },
+        cause,
+      ),
     ]);
   }
 
@@ -204,13 +215,18 @@ export class InstanceTransports {
     this.deps.track(work);
   }
 
-  private async cancel(tenant: Tenant, at: CharacterAt, reason: CancelReason): Promise<void> {
+  private async cancel(
+    tenant: Tenant,
+    at: CharacterAt,
+    reason: CancelReason,
+    cause?: Headers,
+  ): Promise<void> {
     const left = this.deps.registry.leave(tenant.id, at.characterId);
     if (!left) return;
     const { instance } = left;
     if (instance.characters.length === 0) this.end(instance);
     await this.send(
-      [this.deps.messages.cancelled(tenant, at, instance.route.id, instance.id, reason)],
+      [this.deps.messages.cancelled(tenant, at, instance.route.id, instance.id, reason, cause)],
       'CANCELLED',
     );
   }

@@ -14,6 +14,7 @@ import {
 } from '../../platform/http/jsonapi.js';
 import { requireTenant } from '../../platform/http/server.js';
 import { isUuid, normaliseUuid } from '../../platform/tenant.js';
+import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
 import { type InstanceTransports, StartError } from '../instances/processor.js';
 import type { InstanceRegistry } from '../instances/registry.js';
 import type { LoadedTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
@@ -147,7 +148,7 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
     const { attributes } = parseRequestDocument(request.body, 'start-transport', startAttributes);
     const routeId = routeIdParam(request);
     try {
-      await deps.instances.start(request.tenant, routeId, attributes);
+      await deps.instances.start(request.tenant, routeId, attributes, traceHeadersOfRequest(request.headers));
     } catch (error) {
       if (error instanceof StartError) {
         throw error.reason === 'unknown-route' ? notFound(error.message) : badRequest(error.message);
