@@ -1,15 +1,11 @@
 import { z } from 'zod';
-import { normaliseUuid } from '../platform/tenant.js';
+import { u8 as byte, describeIssue, u32 as uint32, uuid } from '../platform/wire/numbers.js';
 
 /**
  * The character status events presence reacts to (wire.md §3.3), parsed at the edge into typed values.
  * atlas-character produces them with the envelope {"transactionId","worldId","characterId","type","body"};
  * presence mints its own transactionId per reaction, so the incoming one is not read.
  */
-const byte = z.number().int().min(0).max(255);
-const uint32 = z.number().int().min(0).max(0xffffffff);
-// z.guid, not z.uuid: Go's uuid.UUID accepts any version and variant bits, and z.uuid would not.
-const uuid = z.guid('must be a UUID').transform(normaliseUuid);
 
 function statusEvent<T extends string, B extends z.ZodRawShape>(type: T, body: B) {
   return z.object({ worldId: byte, characterId: uint32, type: z.literal(type), body: z.object(body) });
@@ -54,6 +50,5 @@ export type ParsedEvent =
 export function parseCharacterStatus(type: PresenceEventType, value: unknown): ParsedEvent {
   const parsed = CHARACTER_STATUS_EVENTS[type].safeParse(value);
   if (parsed.success) return { ok: true, event: parsed.data };
-  const issue = parsed.error.issues[0]!;
-  return { ok: false, detail: `${type} ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` };
+  return { ok: false, detail: `${type} ${describeIssue(parsed.error)}` };
 }

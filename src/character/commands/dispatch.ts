@@ -3,8 +3,8 @@ import type { Bus, Subscription } from '../../platform/bus/bus.js';
 import { consume, type MessageContext, SkipMessage } from '../../platform/bus/consumer.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Metrics } from '../../platform/metrics.js';
+import { describeIssue } from '../../platform/wire/numbers.js';
 import { CharacterNotFound } from '../model.js';
-import { describeIssue } from '../numbers.js';
 
 export type TypedHandler = (raw: unknown, context: MessageContext) => Promise<void>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NIL_UUID } from '../../platform/tenant.js';
-import { i8, i16, i32, u8, u16, u32, uuid } from '../numbers.js';
+import { i8, i16, i32, u8, u16, u32, uuid } from '../../platform/wire/numbers.js';
 
 /**
  * The commands of COMMAND_TOPIC_CHARACTER (character.md §6.5, wire.md §3.1), each envelope and body as

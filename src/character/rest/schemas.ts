@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { badRequest } from '../../platform/http/errors.js';
-import { gmLevel, i32, u8, u16, u32 } from '../numbers.js';
+import { i32, integer, u8, u16, u32 } from '../../platform/wire/numbers.js';
+
+/** GM level: the reference's Go int; non-negative and within what every client reads. */
+const gmLevel = integer(0, 2_147_483_647);
 
 /** POST /characters: accountId, worldId and name are required; the rest default as the table does. */
 export const CreateAttributes = z.object({

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Subscription } from '../../platform/bus/bus.js';
 import { consume } from '../../platform/bus/consumer.js';
+import { u8, u32 } from '../../platform/wire/numbers.js';
 import { type ConsumerDeps, subscriptionOf } from '../commands/deps.js';
 import { consumeByType, type TypedHandler, typed } from '../commands/dispatch.js';
-import { u8, u32 } from '../numbers.js';
 import type { SessionTracker } from './tracker.js';
 
 const SESSION_EVENT = z.looseObject({ issuer: z.string(), type: z.string() });

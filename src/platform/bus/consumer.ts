@@ -4,6 +4,7 @@ import type { Metrics } from '../metrics.js';
 import type { Tenant } from '../tenant.js';
 import { decodeJson } from '../wire/envelope.js';
 import { type Headers, tenantFromHeaders } from '../wire/headers.js';
+import { describeIssue } from '../wire/numbers.js';
 import type { Bus, DeliveredMessage, Subscription } from './bus.js';
 
 /**
@@ -17,6 +18,16 @@ export class SkipMessage extends Error {
   ) {
     super(detail);
   }
+}
+
+/**
+ * The second step of reading a topic that carries many types: once `type` says this service handles the
+ * message, its full shape must parse, or the message can never succeed and is skipped (SkipMessage).
+ */
+export function parseBody<S extends z.ZodType>(schema: S, value: unknown, type: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new SkipMessage('schema', `${type} ${describeIssue(parsed.error)}`);
 }
 
 export interface MessageContext {
@@ -71,8 +82,7 @@ export function consume<S extends z.ZodType>(spec: ConsumerSpec<S>): Promise<Sub
       if (!parsed.success) {
         // Schemas are envelopes open in `type` (handlers sharing a topic filter on it, silently), so a
         // failure here is a malformed message, not one meant for another handler.
-        const issue = parsed.error.issues[0]!;
-        skip('schema', message, `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+        skip('schema', message, describeIssue(parsed.error));
         return;
       }
       const tenant = tenantFromHeaders(message.headers);

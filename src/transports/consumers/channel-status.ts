@@ -1,11 +1,12 @@
 import * as z from 'zod';
 import type { Subscription } from '../../platform/bus/bus.js';
-import { consume, SkipMessage } from '../../platform/bus/consumer.js';
+import { consume, parseBody, SkipMessage } from '../../platform/bus/consumer.js';
 import type { ServiceContext } from '../../platform/service.js';
+import { u8 } from '../../platform/wire/numbers.js';
 import type { ChannelRegistry } from '../channels.js';
-import { byte, envelope, parseOrSkip } from './schemas.js';
+import { envelope } from './schemas.js';
 
-const channelEvent = z.object({ type: z.enum(['STARTED', 'SHUTDOWN']), worldId: byte, channelId: byte });
+const channelEvent = z.object({ type: z.enum(['STARTED', 'SHUTDOWN']), worldId: u8, channelId: u8 });
 
 /** Channel STARTED / SHUTDOWN from atlas-world: the channels whose maps scheduled warps search. */
 export function consumeChannelStatus(
@@ -25,7 +26,7 @@ export function consumeChannelStatus(
       if (value.type !== 'STARTED' && value.type !== 'SHUTDOWN') {
         throw new SkipMessage('type', `unhandled channel status [${value.type}]`);
       }
-      const event = parseOrSkip(channelEvent, value, value.type);
+      const event = parseBody(channelEvent, value, value.type);
       const channel = { worldId: event.worldId, channelId: event.channelId };
       const changed =
         event.type === 'STARTED'

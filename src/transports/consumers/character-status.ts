@@ -1,15 +1,16 @@
 import * as z from 'zod';
 import type { Subscription } from '../../platform/bus/bus.js';
-import { consume } from '../../platform/bus/consumer.js';
+import { consume, parseBody } from '../../platform/bus/consumer.js';
 import type { ServiceContext } from '../../platform/service.js';
 import type { Headers } from '../../platform/wire/headers.js';
+import { u8, u32 } from '../../platform/wire/numbers.js';
 import type { InstanceTransports } from '../instances/processor.js';
-import { byte, envelope, parseOrSkip, uint32 } from './schemas.js';
+import { envelope } from './schemas.js';
 
 const sessionEvent = z.object({
-  worldId: byte,
-  characterId: uint32,
-  body: z.object({ channelId: byte, mapId: uint32 }),
+  worldId: u8,
+  characterId: u32,
+  body: z.object({ channelId: u8, mapId: u32 }),
 });
 
 export interface CharacterStatusHandlers {
@@ -38,7 +39,7 @@ export function consumeCharacterStatus(
     metrics: context.metrics,
     handle: async (value, { tenant, headers }) => {
       if (value.type !== 'LOGIN' && value.type !== 'LOGOUT') return;
-      const event = parseOrSkip(sessionEvent, value, value.type);
+      const event = parseBody(sessionEvent, value, value.type);
       const at = {
         characterId: event.characterId,
         worldId: event.worldId,

@@ -3,8 +3,8 @@ import type { Subscription } from '../../platform/bus/bus.js';
 import { consume, SkipMessage } from '../../platform/bus/consumer.js';
 import type { ServiceContext } from '../../platform/service.js';
 import { NIL_UUID } from '../../platform/tenant.js';
+import { uuid } from '../../platform/wire/numbers.js';
 import type { TenantManager } from '../tenants/manager.js';
-import { uuid } from './schemas.js';
 
 const configurationEvent = z.looseObject({
   // Read only when the headers name no tenant: a malformed body field must not void a usable header.

@@ -1,14 +1,15 @@
 import * as z from 'zod';
 import type { Subscription } from '../../platform/bus/bus.js';
-import { consume, SkipMessage } from '../../platform/bus/consumer.js';
+import { consume, parseBody, SkipMessage } from '../../platform/bus/consumer.js';
 import type { ServiceContext } from '../../platform/service.js';
+import { u8, u32, uuid } from '../../platform/wire/numbers.js';
 import { type InstanceTransports, StartError } from '../instances/processor.js';
-import { byte, envelope, parseOrSkip, uint32, uuid } from './schemas.js';
+import { envelope } from './schemas.js';
 
 const startCommand = z.object({
-  worldId: byte,
-  characterId: uint32,
-  body: z.object({ routeId: uuid, channelId: byte }),
+  worldId: u8,
+  characterId: u32,
+  body: z.object({ routeId: uuid, channelId: u8 }),
 });
 
 /** START on COMMAND_TOPIC_INSTANCE_TRANSPORT: the bus twin of POST .../instance-routes/{id}/start. */
@@ -27,7 +28,7 @@ export function consumeInstanceCommands(
     metrics: context.metrics,
     handle: async (value, { tenant, headers }) => {
       if (value.type !== 'START') return;
-      const command = parseOrSkip(startCommand, value, value.type);
+      const command = parseBody(startCommand, value, value.type);
       try {
         await instances.start(
           tenant,

@@ -1,15 +1,16 @@
 import * as z from 'zod';
 import type { Subscription } from '../../platform/bus/bus.js';
-import { consume } from '../../platform/bus/consumer.js';
+import { consume, parseBody } from '../../platform/bus/consumer.js';
 import type { ServiceContext } from '../../platform/service.js';
+import { u8, u32 } from '../../platform/wire/numbers.js';
 import type { InstanceTransports } from '../instances/processor.js';
-import { byte, envelope, parseOrSkip, uint32 } from './schemas.js';
+import { envelope } from './schemas.js';
 
 const enterEvent = z.object({
-  worldId: byte,
-  channelId: byte,
-  mapId: uint32,
-  body: z.object({ characterId: uint32 }),
+  worldId: u8,
+  channelId: u8,
+  mapId: u32,
+  body: z.object({ characterId: u32 }),
 });
 
 /** CHARACTER_ENTER from atlas-maps (or the presence module): transit countdowns and map-exit cancels. */
@@ -28,7 +29,7 @@ export function consumeMapStatus(
     handle: async (value, { tenant, headers }) => {
       // CHARACTER_EXIT changes nothing: a ride is cancelled by entering a map that is not its own.
       if (value.type !== 'CHARACTER_ENTER') return;
-      const event = parseOrSkip(enterEvent, value, value.type);
+      const event = parseBody(enterEvent, value, value.type);
       const at = {
         characterId: event.body.characterId,
         worldId: event.worldId,

@@ -15,6 +15,7 @@ import {
 import { requireTenant } from '../../platform/http/server.js';
 import { isUuid, normaliseUuid } from '../../platform/tenant.js';
 import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
+import { u8, u32 } from '../../platform/wire/numbers.js';
 import { type InstanceTransports, StartError } from '../instances/processor.js';
 import type { InstanceRegistry } from '../instances/registry.js';
 import type { LoadedTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
@@ -48,9 +49,9 @@ const FIELDS = {
 };
 
 const startAttributes = z.object({
-  characterId: z.number().int().min(0).max(0xffff_ffff),
-  worldId: z.number().int().min(0).max(255),
-  channelId: z.number().int().min(0).max(255),
+  characterId: u32,
+  worldId: u8,
+  channelId: u8,
 });
 
 const EMPTY: LoadedTenant['routes'] = [];

@@ -1,16 +1,16 @@
 import * as z from 'zod';
 import type { AtlasClient } from '../../platform/http/client.js';
 import { isUuid, normaliseUuid } from '../../platform/tenant.js';
+import { u16 } from '../../platform/wire/numbers.js';
 import { parseConfigurationResources, vesselLegProblems } from '../core/config.js';
 import type { TenantConfiguration } from '../core/model.js';
 import type { SourceResult, TenantSource } from './source.js';
 
-const uint16 = z.number().int().min(0).max(0xffff);
 const tenantAttributes = z.object({
   name: z.string().default(''),
   region: z.string().min(1),
-  majorVersion: uint16,
-  minorVersion: uint16,
+  majorVersion: u16,
+  minorVersion: u16,
 });
 
 interface TenantIdentity {
