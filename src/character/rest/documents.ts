@@ -131,21 +131,7 @@ const KNOWN_FIELDS: Record<string, readonly string[]> = {
   'saved-locations': ['characterId', 'locationType', 'mapId', 'portalId'],
 };
 
-function sortAttributes(resource: Resource): Resource {
-  const attributes: Record<string, unknown> = {};
-  for (const key of Object.keys(resource.attributes).sort()) attributes[key] = resource.attributes[key];
-  return { ...resource, attributes };
-}
-
-/**
- * Sparse fieldsets (`fields[characters]=mapId,x,y,stance`, used by atlas-pets); an unknown field is a 400.
- * api2go re-marshals filtered attributes from a map, so their keys come out sorted: so do ours.
- */
+/** Sparse fieldsets (`fields[characters]=mapId,x,y,stance`, used by atlas-pets); an unknown field is a 400. */
 export function withSparseFields(doc: Document, query: Record<string, unknown>): Document {
-  const filtered = Object.keys(query).filter((name) => name.startsWith('fields['));
-  if (filtered.length === 0) return doc;
-  const out = applySparseFields(doc, query, KNOWN_FIELDS);
-  const types = new Set(filtered.map((name) => name.slice('fields['.length, -1)));
-  const sort = (r: Resource) => (types.has(r.type) ? sortAttributes(r) : r);
-  return { ...out, data: Array.isArray(out.data) ? out.data.map(sort) : sort(out.data) };
+  return applySparseFields(doc, query, KNOWN_FIELDS);
 }

@@ -175,6 +175,18 @@ describe('sparse fieldsets', () => {
     expect(both.included).toEqual([{ type: 'inventories', id: 'a', attributes: { kind: 'equip' } }]);
   });
 
+  it('writes the kept attributes in alphabetical order, as api2go re-marshals them from a map', () => {
+    const out = applySparseFields(
+      single(character(1)),
+      { 'fields[characters]': 'name,mapId,accountId' },
+      known,
+    );
+    // toEqual ignores key order: compare the serialised bytes.
+    expect(JSON.stringify(out.data)).toBe(
+      '{"type":"characters","id":"1","attributes":{"accountId":1,"mapId":100000000,"name":"c1"}}',
+    );
+  });
+
   it('leaves the document alone without fields parameters', () => {
     const doc = single(character(1));
     expect(applySparseFields(doc, { include: 'x' }, known)).toBe(doc);

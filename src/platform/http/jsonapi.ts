@@ -127,7 +127,9 @@ export function parseInclude(query: Query): Set<string> {
 
 /**
  * Sparse fieldsets: `fields[<type>]=a,b` keeps only the named attributes of resources of that type, in data
- * and included. The reference answers an unknown field with status 200 by accident; we answer 400.
+ * and included. api2go re-marshals the kept attributes from a map, so their keys come out in alphabetical
+ * order: so do ours, for every type. The reference answers an unknown field with status 200 by accident; we
+ * answer 400.
  */
 export function applySparseFields(
   doc: Document,
@@ -155,9 +157,9 @@ export function applySparseFields(
   const filter = (resource: Resource): Resource => {
     const fields = wanted.get(resource.type);
     if (!fields) return resource;
+    const source = resource.attributes as Record<string, unknown>;
     const attributes: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(resource.attributes))
-      if (fields.includes(key)) attributes[key] = value;
+    for (const key of Object.keys(source).sort()) if (fields.includes(key)) attributes[key] = source[key];
     return { ...resource, attributes };
   };
   const out: Document = {
