@@ -46,7 +46,7 @@ function toHeaders(headers: IHeaders | undefined): Headers {
  * offer "range" and "roundrobin". Offering the same algorithm under the standard name lets our consumers join
  * a group that Go members are in, so the Go services can be replaced one replica at a time.
  */
-const roundRobin: PartitionAssigner = (config) => ({
+export const roundRobin: PartitionAssigner = (config) => ({
   ...PartitionAssigners.roundRobin(config),
   name: 'roundrobin',
 });
