@@ -366,6 +366,30 @@ describe('instance transports through the running service', () => {
       ['CANCELLED', 73, traced(2)],
       ['CANCELLED', 74, traced(3)],
     ]);
+
+    // Warps a character event causes carry its trace too: login recovery from a transit map, and a logout
+    // on a boat's dock (staging map of boat-ellinia-orbis) sent back to the route's start map.
+    h.commands.clear();
+    const status = (characterId: number, type: 'LOGIN' | 'LOGOUT', mapId: number) => ({
+      transactionId: NIL,
+      worldId: 0,
+      characterId,
+      type,
+      body: { channelId: 1, mapId, instance: NIL },
+    });
+    await event('EVENT_TOPIC_CHARACTER_STATUS', status(75, 'LOGIN', 103000301), 4);
+    await event('EVENT_TOPIC_CHARACTER_STATUS', status(76, 'LOGOUT', 101000301), 5);
+    await h.app.idle();
+    expect(
+      h.commands.messages.map((m) => [
+        warpOf(m).characterId,
+        warpOf(m).mapId,
+        m.headers.traceparent?.toString('utf8'),
+      ]),
+    ).toEqual([
+      [75, 103000100, traced(4)],
+      [76, 101000300, traced(5)],
+    ]);
   });
 
   it('never puts two characters in one instance: 100 concurrent starts on a capacity-1 route', async () => {
