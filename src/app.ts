@@ -42,6 +42,15 @@ export interface StartOptions extends ConfigOverrides {
    * given up so that the later ones (persisting, stopping the database) still run.
    */
   shutdownTimeoutMs?: number;
+  /** Aborting it during start-up stops what was started and makes start() reject with StartAborted. */
+  signal?: AbortSignal;
+}
+
+/** start() was asked to stop before it finished (a signal during start-up): not a failure. */
+export class StartAborted extends Error {
+  constructor() {
+    super('stopped during start-up');
+  }
 }
 
 export interface App {
@@ -166,10 +175,27 @@ export async function start(options: StartOptions = {}): Promise<App> {
     await stage('embedded database', until(1), () => embedded?.stop());
   };
 
+  const { signal } = options;
+  // An abort ends the waits that can take long (the broker connection, group joins) and then unwinds.
+  const abortedWait = new Promise<never>((_, reject) => {
+    const abort = () => {
+      reject(new StartAborted());
+      void bus.close();
+    };
+    if (signal?.aborted) abort();
+    else signal?.addEventListener('abort', abort, { once: true });
+  });
+  abortedWait.catch(() => undefined);
+  const checkpoint = () => {
+    if (signal?.aborted) throw new StartAborted();
+  };
+
   try {
-    if (bus instanceof KafkaBus) await bus.connect();
+    if (bus instanceof KafkaBus) await Promise.race([bus.connect(), abortedWait]);
+    checkpoint();
     if (needsDatabase) {
       ({ db, embedded } = await openDatabase(config, logger, options.fastDatabase ?? false));
+      checkpoint();
       await db.migrate([OUTBOX_MIGRATION, INBOX_MIGRATION, ...migrations]);
       relay = new OutboxRelay(db, bus, logger);
       relay.start();
@@ -216,15 +242,17 @@ export async function start(options: StartOptions = {}): Promise<App> {
         group: config.consumerGroups[module.name],
         fields,
       };
+      // Not raced with the abort: a module must finish starting to be stopped; closing the bus ends its waits.
       const service = await module.start(context);
       running.push(service);
+      checkpoint();
       const routes = service.routes?.bind(service);
       if (routes) await http.register(async (scope) => routes(scope), { prefix: '/api' });
     }
     await http.listen({ port: config.port, host: config.host });
   } catch (error) {
     await shutdown().catch(() => undefined);
-    throw error;
+    throw signal?.aborted ? new StartAborted() : error;
   }
 
   const address = http.server.address();

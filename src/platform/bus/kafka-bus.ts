@@ -1,4 +1,4 @@
-import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
+import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from '../logging.js';
 import type {
   Bus,
@@ -44,6 +44,7 @@ export class KafkaBus implements Bus {
   private readonly inFlight = new InFlight();
   private admin: Admin | undefined;
   private connected = false;
+  private closed = false;
 
   constructor(private readonly options: KafkaBusOptions) {
     const logger = options.logger.child({ component: 'kafka' });
@@ -60,7 +61,12 @@ export class KafkaBus implements Bus {
           logger[LEVELS[level] ?? 'info'](extra, message);
         },
     });
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: true });
+    // Java-compatible murmur2 by key, so a key's messages stay in one partition (in order). The Go services
+    // ignore keys (LeastBytes), which is why consumers never rely on a key living in one partition.
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.producer.on(this.producer.events.DISCONNECT, () => {
       this.connected = false;
     });
@@ -97,6 +103,7 @@ export class KafkaBus implements Bus {
     handler: MessageHandler,
     options: SubscribeOptions = { start: 'earliest' },
   ): Promise<Subscription> {
+    if (this.closed) throw new Error('bus is closed');
     let member = this.groups.get(group);
     if (!member) {
       member = new KafkaGroup({
@@ -181,6 +188,7 @@ export class KafkaBus implements Bus {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     // Leaving the groups waits for the batches in hand, so handlers in flight finish first.
     await Promise.allSettled([...this.groups.values()].map((g) => g.close()));
     this.groups.clear();

@@ -7,14 +7,16 @@ import { handleBatch } from './kafka-batch.js';
 
 /**
  * Group timing, chosen so that a member killed with -9 is replaced quickly: the coordinator drops a silent
- * member after SESSION_TIMEOUT_MS, and a rebalance waits at most REBALANCE_TIMEOUT_MS for members to rejoin,
- * so a process restarted after a crash consumes within about 10 s (kafkajs's defaults, 30 s and 60 s, made
- * that 70 s). Heartbeats go every second, well inside the session timeout. A fetch waits at most 100 ms for
- * data (kafkajs's 5 s default would hold every quiet partition's messages back; Go's readers wait 50 ms).
+ * member after `sessionTimeout` (6 s, the smallest a broker accepts by default), and a rebalance waits at
+ * most `rebalanceTimeout` for members to rejoin, so a process restarted after a crash consumes within about
+ * 10 s (kafkajs's defaults, 30 s and 60 s, made that 70 s). A rejoin only needs the batch in hand finished,
+ * which takes milliseconds. Heartbeats go every second, well inside the session timeout. A fetch waits at most
+ * 100 ms for data (kafkajs's 5 s default would hold every quiet partition's messages back; Go's readers wait
+ * 50 ms).
  */
 export const GROUP_TIMING = {
-  sessionTimeout: 10_000,
-  rebalanceTimeout: 10_000,
+  sessionTimeout: 6_000,
+  rebalanceTimeout: 5_000,
   heartbeatInterval: 1_000,
   maxWaitTimeInMs: 100,
 } as const;
@@ -72,6 +74,7 @@ export class KafkaGroup {
   constructor(private readonly deps: GroupDeps) {}
 
   add(topic: string, handler: MessageHandler, start: 'earliest' | 'latest'): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('consumer group is closed'));
     if (this.topics.has(topic)) {
       throw new Error(`topic ${topic} already has a handler in group ${this.deps.group}`);
     }

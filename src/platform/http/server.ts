@@ -123,7 +123,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (_request, reply) => {
+  // /readyz for probes, /api/readyz where Atlas HEAD's services answer it.
+  const readyz = async (_request: FastifyRequest, reply: FastifyReply) => {
     const checks = await options.readiness();
     const ready = Object.values(checks).every(Boolean);
     if (!ready) {
@@ -133,7 +134,20 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       });
     }
     return { status: 'ready', checks };
-  });
+  };
+  app.get('/readyz', readyz);
+  app.get('/api/readyz', readyz);
+
+  // Every consumer group of this process: its topics, whether it is live, the partitions it holds and their lag.
+  app.get('/api/debug/consumers', async () =>
+    collection(
+      (await options.bus.consumers()).map((status) => ({
+        type: 'consumers',
+        id: status.group,
+        attributes: { ...status },
+      })),
+    ),
+  );
 
   app.get('/api/metrics', async (_request, reply) => {
     const text = await metrics.registry.metrics();
