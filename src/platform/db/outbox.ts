@@ -211,3 +211,13 @@ export class OutboxRelay {
     });
   }
 }
+
+/** How many rows HEAD's outbox holds unsent (0 without the table): what the relay will publish first. */
+export async function unsentHeadRows(db: Database): Promise<number> {
+  const sources = await outboxSources(db);
+  if (!sources.includes(HEAD_OUTBOX)) return 0;
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*)::bigint AS n FROM outbox_entries WHERE sent_at IS NULL',
+  );
+  return rows[0]?.n ?? 0;
+}
