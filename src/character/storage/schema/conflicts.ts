@@ -27,6 +27,7 @@ async function tableExists(q: Queryable, table: string): Promise<boolean> {
   return rows[0]?.found ?? false;
 }
 
+// bigint arrays come back as text (only scalar bigints are parsed to numbers): ids are mapped to numbers.
 // tenant_id is compared and grouped as text: GORM made it text, another schema may have made it uuid.
 const NAMES = `
 SELECT tenant_id::text AS "tenantId", array_agg(id ORDER BY id) AS ids, array_agg(name ORDER BY id) AS names
@@ -54,14 +55,21 @@ export async function findLegacyConflicts(q: Queryable): Promise<LegacyConflict[
         rule: 'name-equal-but-for-case',
         tenantId: r.tenantId,
         table: 'characters',
-        ids: r.ids,
+        ids: r.ids.map(Number),
         names: r.names,
       });
     }
   }
   if (await tableExists(q, 'session_history')) {
     const { rows } = await q.query<{ tenantId: string; characterId: number; ids: number[] }>(SESSIONS);
-    for (const r of rows) conflicts.push({ rule: 'several-open-sessions', table: 'session_history', ...r });
+    for (const r of rows) {
+      conflicts.push({
+        rule: 'several-open-sessions',
+        table: 'session_history',
+        ...r,
+        ids: r.ids.map(Number),
+      });
+    }
   }
   if (characters && (await tableExists(q, 'saved_locations'))) {
     const { rows } = await q.query<{ tenantId: string; characterId: number; ids: string[] }>(LOCATIONS);

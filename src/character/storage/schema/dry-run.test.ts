@@ -76,6 +76,7 @@ describe('npm run db:check', () => {
       indexes: [],
       constraints: [],
       sequences: [],
+      relations: [],
       rows: {},
     });
   });
