@@ -89,7 +89,7 @@ export async function adoptTable(q: Queryable, spec: TableSpec): Promise<Step[]>
           summary: `add column ${spec.name}.${column.name}`,
           sql: `ALTER TABLE ${spec.name} ADD COLUMN ${columnSql(column)}`,
         });
-      } else if (column.default !== undefined && !existing.hasDefault && !column.type.endsWith('serial')) {
+      } else if (column.default !== undefined && !existing.hasDefault) {
         steps.push({
           summary: `set default of ${spec.name}.${column.name} to ${column.default}`,
           sql: `ALTER TABLE ${spec.name} ALTER COLUMN ${column.name} SET DEFAULT ${column.default}`,
