@@ -163,12 +163,21 @@ function seed(era: Era): string {
   return sql.join('\n');
 }
 
-/** Builds an Atlas database of the given era on `url`, as atlas-character left it, holding the legacy cases. */
-export async function buildAtlasDatabase(url: string, era: Era): Promise<void> {
+/**
+ * Builds an Atlas database of the given era on `url`, as atlas-character left it, holding the legacy cases.
+ * `tenantId: 'uuid'` makes the three tables' tenant_id `uuid`, as a `type:uuid` tag (or a hand-made schema)
+ * would: atlas-ts must work on it without retyping it.
+ */
+export async function buildAtlasDatabase(
+  url: string,
+  era: Era,
+  tenantId: 'text' | 'uuid' = 'text',
+): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(era === 'reference' ? REFERENCE : HEAD);
+    const ddl = era === 'reference' ? REFERENCE : HEAD;
+    await client.query(tenantId === 'uuid' ? ddl.replaceAll('"tenant_id" text', '"tenant_id" uuid') : ddl);
     await client.query(seed(era));
   } finally {
     await client.end();

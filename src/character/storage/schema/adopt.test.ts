@@ -96,10 +96,14 @@ function session(t: TestApp, type: 'CREATED' | 'DESTROYED', characterId: number)
   );
 }
 
-describe.each(['reference', 'head'] as const)('adopting a %s-era Atlas database', (era: Era) => {
+describe.each([
+  ['reference', 'text'],
+  ['head', 'text'],
+  ['reference', 'uuid'],
+] as const)('adopting a %s-era Atlas database (tenant_id %s)', (era: Era, tenantId) => {
   it('starts, keeps every legacy row as it was, and reports the rows that break a rule', async () => {
     const url = await createTestDatabase();
-    await buildAtlasDatabase(url, era);
+    await buildAtlasDatabase(url, era, tenantId);
     const columns = await legacyColumns(url);
     const before = await legacyRows(url, columns, era);
 
@@ -149,7 +153,7 @@ describe.each(['reference', 'head'] as const)('adopting a %s-era Atlas database'
 
   it('keeps legacy namesakes working and refuses every new name equal to theirs but for case', async () => {
     const url = await createTestDatabase();
-    await buildAtlasDatabase(url, era);
+    await buildAtlasDatabase(url, era, tenantId);
     const t = await start(url);
 
     expect((await attributesOf(t, LEGACY.bob)).name).toBe('bob');
@@ -181,7 +185,7 @@ describe.each(['reference', 'head'] as const)('adopting a %s-era Atlas database'
 
   it('leaves a character with legacy open sessions one open session on login, none on logout', async () => {
     const url = await createTestDatabase();
-    await buildAtlasDatabase(url, era);
+    await buildAtlasDatabase(url, era, tenantId);
     const t = await start(url);
     expect(await openSessions(url, LEGACY.carol)).toEqual([2, 3]);
 
@@ -199,7 +203,7 @@ describe.each(['reference', 'head'] as const)('adopting a %s-era Atlas database'
 
   it('serves saved locations of deleted characters until they are deleted', async () => {
     const url = await createTestDatabase();
-    await buildAtlasDatabase(url, era);
+    await buildAtlasDatabase(url, era, tenantId);
     const t = await start(url);
     const path = `/characters/${LEGACY.deleted}/locations/WORLDTOUR`;
     expect((await call(t, 'GET', path)).body).toMatchObject({
@@ -215,7 +219,7 @@ describe.each(['reference', 'head'] as const)('adopting a %s-era Atlas database'
 
   it('started twice, changes nothing the second time', async () => {
     const url = await createTestDatabase();
-    await buildAtlasDatabase(url, era);
+    await buildAtlasDatabase(url, era, tenantId);
     await (await start(url)).app.close();
     const first = await dumpDatabase(url);
     await (await start(url)).app.close();
