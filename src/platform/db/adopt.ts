@@ -62,7 +62,8 @@ export async function existingColumns(
   return new Map(rows.map((r) => [r.name, r]));
 }
 
-async function existingIndexes(q: Queryable): Promise<Set<string>> {
+/** The names of the indexes in the current schema. */
+export async function existingIndexes(q: Queryable): Promise<Set<string>> {
   const { rows } = await q.query<{ name: string }>(
     'SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()',
   );

@@ -1,8 +1,8 @@
-import { adoptTable, existingColumns } from '../../../platform/db/adopt.js';
+import { adoptTable, existingColumns, existingIndexes } from '../../../platform/db/adopt.js';
 import type { Queryable } from '../../../platform/db/database.js';
 import type { AdoptingMigration, Step } from '../../../platform/db/migrations.js';
 import { findLegacyConflicts, indexExceptions } from './conflicts.js';
-import { characterTables } from './tables.js';
+import { characterTables, NAME_INDEX, NO_EXCEPTIONS, OPEN_SESSION_INDEX } from './tables.js';
 
 /**
  * Atlas HEAD dropped `map_id` and `instance` after copying them into atlas-maps' `character_locations`
@@ -31,7 +31,10 @@ async function locationBackfill(q: Queryable, before: Map<string, unknown> | und
 export const CHARACTER_TABLES: AdoptingMigration = {
   id: 'character/tables',
   async plan(q) {
-    const exceptions = indexExceptions(await findLegacyConflicts(q));
+    // Legacy rows matter only to a unique index still to be built, and finding them reads every row.
+    const indexes = await existingIndexes(q);
+    const built = indexes.has(NAME_INDEX) && indexes.has(OPEN_SESSION_INDEX);
+    const exceptions = built ? NO_EXCEPTIONS : indexExceptions(await findLegacyConflicts(q));
     const before = await existingColumns(q, 'characters');
     const steps: Step[] = [];
     for (const table of characterTables(exceptions)) steps.push(...(await adoptTable(q, table)));

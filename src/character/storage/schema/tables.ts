@@ -36,6 +36,9 @@ function where(...conditions: string[]): string {
 /** The name index: a violation means the name is taken in the tenant (decisions B1). */
 export const NAME_INDEX = 'idx_characters_name';
 
+/** At most one open session per character (decisions B15). */
+export const OPEN_SESSION_INDEX = 'idx_session_history_open';
+
 /**
  * The reference's three tables (character.md §1) with its column names and the types GORM derived from the Go
  * types, and this time with real defaults (GORM ignored the reference's `default=N` tags). Beyond the
@@ -106,7 +109,7 @@ export function characterTables(exceptions: IndexExceptions): TableSpec[] {
     indexes: [
       index('idx_session_history_lookup', '', 'session_history (tenant_id, character_id, login_time)'),
       index(
-        'idx_session_history_open',
+        OPEN_SESSION_INDEX,
         'UNIQUE',
         'session_history (tenant_id, character_id)',
         where('logout_time IS NULL', outside(exceptions.sessionIds)),
