@@ -13,7 +13,9 @@ import { type Clock, SystemClock } from './platform/clock.js';
 import { type Config, type ConfigOverrides, loadConfig } from './platform/config.js';
 import { Database, type Migration } from './platform/db/database.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './platform/db/embedded.js';
+import { INBOX_MIGRATION, InboxPruner } from './platform/db/inbox.js';
 import { OUTBOX_MIGRATION, OutboxRelay, outboxSources, writeOutbox } from './platform/db/outbox.js';
+import { OutboxSender } from './platform/db/outbox-sender.js';
 import { FieldDirectoryHolder } from './platform/fields.js';
 import { AtlasClient } from './platform/http/client.js';
 import { createHttpServer } from './platform/http/server.js';
@@ -70,10 +72,10 @@ async function openDatabase(config: Config, logger: Logger, fast: boolean) {
   return { db: new Database(url, logger), embedded };
 }
 
-/** The migrations of the configured services and of the outbox they share; none without a database. */
+/** The migrations of the configured services and of the outbox and inbox they share; none without a database. */
 function migrationsOf(modules: readonly ServiceModule[]): Migration[] {
   const own = modules.flatMap((m) => m.migrations ?? []);
-  return modules.some((m) => m.migrations !== undefined) ? [OUTBOX_MIGRATION, ...own] : [];
+  return modules.some((m) => m.migrations !== undefined) ? [OUTBOX_MIGRATION, INBOX_MIGRATION, ...own] : [];
 }
 
 /** What start-up would migrate, for the dry run (`npm run db:check`): the same list `start` applies. */
@@ -106,6 +108,8 @@ export async function start(options: StartOptions = {}): Promise<App> {
         'handler kept failing; message set aside as a dead letter',
       );
     },
+    restarted: (group) => metrics.consumerRestarts.inc({ group }),
+    committed: (group, topic, partition, offset) => pruner?.committedOffset(group, topic, partition, offset),
   };
   const bus: Bus =
     config.bootstrapServers.length > 0
@@ -121,6 +125,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
   let embedded: EmbeddedPostgres | undefined;
   let db: Database | undefined;
   let relay: OutboxRelay | undefined;
+  let pruner: InboxPruner | undefined;
   let http: FastifyInstance | undefined;
   const running: RunningService[] = [];
 
@@ -165,6 +170,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
     });
     for (const service of stopping) await stage('close', until(0.75), () => service.close());
     await stage('tasks', until(0.8), () => tasks.settled());
+    pruner?.stop();
     await stage('outbox', until(0.9), () => relay?.stop());
     await stage('bus', until(0.95), () => bus.close(Math.max(0, until(0.95) - Date.now())));
     await stage('database', until(0.97), () => db?.close());
@@ -178,9 +184,21 @@ export async function start(options: StartOptions = {}): Promise<App> {
       await db.migrate(migrations);
       relay = new OutboxRelay(db, bus, logger, undefined, await outboxSources(db));
       relay.start();
+      if (bus.redelivers) {
+        pruner = new InboxPruner(db, logger);
+        pruner.start();
+      }
     }
     const outboxRelay = relay;
-    const outbox = outboxRelay ? { write: writeOutbox, committed: () => outboxRelay.wake() } : undefined;
+    const sender = db && outboxRelay ? new OutboxSender(db, () => outboxRelay.wake()) : undefined;
+    const outbox =
+      outboxRelay && sender
+        ? {
+            write: writeOutbox,
+            committed: () => outboxRelay.wake(),
+            send: sender.send.bind(sender),
+          }
+        : undefined;
     const client = new AtlasClient(config.outboundTimeoutMs, logger);
     const database = db;
     http = createHttpServer({

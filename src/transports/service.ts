@@ -1,5 +1,4 @@
 import type { Subscription } from '../platform/bus/bus.js';
-import { publishAll } from '../platform/bus/messages.js';
 import type { FieldDirectory } from '../platform/fields.js';
 import type { RunningService, ServiceContext, ServiceModule } from '../platform/service.js';
 import { ChannelRegistry } from './channels.js';
@@ -45,11 +44,15 @@ function fieldDirectory(context: ServiceContext): FieldDirectory {
  */
 export const transportsService: ServiceModule = {
   name: 'transports',
+  // No tables of its own yet, but every message leaves through the outbox (and consumed ones are recorded in
+  // the inbox): a broker outage delays a departure's warps, never drops them.
+  migrations: [],
   async start(context: ServiceContext): Promise<RunningService> {
-    const { clock, logger, tasks } = context;
+    const { clock, logger, tasks, outbox } = context;
+    if (!outbox) throw new Error('the transports service needs its database and outbox');
     const metrics = transportMetrics(context.metrics);
     const messages = new TransportMessages(context.messages);
-    const publish = (outgoing: Parameters<typeof publishAll>[1]) => publishAll(context.bus, outgoing);
+    const publish = outbox.send;
     const track = (work: Promise<unknown>) => {
       tasks.track(work).catch(() => undefined);
     };
@@ -115,9 +118,9 @@ export const transportsService: ServiceModule = {
         await consumeMapStatus(context, instances),
         await consumeCharacterStatus(context, {
           instances,
-          scheduledLogout: async (tenant, at, cause) => {
+          scheduledLogout: async (tenant, at, cause, delivery) => {
             const warp = await logoutWarp(warps, tenants.get(tenant.id), tenant, at);
-            if (warp) await publish([messages.changeMap(tenant, warp, cause)]);
+            return () => publish(warp ? [messages.changeMap(tenant, warp, cause)] : [], delivery);
           },
         }),
       );

@@ -27,7 +27,7 @@ export async function createCharacter(
 ): Promise<Character> {
   if (!isValidNameFormat(input.name)) throw new CreationRefused(BLOCKED_NAME, 'name');
   if (input.level < 1 || input.level > MAX_LEVEL) throw new CreationRefused(INVALID_LEVEL, 'level');
-  return commit(ctx, async (tx) => {
+  return commit(ctx, scope.delivery, async (tx) => {
     if (!(await claimName(tx.client, scope.tenant.id, input.name))) {
       throw new CreationRefused(BLOCKED_NAME, 'name');
     }
@@ -54,7 +54,7 @@ export async function createCharacterOrAnnounce(
   } catch (error) {
     if (!(error instanceof CreationRefused)) throw error;
     ctx.logger.info({ name: input.name, reason: error.message }, 'character creation refused');
-    await commit(ctx, async (tx) => {
+    await commit(ctx, scope.delivery, async (tx) => {
       tx.emit(ctx.producer.creationFailed(scope, input.worldId, input.name, error.message));
     });
     return undefined;
@@ -63,7 +63,7 @@ export async function createCharacterOrAnnounce(
 
 /** Deletes a character with its saved locations and live position; session history is kept (B12). */
 export async function deleteOne(ctx: OperationContext, scope: Scope, characterId: number): Promise<void> {
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const deleted = await deleteCharacter(tx.client, scope.tenant.id, characterId);
     if (!deleted) throw new CharacterNotFound(characterId);
     await deleteLocationsOf(tx.client, scope.tenant.id, [characterId]);
@@ -78,7 +78,7 @@ export async function deleteAccount(
   scope: Scope,
   accountId: number,
 ): Promise<number[]> {
-  const deleted = await commit(ctx, async (tx) => {
+  const deleted = await commit(ctx, scope.delivery, async (tx) => {
     const rows = await deleteAccountCharacters(tx.client, scope.tenant.id, accountId);
     await deleteLocationsOf(
       tx.client,

@@ -85,7 +85,8 @@ export async function updateCharacterAttributes(
   input: CharacterUpdate,
   cause?: Headers,
 ): Promise<void> {
-  await commit(ctx, async (tx) => {
+  // A REST request: nothing consumed to record.
+  await commit(ctx, undefined, async (tx) => {
     const c = await lockExisting(tx, tenant.id, characterId);
     const { changes, events } = decide(c, input);
     if (events.length === 0) return;
