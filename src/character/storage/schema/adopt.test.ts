@@ -73,6 +73,16 @@ const openSessions = async (url: string, characterId: number) =>
     )
   ).map((r) => Number(r.id));
 
+/**
+ * The database as a start-up could change it. The outbox's sequence is left out: every start sends messages
+ * (transports ask the channels for their status), which draw ids; the rows themselves are gone once sent.
+ */
+async function dumpAfterStart(url: string) {
+  const dump = await dumpDatabase(url);
+  const sequences = dump.sequences as Array<{ sequencename: string }>;
+  return { ...dump, sequences: sequences.filter((s) => s.sequencename !== 'outbox_id_seq') };
+}
+
 async function conflicts(t: TestApp) {
   const response = await fetch(`${t.url}/api/admin/legacy-conflicts`);
   expect(response.status).toBe(200);
@@ -221,9 +231,9 @@ describe.each([
     const url = await createTestDatabase();
     await buildAtlasDatabase(url, era, tenantId);
     await (await start(url)).app.close();
-    const first = await dumpDatabase(url);
+    const first = await dumpAfterStart(url);
     await (await start(url)).app.close();
-    expect(await dumpDatabase(url)).toEqual(first);
+    expect(await dumpAfterStart(url)).toEqual(first);
   });
 });
 
@@ -256,8 +266,8 @@ describe("the project's own schema", () => {
   it('started twice, changes nothing the second time', async () => {
     const url = await createTestDatabase();
     await (await start(url)).app.close();
-    const first = await dumpDatabase(url);
+    const first = await dumpAfterStart(url);
     await (await start(url)).app.close();
-    expect(await dumpDatabase(url)).toEqual(first);
+    expect(await dumpAfterStart(url)).toEqual(first);
   });
 });
