@@ -14,8 +14,8 @@ function shown(url: string): string {
 
 /**
  * The dry run of start-up's migrations on the configured database, as text: what would change, the legacy
- * rows that break a rule, HEAD outbox rows still to publish. It runs in read-only transactions, so it
- * cannot change anything, whatever it finds.
+ * rows that break a rule, HEAD outbox rows still to publish. The plans are made in a read-only transaction,
+ * the rest are plain SELECTs: it cannot change anything, whatever it finds.
  */
 export async function checkDatabase(config: Config): Promise<string> {
   if (config.database.kind !== 'external') {

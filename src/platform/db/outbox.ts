@@ -94,11 +94,14 @@ export const PROJECT_OUTBOX: OutboxSource = {
  * are stamped `sent_at` as HEAD's drainer does (its sweeper deletes them later, should it run again). The
  * lock is HEAD's own drainer key: a Go drainer still running and this relay never both publish a row.
  */
+// HEAD's drainer lock key, 'Outbox' in ASCII (libs/atlas-outbox lock.go).
+const HEAD_DRAINER_LOCK = 0x4f7574626f78;
+
 export const HEAD_OUTBOX: OutboxSource = {
   table: 'outbox_entries',
   async take(client, limit) {
     const { rows } = await client.query<OutboxRow>(
-      `WITH relay AS (SELECT pg_try_advisory_xact_lock(${0x4f7574626f78}) AS locked)
+      `WITH relay AS (SELECT pg_try_advisory_xact_lock(${HEAD_DRAINER_LOCK}) AS locked)
        SELECT id, topic, message_key AS key, message_value AS value, headers
        FROM outbox_entries, relay WHERE relay.locked AND sent_at IS NULL ORDER BY id LIMIT $1`,
       [limit],
