@@ -14,7 +14,7 @@ import { type Config, type ConfigOverrides, loadConfig } from './platform/config
 import { Database, type Migration } from './platform/db/database.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './platform/db/embedded.js';
 import { INBOX_MIGRATION, InboxPruner } from './platform/db/inbox.js';
-import { OUTBOX_MIGRATION, OutboxRelay, writeOutbox } from './platform/db/outbox.js';
+import { OUTBOX_MIGRATION, OutboxRelay, outboxSources, writeOutbox } from './platform/db/outbox.js';
 import { OutboxSender } from './platform/db/outbox-sender.js';
 import { FieldDirectoryHolder } from './platform/fields.js';
 import { AtlasClient } from './platform/http/client.js';
@@ -81,6 +81,17 @@ async function openDatabase(config: Config, logger: Logger, fast: boolean) {
   return { db: new Database(url, logger), embedded };
 }
 
+/** The migrations of the configured services and of the outbox and inbox they share; none without a database. */
+function migrationsOf(modules: readonly ServiceModule[]): Migration[] {
+  const own = modules.flatMap((m) => m.migrations ?? []);
+  return modules.some((m) => m.migrations !== undefined) ? [OUTBOX_MIGRATION, INBOX_MIGRATION, ...own] : [];
+}
+
+/** What start-up would migrate, for the dry run (`npm run db:check`): the same list `start` applies. */
+export function configuredMigrations(config: Config): Migration[] {
+  return migrationsOf(MODULES.filter((m) => config.services.has(m.name)));
+}
+
 /**
  * The composition root: reads configuration, builds the platform once, starts the configured services and
  * the HTTP server. Everything a test or an embedding host needs is on the returned App.
@@ -117,8 +128,8 @@ export async function start(options: StartOptions = {}): Promise<App> {
   const tasks = new TaskTracker();
   const fields = new FieldDirectoryHolder();
   const modules = MODULES.filter((m) => config.services.has(m.name));
-  const migrations: Migration[] = modules.flatMap((m) => m.migrations ?? []);
-  const needsDatabase = modules.some((m) => m.migrations !== undefined);
+  const migrations = migrationsOf(modules);
+  const needsDatabase = migrations.length > 0;
 
   let embedded: EmbeddedPostgres | undefined;
   let db: Database | undefined;
@@ -196,8 +207,8 @@ export async function start(options: StartOptions = {}): Promise<App> {
     if (needsDatabase) {
       ({ db, embedded } = await openDatabase(config, logger, options.fastDatabase ?? false));
       checkpoint();
-      await db.migrate([OUTBOX_MIGRATION, INBOX_MIGRATION, ...migrations]);
-      relay = new OutboxRelay(db, bus, logger);
+      await db.migrate(migrations);
+      relay = new OutboxRelay(db, bus, logger, undefined, await outboxSources(db));
       relay.start();
       if (bus.redelivers) {
         pruner = new InboxPruner(db, logger);

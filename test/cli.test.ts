@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase } from './support/database.js';
+import { buildAtlasDatabase } from './support/gorm.js';
+import { TENANT } from './support/tenant.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -16,9 +19,9 @@ interface Run {
 
 const children: ChildProcess[] = [];
 
-function run(env: Record<string, string>): Run {
+function run(env: Record<string, string>, script = 'src/main.ts'): Run {
   // Only what the process needs from the outer environment, so that no Atlas variable of the host leaks in.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -141,4 +144,52 @@ describe('the command line (node src/main.ts)', () => {
       await fs.rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('on an adopted Atlas database', () => {
+  it('warns once at start-up about each group of legacy rows that break a rule, naming tenant, rule and ids', async () => {
+    const url = await createTestDatabase();
+    await buildAtlasDatabase(url, 'reference');
+    const r = run({
+      REST_PORT: '0',
+      HOST: '127.0.0.1',
+      SERVICES: 'character',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: url,
+    });
+    await logLine(r, 'atlas-ts listening');
+    r.child.kill('SIGTERM');
+    expect((await r.exit).code).toBe(0);
+    const warnings = r
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes('legacy rows break a rule'))
+      .map((line) => JSON.parse(line) as { level: string; msg: string; conflict: Record<string, unknown> });
+    expect(warnings.map((w) => [w.level, w.conflict.rule, w.conflict.tenantId, w.conflict.ids])).toEqual([
+      ['warn', 'name-equal-but-for-case', TENANT.id, [2, 3]],
+      ['warn', 'several-open-sessions', TENANT.id, [2, 3]],
+      ['warn', 'several-open-sessions', TENANT.id, [5, 6]],
+      ['warn', 'saved-location-of-deleted-character', TENANT.id, ['b0b0b0b0-0000-4000-8000-000000000050']],
+    ]);
+    expect(warnings[0]!.msg).toBe(
+      `legacy rows break a rule: tenant ${TENANT.id}: names equal but for case (bob, Bob): characters 2, 3`,
+    );
+  }, 30_000);
+
+  it('db:check prints the plan and the conflicts and exits 0; without an external database it exits 2', async () => {
+    const url = await createTestDatabase();
+    await buildAtlasDatabase(url, 'head');
+    const check = run({ DATABASE_URL: url }, 'src/db-check.ts');
+    expect((await check.exit).code).toBe(0);
+    expect(check.stderr()).toBe('');
+    expect(check.stdout()).toContain('(a dry run: nothing is changed)');
+    expect(check.stdout()).toContain('add column characters.map_id');
+    expect(check.stdout()).toContain('outbox_entries (Atlas HEAD) holds 2 unsent rows');
+
+    const embedded = run({}, 'src/db-check.ts');
+    expect((await embedded.exit).code).toBe(2);
+    expect(embedded.stderr()).toContain(
+      'configuration error: DATABASE_URL: db:check needs an external database',
+    );
+  }, 30_000);
 });

@@ -3,6 +3,7 @@ import { type Character, CharacterNotFound, CreationRefused, type NewCharacter }
 import { Events, type Scope } from '../producer.js';
 import { isValidNameFormat, MAX_LEVEL, NEW_CHARACTER_SP } from '../rules/index.js';
 import {
+  claimName,
   deleteAccountCharacters,
   deleteCharacter,
   insertCharacter,
@@ -15,8 +16,9 @@ export const BLOCKED_NAME = 'blocked name';
 export const INVALID_LEVEL = 'invalid level';
 
 /**
- * Creates a character (character.md §2.3): anchored name pattern, level 1-200, name unique per tenant by the
- * unique index (so fifty simultaneous requests for one name create exactly one character), CREATED on commit.
+ * Creates a character (character.md §2.3): anchored name pattern, level 1-200, name unique per tenant (claimed
+ * under a per-name lock, backed by the unique index: fifty simultaneous requests for one name create exactly
+ * one character, even beside legacy duplicates), CREATED on commit.
  */
 export async function createCharacter(
   ctx: OperationContext,
@@ -26,6 +28,9 @@ export async function createCharacter(
   if (!isValidNameFormat(input.name)) throw new CreationRefused(BLOCKED_NAME, 'name');
   if (input.level < 1 || input.level > MAX_LEVEL) throw new CreationRefused(INVALID_LEVEL, 'level');
   return commit(ctx, scope.delivery, async (tx) => {
+    if (!(await claimName(tx.client, scope.tenant.id, input.name))) {
+      throw new CreationRefused(BLOCKED_NAME, 'name');
+    }
     let character: Character;
     try {
       character = await insertCharacter(tx.client, scope.tenant.id, input, NEW_CHARACTER_SP);
