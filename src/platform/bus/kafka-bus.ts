@@ -63,9 +63,12 @@ export class KafkaBus implements Bus {
     });
     // Java-compatible murmur2 by key, so a key's messages stay in one partition (in order). The Go services
     // ignore keys (LeastBytes), which is why consumers never rely on a key living in one partition.
+    // A send fails within about a second when the brokers are away: the outbox keeps the messages and its
+    // relay tries again, so a long retry here would only hold the relay (and a shutdown) up.
     this.producer = this.kafka.producer({
       allowAutoTopicCreation: true,
       createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
     });
     this.producer.on(this.producer.events.DISCONNECT, () => {
       this.connected = false;

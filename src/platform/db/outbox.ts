@@ -133,6 +133,10 @@ export class OutboxRelay {
   private again = false;
   private sweep: NodeJS.Timeout | undefined;
   private stopped = false;
+  private sweepMs = 1_000;
+  /** After a failed pass (the broker is away) wakes wait for the next sweep instead of failing one by one. */
+  private pausedUntil = 0;
+  private failing = false;
 
   constructor(
     private readonly db: Database,
@@ -143,6 +147,7 @@ export class OutboxRelay {
   ) {}
 
   start(sweepMs = 1_000): void {
+    this.sweepMs = sweepMs;
     this.wake();
     this.sweep = setInterval(() => this.wake(), sweepMs);
     this.sweep.unref();
@@ -150,7 +155,7 @@ export class OutboxRelay {
 
   /** Asks for a relay pass; passes never overlap, a wake during a pass schedules one more. */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped || Date.now() < this.pausedUntil) return;
     if (this.running) {
       this.again = true;
       return;
@@ -182,8 +187,14 @@ export class OutboxRelay {
       this.again = false;
       try {
         while ((await this.pass()) === this.batchSize);
+        if (this.failing) this.logger.info('outbox relay publishing again');
+        this.failing = false;
       } catch (error) {
-        this.logger.error({ err: error }, 'outbox relay failed; rows stay for the next pass');
+        // Logged once per outage, not once a second.
+        if (!this.failing)
+          this.logger.error({ err: error }, 'outbox relay failed; rows stay for the next pass');
+        this.failing = true;
+        this.pausedUntil = Date.now() + this.sweepMs - 50;
         return;
       }
     } while (this.again);
