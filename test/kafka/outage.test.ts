@@ -99,6 +99,11 @@ describe.skipIf(!inject('kafkaTools'))('transports through a broker outage', () 
       .sort();
     expect(seen).toEqual(expected);
 
+    // The consumers that died with the broker were started again, and counted.
+    const metrics = await (await fetch(`${url}/api/metrics`)).text();
+    const restarts = /bus_consumer_restarts_total\{group="Transport Service"\} (\d+)/.exec(metrics);
+    expect(Number(restarts?.[1] ?? 0)).toBeGreaterThan(0);
+
     // The passenger still arrived, with one warp to Orbis.
     const commands = await readTopic(broker.bootstrap, 'COMMAND_TOPIC_CHARACTER', (read) => read.length >= 1);
     const warps = commands.filter((m) => m.key.equals(goKey(1)));
