@@ -11,6 +11,8 @@ import {
   type MockBroker,
   produceGo,
   readTopic,
+  sleep,
+  spawnApp,
   startApp,
   startMockBroker,
 } from './support.js';
@@ -133,11 +135,28 @@ describe.skipIf(!inject('kafkaTools'))(
       expect(new Set(byTransaction.keys())).toEqual(new Set(ids));
       for (const copies of byTransaction.values()) expect(copies.size).toBe(1);
 
-      // The inbox noticed what the crashes made Kafka deliver again, or nothing was delivered twice at all.
+      // A stop after ready is prompt and clean.
       const stopped = await app.stop();
       app = undefined;
       expect(stopped.code).toBe(0);
       expect(stopped.ms).toBeLessThan(5_000);
+    });
+
+    it('exits 0 within 5 s on a SIGTERM in the middle of start-up', async () => {
+      const child = spawnApp(env);
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      // Connected to the broker, joining its group: the longest wait of a start on Kafka.
+      await eventually('start-up under way', () => (output.includes('database migrated') ? true : undefined));
+      await sleep(200);
+      const began = Date.now();
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(0);
+      expect(Date.now() - began).toBeLessThan(5_000);
+      expect(output).not.toContain('atlas-ts listening');
     });
   },
 );

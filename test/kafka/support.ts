@@ -117,12 +117,17 @@ export interface AppProcess {
   stop(): Promise<{ code: number | null; ms: number }>;
 }
 
-/** Runs `node dist/main.js` (npm test builds first) with the given environment; resolves once it is ready. */
-export async function startApp(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<AppProcess> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
+/** Starts `node dist/main.js` (npm test builds first) with the given environment, without waiting. */
+export function spawnApp(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
     env: { PATH: process.env.PATH ?? '', REST_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Runs `node dist/main.js` with the given environment; resolves once it is ready. */
+export async function startApp(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<AppProcess> {
+  const child = spawnApp(env);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
