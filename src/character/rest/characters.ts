@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../../platform/http/errors.js';
-import {
-  collection,
-  pageMeta,
-  parsePage,
-  parseRequestDocument,
-  single,
-} from '../../platform/http/jsonapi.js';
+import { collection, parseRequestDocument, single } from '../../platform/http/jsonapi.js';
+import { CHARACTER_PAGES, envelope, parseListing, window } from '../../platform/http/pagination.js';
 import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
 import { CharacterNotFound, CreationRefused, UpdateRefused } from '../model.js';
 import type { OperationContext } from '../processor/context.js';
@@ -36,8 +31,6 @@ interface ById {
   Params: { characterId: string };
   Querystring: Query;
 }
-
-const PAGE = { size: 50, maxSize: 250 };
 
 /**
  * The query keys present choose the filter (decisions B11): every given filter applies, so accountId alone
@@ -79,16 +72,11 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
   app.get<{ Querystring: Query }>('/characters', async (request) => {
     const { query, tenant } = request;
     const filter = filterOf(query);
-    const page = parsePage(query, PAGE);
-    const rows = await listCharacters(
-      ctx.db.pool,
-      tenant.id,
-      filter,
-      page && { offset: (page.number - 1) * page.size, limit: page.size },
-    );
-    const meta = page && pageMeta(page, await countCharacters(ctx.db.pool, tenant.id, filter));
+    const listing = parseListing(request.url, CHARACTER_PAGES);
+    const rows = await listCharacters(ctx.db.pool, tenant.id, filter, window(listing));
+    const total = listing.page ? await countCharacters(ctx.db.pool, tenant.id, filter) : rows.length;
     const resources = rows.map((c) => characterResource(c, live(tenant.id, c.id)));
-    return withSparseFields(collection(resources, meta ? { meta } : {}), query);
+    return withSparseFields(collection(resources, { envelope: envelope(listing, total) }), query);
   });
 
   app.get<{ Querystring: Query }>('/characters/name-validity', async (request) => {
