@@ -165,19 +165,37 @@ describe('pagination (Atlas HEAD)', () => {
 
 describe('GET /api/characters/name-validity (decisions B1)', () => {
   it.each([
-    ['NewHero', { valid: true }],
-    ['ab', { valid: false, reason: 'length', detail: 'Name must be 3-12 characters.' }],
-    ['ThirteenChars', { valid: false, reason: 'length', detail: 'Name must be 3-12 characters.' }],
-    ['ab!@', { valid: false, reason: 'regex', detail: 'Name contains invalid characters.' }],
-    ['alpha', { valid: false, reason: 'duplicate', detail: 'Name already taken.' }],
-    ['Outsider', { valid: true }],
+    ['NewHero', { valid: true, reserved: false }],
+    ['ab', { valid: false, reason: 'length', detail: 'Name must be 3-12 characters.', reserved: false }],
+    [
+      'ThirteenChars',
+      { valid: false, reason: 'length', detail: 'Name must be 3-12 characters.', reserved: false },
+    ],
+    ['ab!@', { valid: false, reason: 'regex', detail: 'Name contains invalid characters.', reserved: false }],
+    ['alpha', { valid: false, reason: 'duplicate', detail: 'Name already taken.', reserved: false }],
+    ['Outsider', { valid: true, reserved: false }],
   ])('%s', async (name, expected) => {
     const answer = await call(t, 'GET', `/characters/name-validity?name=${name}&worldId=1`);
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual(expected);
   });
 
-  it.each(['worldId=0', 'name=Hero', 'name=Hero&worldId=abc'])('refuses %s', async (query) => {
-    expect((await call(t, 'GET', `/characters/name-validity?${query}`)).status).toBe(400);
+  it('checks the whole tenant in both scopes, as creation does (Bravo lives in world 1)', async () => {
+    for (const scope of ['WORLD', 'TENANT']) {
+      const answer = await call(t, 'GET', `/characters/name-validity?name=bravo&worldId=0&scope=${scope}`);
+      expect(answer.body).toMatchObject({ valid: false, reason: 'duplicate' });
+    }
+  });
+
+  it.each([
+    'worldId=0',
+    'name=Hero',
+    'name=Hero&worldId=abc',
+    'name=Hero&worldId=0&scope=GUILD',
+    'name=Hero&worldId=0&scope=world',
+  ])('refuses %s', async (query) => {
+    const answer = await call(t, 'GET', `/characters/name-validity?${query}`);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ errors: [{ status: '400' }] });
   });
 });
