@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../../platform/http/errors.js';
 import { collection, parseRequestDocument, single } from '../../platform/http/jsonapi.js';
 import { CHARACTER_PAGES, envelope, parseListing, window } from '../../platform/http/pagination.js';
-import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
+import { causeOfRequest } from '../../platform/wire/headers.js';
 import { CharacterNotFound, CreationRefused, UpdateRefused } from '../model.js';
 import type { OperationContext } from '../processor/context.js';
 import { createCharacter, deleteOne } from '../processor/lifecycle.js';
@@ -102,7 +102,7 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
         {
           tenant: request.tenant,
           transactionId: randomUUID(),
-          cause: traceHeadersOfRequest(request.headers),
+          cause: causeOfRequest(request.headers),
         },
         attributes,
       );
@@ -133,7 +133,7 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
         request.tenant,
         characterId,
         attributes,
-        traceHeadersOfRequest(request.headers),
+        causeOfRequest(request.headers),
       );
     } catch (error) {
       if (error instanceof CharacterNotFound) throw notFound(error.message);
@@ -151,7 +151,7 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
         {
           tenant: request.tenant,
           transactionId: randomUUID(),
-          cause: traceHeadersOfRequest(request.headers),
+          cause: causeOfRequest(request.headers),
         },
         characterId,
       );

@@ -83,6 +83,10 @@ describe('HTTP server', () => {
         scope.get('/boom', async () => {
           throw new Error('secret connection string');
         });
+        scope.get('/database-down/:code', async (request) => {
+          const { code } = request.params as { code: string };
+          throw Object.assign(new Error('terminating connection due to administrator command'), { code });
+        });
         scope.get('/escaped', async () => ({ name: '<a&b>' }));
         scope.get('/paged', async (request) => {
           const query = request.query as Record<string, unknown>;
@@ -280,6 +284,35 @@ describe('HTTP server', () => {
     expect(text).toBe(
       '{"errors":[{"status":"500","title":"Internal Server Error","detail":"internal server error"}]}',
     );
+  });
+
+  it.each(['57P01', '08006', '53300', 'ECONNREFUSED'])(
+    'answers a transient database error (%s) 503 with Retry-After: 1, as Atlas HEAD does',
+    async (code) => {
+      const response = await fetch(`${base}/api/database-down/${code}`, { headers: GO_TENANT_HEADERS });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(await response.json()).toEqual({
+        errors: [{ status: '503', title: 'Service Unavailable', detail: 'temporarily unavailable' }],
+      });
+    },
+  );
+
+  it('answers a database error that retrying cannot fix 500', async () => {
+    const response = await fetch(`${base}/api/database-down/23505`, { headers: GO_TENANT_HEADERS });
+    expect(response.status).toBe(500);
+  });
+
+  it('refuses an ENVIRONMENT header HEAD could not have sent, and accepts a plain one', async () => {
+    const bad = await fetch(`${base}/api/boom`, { headers: { ...GO_TENANT_HEADERS, ENVIRONMENT: 'a b' } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { source: unknown }[] }).errors[0]!.source).toEqual({
+      header: 'ENVIRONMENT',
+    });
+    const good = await fetch(`${base}/api/boom`, {
+      headers: { ...GO_TENANT_HEADERS, ENVIRONMENT: 'pr-123' },
+    });
+    expect(good.status).toBe(500);
   });
 
   it.each([

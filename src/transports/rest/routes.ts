@@ -13,7 +13,7 @@ import {
 import { pageOf, parseListing, STANDARD_PAGES } from '../../platform/http/pagination.js';
 import { requireTenant } from '../../platform/http/server.js';
 import { isUuid, normaliseUuid } from '../../platform/tenant.js';
-import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
+import { causeOfRequest } from '../../platform/wire/headers.js';
 import { u8, u32 } from '../../platform/wire/numbers.js';
 import { type InstanceTransports, StartError } from '../instances/processor.js';
 import type { InstanceRegistry } from '../instances/registry.js';
@@ -152,7 +152,7 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
     const { attributes } = parseRequestDocument(request.body, 'start-transport', startAttributes);
     const routeId = routeIdParam(request);
     try {
-      await deps.instances.start(request.tenant, routeId, attributes, traceHeadersOfRequest(request.headers));
+      await deps.instances.start(request.tenant, routeId, attributes, causeOfRequest(request.headers));
     } catch (error) {
       if (error instanceof StartError) {
         throw error.reason === 'unknown-route' ? notFound(error.message) : badRequest(error.message);
