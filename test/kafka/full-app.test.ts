@@ -77,7 +77,7 @@ describe.skipIf(!inject('kafkaTools'))('the full app on Kafka, fed by a Go-bytes
       .data.attributes;
 
   beforeAll(async () => {
-    broker = await startMockBroker(39_121);
+    broker = await startMockBroker();
     app = await startApp({ BOOTSTRAP_SERVERS: broker.bootstrap, DATABASE_URL: await createTestDatabase() });
     for (let i = 0; i < 8; i++) {
       const accountId = 5_000 + i;
