@@ -13,7 +13,14 @@ export interface SavedLocation {
 const FIELDS = `id, character_id AS "characterId", location_type AS "locationType", map_id AS "mapId",
   portal_id AS "portalId"`;
 
-/** Insert or update; returns the stored row, so an update answers the id the row keeps (decisions B12). */
+/** The character must be the tenant's: a write naming another tenant's (or no) character writes nothing. */
+const OWNED = 'EXISTS (SELECT 1 FROM characters WHERE tenant_id = $1 AND id = $2)';
+
+/**
+ * Insert or update; returns the stored row, so an update answers the id the row keeps (decisions B12), or
+ * undefined when the tenant has no such character. One statement: a character deleted meanwhile cannot be
+ * given a location after its locations were deleted.
+ */
 export async function putLocation(
   q: Queryable,
   tenantId: string,
@@ -21,16 +28,16 @@ export async function putLocation(
   locationType: string,
   mapId: number,
   portalId: number,
-): Promise<SavedLocation> {
+): Promise<SavedLocation | undefined> {
   const { rows } = await q.query<SavedLocation>(
-    `INSERT INTO saved_locations (id, tenant_id, character_id, location_type, map_id, portal_id)
-     VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO saved_locations (tenant_id, character_id, id, location_type, map_id, portal_id)
+     SELECT $1::text, $2::bigint, $3::uuid, $4::text, $5::bigint, $6::bigint WHERE ${OWNED}
      ON CONFLICT (tenant_id, character_id, location_type)
      DO UPDATE SET map_id = excluded.map_id, portal_id = excluded.portal_id
      RETURNING ${FIELDS}`,
-    [randomUUID(), tenantId, characterId, locationType, mapId, portalId],
+    [tenantId, characterId, randomUUID(), locationType, mapId, portalId],
   );
-  return rows[0]!;
+  return rows[0];
 }
 
 export async function getLocation(
@@ -46,7 +53,10 @@ export async function getLocation(
   return rows[0];
 }
 
-/** Deletes and returns the row in one statement (the reference answered with the deleted document). */
+/**
+ * Deletes and returns the row in one statement (the reference answered with the deleted document); nothing
+ * when the tenant has no such character.
+ */
 export async function deleteLocation(
   q: Queryable,
   tenantId: string,
@@ -54,7 +64,7 @@ export async function deleteLocation(
   locationType: string,
 ): Promise<SavedLocation | undefined> {
   const { rows } = await q.query<SavedLocation>(
-    `DELETE FROM saved_locations WHERE tenant_id = $1 AND character_id = $2 AND location_type = $3
+    `DELETE FROM saved_locations WHERE tenant_id = $1 AND character_id = $2 AND location_type = $3 AND ${OWNED}
      RETURNING ${FIELDS}`,
     [tenantId, characterId, locationType],
   );
