@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Field } from '../platform/fields.js';
 import { badRequest } from '../platform/http/errors.js';
 import { collection } from '../platform/http/jsonapi.js';
-import { requireTenant } from '../platform/http/server.js';
+import { tenantScoped } from '../platform/http/server.js';
 import { isUuid, NIL_UUID, normaliseUuid } from '../platform/tenant.js';
 import { characterResource } from './rest.js';
 
@@ -40,13 +40,14 @@ function fieldOf(params: FieldParams): Field {
  */
 export function presenceRoutes(charactersIn: (tenantId: string, field: Field) => Promise<number[]>) {
   return (app: FastifyInstance): void => {
-    app.addHook('preHandler', requireTenant);
+    app.addHook('preHandler', tenantScoped);
     const charactersInField = async (request: FastifyRequest<{ Params: FieldParams }>) =>
       collection((await charactersIn(request.tenant.id, fieldOf(request.params))).map(characterResource));
     app.get('/worlds/:worldId/channels/:channelId/maps/:mapId/characters', charactersInField);
-    app.get(
-      '/worlds/:worldId/channels/:channelId/maps/:mapId/instances/:instanceId/characters',
-      charactersInField,
-    );
+    const inInstance = '/worlds/:worldId/channels/:channelId/maps/:mapId/instances/:instanceId/characters';
+    app.get(inInstance, charactersInField);
+    // HEAD's clients (atlas-transports, atlas-events) call this one with a trailing slash, which atlas-maps
+    // redirects; answering it directly saves them the round trip.
+    app.get(`${inInstance}/`, charactersInField);
   };
 }

@@ -8,6 +8,7 @@ import {
   parseRequestDocument,
   single,
 } from '../../platform/http/jsonapi.js';
+import { queryValue } from '../../platform/http/query.js';
 import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
 import { CharacterNotFound, CreationRefused, UpdateRefused } from '../model.js';
 import type { OperationContext } from '../processor/context.js';
@@ -27,7 +28,6 @@ import {
   checkCharacterDocumentId,
   parseCharacterId,
   parseUint,
-  queryValue,
   UpdateAttributes,
 } from './schemas.js';
 

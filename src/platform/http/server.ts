@@ -12,7 +12,10 @@ import type { Metrics } from '../metrics.js';
 import { type Tenant, TenantHeaderError, tenantFromHttpHeaders } from '../tenant.js';
 import { goEscape } from '../wire/envelope.js';
 import { badRequest, errorDocument, HttpError } from './errors.js';
+import { requireStorableInput } from './input.js';
 import { collection } from './jsonapi.js';
+import { parseQuery } from './query.js';
+import { RouteTable } from './routing.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,10 +31,7 @@ export interface HttpServerOptions {
   readonly readiness: () => Promise<Record<string, boolean>>;
 }
 
-/**
- * Parses the four tenant headers of a tenant-scoped route. Domains register it as a preHandler hook inside
- * their plugin, so routes that are not tenant-scoped (health, metrics) never see it.
- */
+/** Parses the four tenant headers (first, as the Go services do: before path, query and body). */
 export async function requireTenant(request: FastifyRequest): Promise<void> {
   try {
     request.tenant = tenantFromHttpHeaders(request.headers);
@@ -39,6 +39,15 @@ export async function requireTenant(request: FastifyRequest): Promise<void> {
     if (error instanceof TenantHeaderError) throw badRequest(error.message, { header: error.header });
     throw error;
   }
+}
+
+/**
+ * The preHandler of every tenant-scoped route: tenant headers, then text the database could not store.
+ * Domains register it inside their plugin, so routes that are not tenant-scoped (health, metrics) never see it.
+ */
+export async function tenantScoped(request: FastifyRequest): Promise<void> {
+  await requireTenant(request);
+  requireStorableInput(request);
 }
 
 function parseJsonBody(
@@ -72,11 +81,20 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request lines come from our onResponse hook (the top-level disableRequestLogging is deprecated).
     logController: new LogController({ disableRequestLogging: true }),
-    routerOptions: { ignoreTrailingSlash: true },
+    // Trailing slashes, HEAD and wrong methods are answered as gorilla/mux does, by routes.notFound.
+    routerOptions: {
+      ignoreTrailingSlash: false,
+      querystringParser: parseQuery,
+      // Go's router has no limit: a long parameter reaches the handler, which names it in a 400.
+      maxParamLength: 4096,
+    },
+    exposeHeadRoutes: false,
     bodyLimit: 1024 * 1024,
     // Go's net/http accepts underscores in header names; so does Node's parser. Nothing to configure.
   });
   app.decorateRequest('tenant', null as unknown as Tenant);
+  const routes = new RouteTable();
+  routes.attach(app);
 
   // Atlas clients send application/json, JSON:API clients application/vnd.api+json, some send neither: the
   // reference reads every body as JSON, and so do we.
@@ -115,11 +133,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     },
   );
 
-  app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .send(errorDocument(new HttpError(404, 'Not Found', `no route for ${request.method} ${request.url}`)));
-  });
+  app.setNotFoundHandler(routes.notFound);
+  app.addHook('onRequest', routes.emptyLastParameter);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 

@@ -12,7 +12,8 @@ import {
   type Resource,
   single,
 } from '../../platform/http/jsonapi.js';
-import { requireTenant } from '../../platform/http/server.js';
+import { queryValue } from '../../platform/http/query.js';
+import { tenantScoped } from '../../platform/http/server.js';
 import { isUuid, normaliseUuid } from '../../platform/tenant.js';
 import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
 import { u8, u32 } from '../../platform/wire/numbers.js';
@@ -63,9 +64,8 @@ function routeIdParam(request: FastifyRequest): string {
 }
 
 function startMapFilter(query: Query): number | undefined {
-  const value = query['filter[startMapId]'];
-  if (value === undefined) return undefined;
-  const text = Array.isArray(value) ? String(value[value.length - 1]) : String(value);
+  const text = queryValue(query, 'filter[startMapId]');
+  if (text === undefined) return undefined;
   if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffff_ffff) {
     throw badRequest('filter[startMapId] must be a map id (an unsigned 32-bit integer)', {
       parameter: 'filter[startMapId]',
@@ -76,7 +76,7 @@ function startMapFilter(query: Query): number | undefined {
 
 /** The REST surface under /api/transports, tenant-scoped (transports.md §6 with decisions C8). */
 export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps): void {
-  app.addHook('preHandler', requireTenant);
+  app.addHook('preHandler', tenantScoped);
   const tenantOf = (request: FastifyRequest) => deps.tenants.get(request.tenant.id);
   const answer = (doc: Document, query: Query) => applySparseFields(doc, query, FIELDS);
 
