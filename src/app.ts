@@ -176,6 +176,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
       logger,
       metrics,
       bus,
+      adminToken: config.adminToken,
       readiness: async () => ({
         ...(database ? { database: await database.ready() } : {}),
         bus: bus.ready(),

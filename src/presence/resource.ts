@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Field } from '../platform/fields.js';
 import { badRequest } from '../platform/http/errors.js';
 import { collection } from '../platform/http/jsonapi.js';
-import { tenantScoped } from '../platform/http/server.js';
+import { tenantScoped } from '../platform/http/scope.js';
 import { isUuid, NIL_UUID, normaliseUuid } from '../platform/tenant.js';
 import { characterResource } from './rest.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { tenantScoped } from '../../platform/http/server.js';
+import { tenantScoped } from '../../platform/http/scope.js';
 import type { OperationContext } from '../processor/context.js';
 import { characterRoutes } from './characters.js';
 import { locationRoutes } from './locations.js';

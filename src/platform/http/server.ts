@@ -9,11 +9,10 @@ import Fastify, {
 import type { Bus } from '../bus/bus.js';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
-import { type Tenant, TenantHeaderError, tenantFromHttpHeaders } from '../tenant.js';
+import type { Tenant } from '../tenant.js';
 import { goEscape } from '../wire/envelope.js';
+import { adminRoutes } from './admin.js';
 import { badRequest, errorDocument, HttpError } from './errors.js';
-import { requireStorableInput } from './input.js';
-import { collection } from './jsonapi.js';
 import { parseQuery } from './query.js';
 import { RouteTable } from './routing.js';
 
@@ -27,27 +26,10 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly bus: Bus;
+  /** ADMIN_TOKEN (see admin.ts). */
+  readonly adminToken?: string;
   /** Named readiness checks for /readyz (database, bus, ...). */
   readonly readiness: () => Promise<Record<string, boolean>>;
-}
-
-/** Parses the four tenant headers (first, as the Go services do: before path, query and body). */
-export async function requireTenant(request: FastifyRequest): Promise<void> {
-  try {
-    request.tenant = tenantFromHttpHeaders(request.headers);
-  } catch (error) {
-    if (error instanceof TenantHeaderError) throw badRequest(error.message, { header: error.header });
-    throw error;
-  }
-}
-
-/**
- * The preHandler of every tenant-scoped route: tenant headers, then text the database could not store.
- * Domains register it inside their plugin, so routes that are not tenant-scoped (health, metrics) never see it.
- */
-export async function tenantScoped(request: FastifyRequest): Promise<void> {
-  await requireTenant(request);
-  requireStorableInput(request);
 }
 
 function parseJsonBody(
@@ -159,16 +141,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     reply.raw.end(text);
   });
 
-  // What the operator reads when a message kept failing (tenant-free: it spans tenants).
-  app.get('/api/admin/dead-letters', async () =>
-    collection(
-      options.bus.deadLetters().map((letter, index) => ({
-        type: 'dead-letters',
-        id: String(index + 1),
-        attributes: { ...letter },
-      })),
-    ),
-  );
+  adminRoutes(app, options);
 
   return app;
 }

@@ -13,7 +13,7 @@ import {
   single,
 } from '../../platform/http/jsonapi.js';
 import { queryValue } from '../../platform/http/query.js';
-import { tenantScoped } from '../../platform/http/server.js';
+import { tenantScoped } from '../../platform/http/scope.js';
 import { isUuid, normaliseUuid } from '../../platform/tenant.js';
 import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
 import { u8, u32 } from '../../platform/wire/numbers.js';
