@@ -12,6 +12,7 @@ import type { Metrics } from '../metrics.js';
 import type { Tenant } from '../tenant.js';
 import { goEscape } from '../wire/envelope.js';
 import { adminRoutes } from './admin.js';
+import { discardBody, HttpDrain } from './drain.js';
 import { badRequest, errorDocument, HttpError } from './errors.js';
 import { parseQuery } from './query.js';
 import { RouteTable } from './routing.js';
@@ -57,6 +58,19 @@ function fastifyErrorStatus(error: { statusCode?: number; code?: string }): numb
   return 500;
 }
 
+const BODY_LIMIT = 1024 * 1024;
+/** How much of an oversized body is read and dropped so that its 413 reaches the client (see discardBody). */
+const DISCARD_LIMIT = 64 * BODY_LIMIT;
+
+const drains = new WeakMap<FastifyInstance, HttpDrain>();
+
+/** Stops the server within `budgetMs`, every request it took answered (see HttpDrain). */
+export async function closeHttpServer(app: FastifyInstance, budgetMs: number): Promise<void> {
+  const drain = drains.get(app);
+  if (drain) await drain.close(app, budgetMs);
+  else await app.close();
+}
+
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const { logger, metrics } = options;
   const app = Fastify({
@@ -71,12 +85,17 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       maxParamLength: 4096,
     },
     exposeHeadRoutes: false,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
+    // New requests during a stop get our JSON:API 503 from the drain, not Fastify's own body.
+    return503OnClosing: false,
     // Go's net/http accepts underscores in header names; so does Node's parser. Nothing to configure.
   });
   app.decorateRequest('tenant', null as unknown as Tenant);
   const routes = new RouteTable();
   routes.attach(app);
+  const drain = new HttpDrain();
+  drain.attach(app);
+  drains.set(app, drain);
 
   // Atlas clients send application/json, JSON:API clients application/vnd.api+json, some send neither: the
   // reference reads every body as JSON, and so do we.
@@ -102,11 +121,12 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   app.setErrorHandler(
-    (error: Error & { statusCode?: number; code?: string }, request, reply: FastifyReply) => {
+    async (error: Error & { statusCode?: number; code?: string }, request, reply: FastifyReply) => {
       if (error instanceof HttpError) {
         return reply.status(error.status).send(errorDocument(error));
       }
       const status = fastifyErrorStatus(error);
+      if (status === 413) await discardBody(request.raw, DISCARD_LIMIT);
       if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
       // 413 Payload Too Large, 415, ...: the title names the status actually sent.
       const title = status >= 500 ? 'Internal Server Error' : (STATUS_CODES[status] ?? 'Bad Request');
