@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-// The Kafka adapter's tests need kcat (librdkafka's mock cluster); `.ci/run` installs it.
+// The Kafka mode, as deployed: the app on librdkafka's mock cluster, fed and read by librdkafka and kcat.
+// One file at a time: each starts brokers and app processes of its own, and they are timing-sensitive.
 export default defineConfig({
   test: {
     include: ['test/kafka/**/*.test.ts'],
-    testTimeout: 60_000,
+    globalSetup: ['test/kafka/global-setup.ts'],
+    fileParallelism: false,
+    testTimeout: 180_000,
     hookTimeout: 60_000,
     pool: 'forks',
   },

@@ -49,6 +49,7 @@ export function appBus(bus: Bus, messages: MessageFactory): AppBus {
     async publish(variable, value, options = {}) {
       const message = messages.create(topicOf(variable), options.key ?? Buffer.alloc(0), value, {
         tenant: options.tenant,
+        traced: false,
       });
       const extra = options.headers;
       await bus.publish(message.topic, [

@@ -13,7 +13,9 @@ import { type Clock, SystemClock } from './platform/clock.js';
 import { type Config, type ConfigOverrides, loadConfig } from './platform/config.js';
 import { Database, type Migration } from './platform/db/database.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './platform/db/embedded.js';
-import { OUTBOX_MIGRATION, OutboxRelay, writeOutbox } from './platform/db/outbox.js';
+import { INBOX_MIGRATION, InboxPruner } from './platform/db/inbox.js';
+import { OUTBOX_MIGRATION, OutboxRelay, outboxSources, writeOutbox } from './platform/db/outbox.js';
+import { OutboxSender } from './platform/db/outbox-sender.js';
 import { settledBy } from './platform/deadline.js';
 import { FieldDirectoryHolder } from './platform/fields.js';
 import { AtlasClient } from './platform/http/client.js';
@@ -41,6 +43,15 @@ export interface StartOptions extends ConfigOverrides {
    * given up so that the later ones (persisting, stopping the database) still run.
    */
   shutdownTimeoutMs?: number;
+  /** Aborting it during start-up stops what was started and makes start() reject with StartAborted. */
+  signal?: AbortSignal;
+}
+
+/** start() was asked to stop before it finished (a signal during start-up): not a failure. */
+export class StartAborted extends Error {
+  constructor() {
+    super('stopped during start-up');
+  }
 }
 
 export interface App {
@@ -71,6 +82,17 @@ async function openDatabase(config: Config, logger: Logger, fast: boolean) {
   return { db: new Database(url, logger), embedded };
 }
 
+/** The migrations of the configured services and of the outbox and inbox they share; none without a database. */
+function migrationsOf(modules: readonly ServiceModule[]): Migration[] {
+  const own = modules.flatMap((m) => m.migrations ?? []);
+  return modules.some((m) => m.migrations !== undefined) ? [OUTBOX_MIGRATION, INBOX_MIGRATION, ...own] : [];
+}
+
+/** What start-up would migrate, for the dry run (`npm run db:check`): the same list `start` applies. */
+export function configuredMigrations(config: Config): Migration[] {
+  return migrationsOf(MODULES.filter((m) => config.services.has(m.name)));
+}
+
 /**
  * The composition root: reads configuration, builds the platform once, starts the configured services and
  * the HTTP server. Everything a test or an embedding host needs is on the returned App.
@@ -96,6 +118,8 @@ export async function start(options: StartOptions = {}): Promise<App> {
         'handler kept failing; message set aside as a dead letter',
       );
     },
+    restarted: (group) => metrics.consumerRestarts.inc({ group }),
+    committed: (group, topic, partition, offset) => pruner?.committedOffset(group, topic, partition, offset),
   };
   const bus: Bus =
     config.bootstrapServers.length > 0
@@ -105,12 +129,13 @@ export async function start(options: StartOptions = {}): Promise<App> {
   const tasks = new TaskTracker();
   const fields = new FieldDirectoryHolder();
   const modules = MODULES.filter((m) => config.services.has(m.name));
-  const migrations: Migration[] = modules.flatMap((m) => m.migrations ?? []);
-  const needsDatabase = modules.some((m) => m.migrations !== undefined);
+  const migrations = migrationsOf(modules);
+  const needsDatabase = migrations.length > 0;
 
   let embedded: EmbeddedPostgres | undefined;
   let db: Database | undefined;
   let relay: OutboxRelay | undefined;
+  let pruner: InboxPruner | undefined;
   let http: FastifyInstance | undefined;
   const running: RunningService[] = [];
 
@@ -155,22 +180,52 @@ export async function start(options: StartOptions = {}): Promise<App> {
     });
     for (const service of stopping) await stage('close', until(0.75), () => service.close());
     await stage('tasks', until(0.8), () => tasks.settled());
+    pruner?.stop();
     await stage('outbox', until(0.9), () => relay?.stop());
     await stage('bus', until(0.95), () => bus.close(Math.max(0, until(0.95) - Date.now())));
     await stage('database', until(0.97), () => db?.close());
     await stage('embedded database', until(1), () => embedded?.stop());
   };
 
+  const { signal } = options;
+  // An abort ends the waits that can take long (the broker connection, group joins) and then unwinds.
+  const abortedWait = new Promise<never>((_, reject) => {
+    const abort = () => {
+      reject(new StartAborted());
+      void bus.close();
+    };
+    if (signal?.aborted) abort();
+    else signal?.addEventListener('abort', abort, { once: true });
+  });
+  abortedWait.catch(() => undefined);
+  const checkpoint = () => {
+    if (signal?.aborted) throw new StartAborted();
+  };
+
   try {
-    if (bus instanceof KafkaBus) await bus.connect();
+    if (bus instanceof KafkaBus) await Promise.race([bus.connect(), abortedWait]);
+    checkpoint();
     if (needsDatabase) {
       ({ db, embedded } = await openDatabase(config, logger, options.fastDatabase ?? false));
-      await db.migrate([OUTBOX_MIGRATION, ...migrations]);
-      relay = new OutboxRelay(db, bus, logger);
+      checkpoint();
+      await db.migrate(migrations);
+      relay = new OutboxRelay(db, bus, logger, undefined, await outboxSources(db));
       relay.start();
+      if (bus.redelivers) {
+        pruner = new InboxPruner(db, logger);
+        pruner.start();
+      }
     }
     const outboxRelay = relay;
-    const outbox = outboxRelay ? { write: writeOutbox, committed: () => outboxRelay.wake() } : undefined;
+    const sender = db && outboxRelay ? new OutboxSender(db, () => outboxRelay.wake()) : undefined;
+    const outbox =
+      outboxRelay && sender
+        ? {
+            write: writeOutbox,
+            committed: () => outboxRelay.wake(),
+            send: sender.send.bind(sender),
+          }
+        : undefined;
     const client = new AtlasClient(config.outboundTimeoutMs, logger);
     const database = db;
     http = createHttpServer({
@@ -200,15 +255,17 @@ export async function start(options: StartOptions = {}): Promise<App> {
         group: config.consumerGroups[module.name],
         fields,
       };
+      // Not raced with the abort: a module must finish starting to be stopped; closing the bus ends its waits.
       const service = await module.start(context);
       running.push(service);
+      checkpoint();
       const routes = service.routes?.bind(service);
       if (routes) await http.register(async (scope) => routes(scope), { prefix: '/api' });
     }
     await http.listen({ port: config.port, host: config.host });
   } catch (error) {
     await shutdown().catch(() => undefined);
-    throw error;
+    throw signal?.aborted ? new StartAborted() : error;
   }
 
   const address = http.server.address();

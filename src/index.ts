@@ -4,6 +4,7 @@ export {
   type AppBus,
   type PublishOptions,
   type ReceivedMessage,
+  StartAborted,
   type StartOptions,
   start,
   type Unsubscribe,

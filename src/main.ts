@@ -1,4 +1,4 @@
-import { start } from './app.js';
+import { StartAborted, start } from './app.js';
 import { ConfigError } from './platform/config.js';
 import { EmbeddedDatabaseError } from './platform/db/embedded.js';
 
@@ -10,7 +10,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * and the bus, warps transport passengers home, persists positions, stops the embedded database, exits 0.
  */
 function main(): void {
-  const starting = start();
+  const startUp = new AbortController();
+  const starting = start({ signal: startUp.signal });
   starting.catch(failed);
   // Listening from the first moment: a signal during start-up (initdb takes seconds) waits for the start to
   // finish and then stops what it started, instead of killing us with the database server left running.
@@ -26,6 +27,8 @@ function main(): void {
       process.exit(1);
     }, 9_000);
     force.unref();
+    // During start-up the waits on the broker end now; start() then stops what it started and rejects.
+    startUp.abort();
     void starting.then(
       async (app) => {
         app.logger.info({ signal }, 'stopping');
@@ -46,6 +49,10 @@ function main(): void {
 }
 
 function failed(error: unknown): never {
+  if (error instanceof StartAborted) {
+    process.stderr.write('atlas-ts: stopped during start-up\n');
+    process.exit(0);
+  }
   if (error instanceof ConfigError) {
     process.stderr.write(`atlas-ts: configuration error: ${error.message}\n`);
     process.exit(2);

@@ -5,6 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closedCheckout } from './support/closed-checkout.js';
+import { createTestDatabase } from './support/database.js';
+import { buildAtlasDatabase } from './support/gorm.js';
+import { TENANT } from './support/tenant.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,8 +20,8 @@ interface Run {
 
 const children: ChildProcess[] = [];
 
-function run(env: Record<string, string>): Run {
-  return runProcess(['--import', 'tsx', 'src/main.ts'], ROOT, env);
+function run(env: Record<string, string>, script = 'src/main.ts'): Run {
+  return runProcess(['--import', 'tsx', script], ROOT, env);
 }
 
 /** `npm start` without the build: the built entry point, run from `cwd`. */
@@ -124,7 +127,9 @@ describe('the command line (node src/main.ts)', () => {
       r.child.kill('SIGHUP');
       const { code, signal } = await r.exit;
       expect({ code, signal }).toEqual({ code: 0, signal: null });
-      expect(r.stdout()).toContain('"msg":"stopped"');
+      // Start-up is cut short: what was started is stopped, and no service is started after the signal.
+      expect(r.stderr()).toContain('stopped during start-up');
+      expect(r.stdout()).not.toContain('atlas-ts listening');
       await expect(fs.access(path.join(dataDir, 'postgres', 'postmaster.pid'))).rejects.toThrow();
       await expect(fs.access(path.join(dataDir, 'postgres.owner'))).rejects.toThrow();
     } finally {
@@ -219,4 +224,52 @@ describe('the command line (node src/main.ts)', () => {
     },
     90_000,
   );
+});
+
+describe('on an adopted Atlas database', () => {
+  it('warns once at start-up about each group of legacy rows that break a rule, naming tenant, rule and ids', async () => {
+    const url = await createTestDatabase();
+    await buildAtlasDatabase(url, 'reference');
+    const r = run({
+      REST_PORT: '0',
+      HOST: '127.0.0.1',
+      SERVICES: 'character',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: url,
+    });
+    await logLine(r, 'atlas-ts listening');
+    r.child.kill('SIGTERM');
+    expect((await r.exit).code).toBe(0);
+    const warnings = r
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes('legacy rows break a rule'))
+      .map((line) => JSON.parse(line) as { level: string; msg: string; conflict: Record<string, unknown> });
+    expect(warnings.map((w) => [w.level, w.conflict.rule, w.conflict.tenantId, w.conflict.ids])).toEqual([
+      ['warn', 'name-equal-but-for-case', TENANT.id, [2, 3]],
+      ['warn', 'several-open-sessions', TENANT.id, [2, 3]],
+      ['warn', 'several-open-sessions', TENANT.id, [5, 6]],
+      ['warn', 'saved-location-of-deleted-character', TENANT.id, ['b0b0b0b0-0000-4000-8000-000000000050']],
+    ]);
+    expect(warnings[0]!.msg).toBe(
+      `legacy rows break a rule: tenant ${TENANT.id}: names equal but for case (bob, Bob): characters 2, 3`,
+    );
+  }, 30_000);
+
+  it('db:check prints the plan and the conflicts and exits 0; without an external database it exits 2', async () => {
+    const url = await createTestDatabase();
+    await buildAtlasDatabase(url, 'head');
+    const check = run({ DATABASE_URL: url }, 'src/db-check.ts');
+    expect((await check.exit).code).toBe(0);
+    expect(check.stderr()).toBe('');
+    expect(check.stdout()).toContain('(a dry run: nothing is changed)');
+    expect(check.stdout()).toContain('add column characters.map_id');
+    expect(check.stdout()).toContain('outbox_entries (Atlas HEAD) holds 2 unsent rows');
+
+    const embedded = run({}, 'src/db-check.ts');
+    expect((await embedded.exit).code).toBe(2);
+    expect(embedded.stderr()).toContain(
+      'configuration error: DATABASE_URL: db:check needs an external database',
+    );
+  }, 30_000);
 });

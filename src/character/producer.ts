@@ -1,4 +1,5 @@
 import type { MessageFactory, OutgoingMessage } from '../platform/bus/messages.js';
+import type { Delivery } from '../platform/db/inbox.js';
 import type { Field } from '../platform/fields.js';
 import type { Tenant } from '../platform/tenant.js';
 import type { Headers } from '../platform/wire/headers.js';
@@ -98,6 +99,8 @@ export interface Scope {
   readonly tenant: Tenant;
   readonly transactionId: string;
   readonly cause?: Headers;
+  /** The consumed message behind the operation, recorded with its effect (platform/db/inbox.ts). */
+  readonly delivery?: Delivery;
 }
 
 export class Producer {

@@ -11,12 +11,14 @@ import { Positions } from './position.js';
 import type { OperationContext } from './processor/context.js';
 import { PendingLevels } from './processor/pending-levels.js';
 import { Producer } from './producer.js';
+import { adminRoutes } from './rest/admin.js';
 import { characterRoutesPlugin } from './rest/routes.js';
 import { consumeChannelEvents, consumeSessionEvents } from './sessions/consumer.js';
 import { SessionTracker } from './sessions/tracker.js';
 import { savePositions } from './storage/characters.js';
 import { WorldCache } from './storage/meso.js';
-import { CHARACTER_MIGRATIONS } from './storage/migrations.js';
+import { describeConflict, findLegacyConflicts } from './storage/schema/conflicts.js';
+import { CHARACTER_MIGRATIONS } from './storage/schema/migration.js';
 
 function operationContext(context: ServiceContext, positions: Positions): OperationContext {
   const { db, outbox, client, config, logger } = context;
@@ -45,6 +47,16 @@ async function flushPositions(ctx: OperationContext): Promise<void> {
   }
 }
 
+/**
+ * Once at start-up, one warning per group of rows of an adopted database that break a rule (they keep
+ * working; new violations are refused). GET /api/admin/legacy-conflicts lists them as they are now.
+ */
+async function reportLegacyConflicts(ctx: OperationContext): Promise<void> {
+  for (const conflict of await findLegacyConflicts(ctx.db.pool)) {
+    ctx.logger.warn({ conflict }, `legacy rows break a rule: ${describeConflict(conflict)}`);
+  }
+}
+
 function subscribe(deps: ConsumerDeps, sessions: SessionTracker): Promise<Subscription>[] {
   return [
     consumeCommands(deps),
@@ -67,6 +79,7 @@ export const characterService: ServiceModule = {
   migrations: CHARACTER_MIGRATIONS,
   async start(context: ServiceContext): Promise<RunningService> {
     const ctx = operationContext(context, new Positions());
+    await reportLegacyConflicts(ctx);
     const sessions = new SessionTracker(ctx, context.tasks);
     const rebuilt = await sessions.rebuild();
     if (rebuilt > 0)
@@ -81,7 +94,11 @@ export const characterService: ServiceModule = {
     };
     const subscriptions = context.consumersEnabled ? await Promise.all(subscribe(deps, sessions)) : [];
     return {
-      routes: (app) => characterRoutesPlugin(app, ctx),
+      routes: async (app) => {
+        // The admin route spans tenants: outside the tenant-scoped plugin and its hook.
+        adminRoutes(app, ctx);
+        await app.register(async (scope) => characterRoutesPlugin(scope, ctx));
+      },
       idle: () => !sessions.busy,
       // Sessions still in their 5 s transition end now, and their LOGOUT reaches presence and transports.
       drain: () => sessions.close(),

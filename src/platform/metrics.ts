@@ -41,6 +41,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly busDuplicates = new Counter({
+    name: 'bus_messages_duplicate_total',
+    help: 'Messages delivered again (crash, rebalance) and recognised by the inbox: their effect was not repeated',
+    labelNames: ['topic', 'group'] as const,
+    registers: [this.registry],
+  });
+  readonly consumerRestarts = new Counter({
+    name: 'bus_consumer_restarts_total',
+    help: 'Kafka consumers that died (or could not start) and were started again',
+    labelNames: ['group'] as const,
+    registers: [this.registry],
+  });
+
   private readonly handledByTopic = new Map<string, { inc(): void }>();
 
   constructor() {

@@ -4,6 +4,7 @@ import type { MessageFactory, OutgoingMessage } from './bus/messages.js';
 import type { Clock } from './clock.js';
 import type { Config, ServiceName } from './config.js';
 import type { Database, Migration } from './db/database.js';
+import type { Delivery } from './db/inbox.js';
 import type { FieldDirectoryHolder } from './fields.js';
 import type { AtlasClient } from './http/client.js';
 import type { Logger } from './logging.js';
@@ -41,6 +42,11 @@ export interface OutboxWriter {
   write(client: Pick<import('pg').PoolClient, 'query'>, messages: readonly OutgoingMessage[]): Promise<void>;
   /** Call after the transaction committed. */
   committed(): void;
+  /**
+   * For work whose state is not in rows (timers, rides): writes the messages in a transaction of their own,
+   * shared with the other sends of the same instant, with the consumed message that caused them if any.
+   */
+  send(messages: readonly OutgoingMessage[], delivery?: Delivery): Promise<void>;
 }
 
 export interface RunningService {

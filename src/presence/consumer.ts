@@ -32,7 +32,11 @@ export function consumeCharacterStatus(
         { tenant: message.tenant.id, characterId: event.characterId, type: event.type },
         'presence',
       );
-      await processor.reactAndEmit(event, { tenant: message.tenant, headers: message.headers });
+      await processor.reactAndEmit(
+        event,
+        { tenant: message.tenant, headers: message.headers },
+        message.delivery,
+      );
     },
   });
 }

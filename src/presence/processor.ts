@@ -1,7 +1,8 @@
-import type { Bus } from '../platform/bus/bus.js';
-import { type MessageFactory, type OutgoingMessage, publishAll } from '../platform/bus/messages.js';
-import type { Queryable } from '../platform/db/database.js';
+import type { MessageFactory, OutgoingMessage } from '../platform/bus/messages.js';
+import type { Database, Queryable } from '../platform/db/database.js';
+import { type Delivery, recordDelivery } from '../platform/db/inbox.js';
 import type { Field } from '../platform/fields.js';
+import type { OutboxWriter } from '../platform/service.js';
 import type { CharacterStatusEvent } from './character-events.js';
 import { characterMapStatus, type MapStatusType, type Origin } from './producer.js';
 import type { PresenceRegistry } from './registry.js';
@@ -11,9 +12,9 @@ import { type Transition, transitionOf } from './transition.js';
 export interface PresenceProcessorDeps {
   readonly registry: PresenceRegistry;
   /** Where the registry's durable copy is written (the presence table). */
-  readonly db: Queryable;
+  readonly db: Database;
   readonly messages: MessageFactory;
-  readonly bus: Pick<Bus, 'publish'>;
+  readonly outbox: Pick<OutboxWriter, 'write' | 'committed'>;
   /** A fresh id per reaction, shared by its EXIT and ENTER (as atlas-maps does). */
   readonly transactionId: () => string;
 }
@@ -23,26 +24,34 @@ export class PresenceProcessor {
   constructor(private readonly deps: PresenceProcessorDeps) {}
 
   /**
-   * Moves the character, then publishes. The table is written first and the registry only once it is: a
-   * failed write changes nothing and announces nothing, and the bus redelivers the event. The moves are
-   * idempotent (an upsert or a delete of one row), so a redelivered event lands in the same place and is
-   * announced again.
+   * Moves the character and announces it in one transaction (the table row, the outbox rows and, for a
+   * message that may come again, its inbox row), and the registry only once that committed: a failed write
+   * changes nothing and announces nothing, and a message consumed twice moves and announces once.
    */
-  async reactAndEmit(event: CharacterStatusEvent, origin: Origin): Promise<void> {
+  async reactAndEmit(event: CharacterStatusEvent, origin: Origin, delivery?: Delivery): Promise<void> {
     const transition = transitionOf(event);
-    await this.move(origin.tenant.id, event.characterId, transition);
-    await publishAll(this.deps.bus, this.announcements(event, transition, origin));
+    const { db, outbox, registry } = this.deps;
+    const tenantId = origin.tenant.id;
+    const announcements = this.announcements(event, transition, origin);
+    await db.transaction(async (client) => {
+      await recordDelivery(client, delivery);
+      await this.move(client, tenantId, event.characterId, transition);
+      await outbox.write(client, announcements);
+    });
+    if (delivery) delivery.claimed = true;
+    if (transition.enter) registry.place(tenantId, event.characterId, transition.enter);
+    else registry.remove(tenantId, event.characterId);
+    if (announcements.length > 0) outbox.committed();
   }
 
-  private async move(tenantId: string, characterId: number, transition: Transition): Promise<void> {
-    const { db, registry } = this.deps;
-    if (transition.enter) {
-      await savePlacement(db, tenantId, characterId, transition.enter);
-      registry.place(tenantId, characterId, transition.enter);
-    } else {
-      await deletePlacement(db, tenantId, characterId);
-      registry.remove(tenantId, characterId);
-    }
+  private async move(
+    client: Queryable,
+    tenantId: string,
+    characterId: number,
+    transition: Transition,
+  ): Promise<void> {
+    if (transition.enter) await savePlacement(client, tenantId, characterId, transition.enter);
+    else await deletePlacement(client, tenantId, characterId);
   }
 
   /**

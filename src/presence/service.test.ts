@@ -6,6 +6,9 @@ import { MessageFactory } from '../platform/bus/messages.js';
 import { ManualClock } from '../platform/clock.js';
 import { type Config, loadConfig } from '../platform/config.js';
 import { Database } from '../platform/db/database.js';
+import { INBOX_MIGRATION } from '../platform/db/inbox.js';
+import { OUTBOX_MIGRATION, OutboxRelay, writeOutbox } from '../platform/db/outbox.js';
+import { OutboxSender } from '../platform/db/outbox-sender.js';
 import { FieldDirectoryHolder } from '../platform/fields.js';
 import { AtlasClient } from '../platform/http/client.js';
 import { createLogger } from '../platform/logging.js';
@@ -34,6 +37,8 @@ function contextFor(
   db: Database | undefined,
 ): ServiceContext {
   const logger = createLogger('silent');
+  const relay = db ? new OutboxRelay(db, bus, logger) : undefined;
+  const sender = db && relay ? new OutboxSender(db, () => relay.wake()) : undefined;
   return {
     config,
     logger,
@@ -45,7 +50,10 @@ function contextFor(
     client: new AtlasClient(config.outboundTimeoutMs, logger),
     tasks: new TaskTracker(),
     db,
-    outbox: undefined,
+    outbox:
+      relay && sender
+        ? { write: writeOutbox, committed: () => relay.wake(), send: sender.send.bind(sender) }
+        : undefined,
     consumersEnabled: true,
     group: config.consumerGroups.presence,
     fields,
@@ -64,7 +72,7 @@ describe('presence service', () => {
     const bus = new MemoryBus();
     const fields = new FieldDirectoryHolder();
     const db = new Database(await createTestDatabase(), createLogger('silent'));
-    await db.migrate(presenceService.migrations ?? []);
+    await db.migrate([OUTBOX_MIGRATION, INBOX_MIGRATION, ...(presenceService.migrations ?? [])]);
     // Published before presence subscribes: the in-process bus replays it because presence starts earliest.
     for (const id of [9, 2]) {
       await bus.publish('EVENT_TOPIC_CHARACTER_STATUS', [

@@ -19,8 +19,8 @@ export const presenceService: ServiceModule = {
   name: 'presence',
   migrations: PRESENCE_MIGRATIONS,
   async start(context) {
-    const { db, logger } = context;
-    if (!db) throw new Error('the presence service needs its database');
+    const { db, logger, outbox } = context;
+    if (!db || !outbox) throw new Error('the presence service needs its database and outbox');
     let charactersIn: (tenantId: string, field: Field) => Promise<number[]>;
     let subscription: Subscription | undefined;
     if (context.consumersEnabled) {
@@ -32,9 +32,9 @@ export const presenceService: ServiceModule = {
       charactersIn = async (tenantId, field) => registry.charactersIn(tenantId, field);
       const processor = new PresenceProcessor({
         registry,
-        db: db.pool,
+        db,
         messages: context.messages,
-        bus: context.bus,
+        outbox,
         transactionId: randomUUID,
       });
       subscription = await consumeCharacterStatus(context, processor);

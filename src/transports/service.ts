@@ -1,5 +1,4 @@
 import type { Subscription } from '../platform/bus/bus.js';
-import { publishAll } from '../platform/bus/messages.js';
 import type { FieldDirectory } from '../platform/fields.js';
 import type { RunningService, ServiceContext, ServiceModule } from '../platform/service.js';
 import { ChannelRegistry } from './channels.js';
@@ -45,11 +44,15 @@ function fieldDirectory(context: ServiceContext): FieldDirectory {
  */
 export const transportsService: ServiceModule = {
   name: 'transports',
+  // No tables of its own yet, but every message leaves through the outbox (and consumed ones are recorded in
+  // the inbox): a broker outage delays a departure's warps, never drops them.
+  migrations: [],
   async start(context: ServiceContext): Promise<RunningService> {
-    const { clock, logger, tasks } = context;
+    const { clock, logger, tasks, outbox } = context;
+    if (!outbox) throw new Error('the transports service needs its database and outbox');
     const metrics = transportMetrics(context.metrics);
     const messages = new TransportMessages(context.messages);
-    const publish = (outgoing: Parameters<typeof publishAll>[1]) => publishAll(context.bus, outgoing);
+    const publish = outbox.send;
     const track = (work: Promise<unknown>) => {
       tasks.track(work).catch(() => undefined);
     };
@@ -106,22 +109,22 @@ export const transportsService: ServiceModule = {
     }
     manager.startRefresh();
 
-    const subscriptions: Subscription[] = [];
-    if (context.consumersEnabled) {
-      subscriptions.push(
-        await consumeChannelStatus(context, channels),
-        await consumeConfigurationStatus(context, manager),
-        await consumeInstanceCommands(context, instances),
-        await consumeMapStatus(context, instances),
-        await consumeCharacterStatus(context, {
-          instances,
-          scheduledLogout: async (tenant, at, cause) => {
-            const warp = await logoutWarp(warps, tenants.get(tenant.id), tenant, at);
-            if (warp) await publish([messages.changeMap(tenant, warp, cause)]);
-          },
-        }),
-      );
-    }
+    // All at once: on Kafka the group joins once with every topic, instead of rejoining for each.
+    const subscriptions: Subscription[] = context.consumersEnabled
+      ? await Promise.all([
+          consumeChannelStatus(context, channels),
+          consumeConfigurationStatus(context, manager),
+          consumeInstanceCommands(context, instances),
+          consumeMapStatus(context, instances),
+          consumeCharacterStatus(context, {
+            instances,
+            scheduledLogout: async (tenant, at, cause, delivery) => {
+              const warp = await logoutWarp(warps, tenants.get(tenant.id), tenant, at);
+              return () => publish(warp ? [messages.changeMap(tenant, warp, cause)] : [], delivery);
+            },
+          }),
+        ])
+      : [];
     // Decisions C10: channels that started before us announce themselves again.
     for (const loaded of tenants.all()) statusRequest(loaded.tenant);
     started = true;

@@ -1,19 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { start } from '../../src/app.js';
 import type { DeliveredMessage } from '../../src/platform/bus/bus.js';
 import { KafkaBus } from '../../src/platform/bus/kafka-bus.js';
 import { createLogger } from '../../src/platform/logging.js';
 import { integerKey } from '../../src/platform/wire/keys.js';
 import { TENANT } from '../support/app.js';
-import { startMockCluster } from './mock-cluster.js';
+import { createTestDatabase } from '../support/database.js';
+import { type MockBroker, startMockBroker } from './support.js';
 
-let cluster: Awaited<ReturnType<typeof startMockCluster>>;
+const tools = inject('kafkaTools');
+let broker: MockBroker;
 
 beforeAll(async () => {
-  cluster = await startMockCluster();
+  if (tools) broker = await startMockBroker(39_100);
 });
 
-afterAll(() => cluster?.stop());
+afterAll(() => broker?.stop());
 
 function waitFor<T>(items: T[], count: number, timeoutMs = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -28,10 +30,10 @@ function waitFor<T>(items: T[], count: number, timeoutMs = 20_000): Promise<void
   });
 }
 
-describe('KafkaBus against a Kafka protocol peer', () => {
+describe.skipIf(!tools)('KafkaBus against a Kafka protocol peer', () => {
   it('carries key, value and header bytes unchanged, in order per key', async () => {
     const bus = new KafkaBus({
-      brokers: cluster.brokers,
+      brokers: [broker.bootstrap],
       logger: createLogger('silent'),
       retryDelaysMs: [0],
     });
@@ -55,7 +57,7 @@ describe('KafkaBus against a Kafka protocol peer', () => {
 
   it('retries a failing handler and dead-letters a message that keeps failing, then goes on', async () => {
     const bus = new KafkaBus({
-      brokers: cluster.brokers,
+      brokers: [broker.bootstrap],
       logger: createLogger('silent'),
       retryDelaysMs: [0, 0],
     });
@@ -86,7 +88,8 @@ describe('KafkaBus against a Kafka protocol peer', () => {
       host: '127.0.0.1',
       logLevel: 'silent',
       services: ['presence'],
-      env: { BOOTSTRAP_SERVERS: cluster.brokers.join(',') },
+      databaseUrl: await createTestDatabase(),
+      env: { BOOTSTRAP_SERVERS: broker.bootstrap },
     });
     const entered: unknown[] = [];
     const stop = app.bus.subscribe('EVENT_TOPIC_MAP_STATUS', (m) => {

@@ -33,6 +33,7 @@ const scopeOf = (m: Envelope, context: MessageContext): Scope => ({
   tenant: context.tenant,
   transactionId: m.transactionId,
   cause: context.headers,
+  delivery: context.delivery,
 });
 
 const channelOf = (m: Envelope & { readonly body: { readonly channelId: number } }) => ({

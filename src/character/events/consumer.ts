@@ -22,7 +22,7 @@ export function consumeStatusEvents(deps: ConsumerDeps): Promise<Subscription> {
       typed(S.LEVEL_CHANGED, (m, c) =>
         processLevelChange(
           ctx,
-          { tenant: c.tenant, transactionId: m.transactionId, cause: c.headers },
+          { tenant: c.tenant, transactionId: m.transactionId, cause: c.headers, delivery: c.delivery },
           m.characterId,
           { worldId: m.worldId, channelId: m.body.channelId },
           m.body.amount,
@@ -35,7 +35,7 @@ export function consumeStatusEvents(deps: ConsumerDeps): Promise<Subscription> {
       typed(S.JOB_CHANGED, (m, c) =>
         processJobChange(
           ctx,
-          { tenant: c.tenant, transactionId: m.transactionId, cause: c.headers },
+          { tenant: c.tenant, transactionId: m.transactionId, cause: c.headers, delivery: c.delivery },
           m.characterId,
           { worldId: m.worldId, channelId: m.body.channelId },
           m.body.jobId,
@@ -71,7 +71,7 @@ export function consumeDropEvents(deps: ConsumerDeps): Promise<Subscription> {
         const field = { worldId: m.worldId, channelId: m.channelId, mapId: m.mapId, instance: m.instance };
         await pickUpMeso(
           ctx,
-          { tenant: c.tenant, cause: c.headers },
+          { tenant: c.tenant, cause: c.headers, delivery: c.delivery },
           m.body.characterId,
           field,
           m.dropId,
@@ -95,7 +95,11 @@ const ACCOUNT_DELETED = z.looseObject({ account_id: u32, status: z.literal('DELE
 export function consumeAccountEvents(deps: ConsumerDeps): Promise<Subscription> {
   const { ctx } = deps;
   const deleted = typed(ACCOUNT_DELETED, (m, c) =>
-    deleteAccount(ctx, { tenant: c.tenant, transactionId: NIL_UUID, cause: c.headers }, m.account_id),
+    deleteAccount(
+      ctx,
+      { tenant: c.tenant, transactionId: NIL_UUID, cause: c.headers, delivery: c.delivery },
+      m.account_id,
+    ),
   );
   return consume({
     ...subscriptionOf(deps),

@@ -32,7 +32,7 @@ export async function changeLook(
   styleId: number,
 ): Promise<void> {
   const look: Look = LOOKS[kind];
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     await updateCharacter(tx.client, scope.tenant.id, characterId, { [look.field]: styleId });
     const emit = ctx.producer.character(scope, channel.worldId, characterId);

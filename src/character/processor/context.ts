@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/database.js';
+import { type Delivery, recordDelivery } from '../../platform/db/inbox.js';
 import type { Logger } from '../../platform/logging.js';
 import type { OutboxWriter, Random } from '../../platform/service.js';
 import type { EffectiveStatsLookup } from '../lookups/effective-stats.js';
@@ -40,14 +41,22 @@ export interface Transaction {
  * Decide, then emit only on success: runs `work` in one database transaction, writes the messages it emitted
  * to the outbox in that same transaction, and wakes the relay after COMMIT. A throw rolls back the writes and
  * the messages together, so nothing is half done and nothing leaves for an operation that did not happen.
+ * `delivery` is the consumed message that caused the operation (undefined for a request or a timer): it is
+ * recorded first, so a message consumed twice fails here (AlreadyConsumed) before doing anything.
  */
-export async function commit<T>(ctx: OperationContext, work: (tx: Transaction) => Promise<T>): Promise<T> {
+export async function commit<T>(
+  ctx: OperationContext,
+  delivery: Delivery | undefined,
+  work: (tx: Transaction) => Promise<T>,
+): Promise<T> {
   const buffer: OutgoingMessage[] = [];
   const result = await ctx.db.transaction(async (client) => {
+    await recordDelivery(client, delivery);
     const value = await work({ client, emit: (...messages) => buffer.push(...messages) });
     await ctx.outbox.write(client, buffer);
     return value;
   });
+  if (delivery) delivery.claimed = true;
   if (buffer.length > 0) ctx.outbox.committed();
   return result;
 }

@@ -23,7 +23,7 @@ export async function awardCharacterExperience(
 ): Promise<void> {
   const amount = distributions.reduce((sum, d) => sum + d.amount, 0);
   const tenantId = scope.tenant.id;
-  const granted = await commit(ctx, async (tx) => {
+  const granted = await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, tenantId, characterId);
     // Levels already earned but not yet written (their AWARD_LEVEL is queued behind this command) count.
     const pending = ctx.pendingLevels.of(tenantId, characterId);
@@ -55,7 +55,7 @@ export async function awardCharacterLevel(
   channel: Channel,
   amount: number,
 ): Promise<void> {
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     const granted = awardLevel(c.level, amount);
     const current = c.level + granted;
@@ -77,7 +77,7 @@ export async function deductCharacterExperience(
   channel: Channel,
   amount: number,
 ): Promise<void> {
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     const current = deductExperience(c.experience, amount);
     await updateCharacter(tx.client, scope.tenant.id, characterId, { experience: current });

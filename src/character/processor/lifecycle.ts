@@ -3,6 +3,7 @@ import { type Character, CharacterNotFound, CreationRefused, type NewCharacter }
 import { Events, type Scope } from '../producer.js';
 import { isValidNameFormat, MAX_LEVEL, NEW_CHARACTER_SP } from '../rules/index.js';
 import {
+  claimName,
   deleteAccountCharacters,
   deleteCharacter,
   insertCharacter,
@@ -15,8 +16,9 @@ export const BLOCKED_NAME = 'blocked name';
 export const INVALID_LEVEL = 'invalid level';
 
 /**
- * Creates a character (character.md §2.3): anchored name pattern, level 1-200, name unique per tenant by the
- * unique index (so fifty simultaneous requests for one name create exactly one character), CREATED on commit.
+ * Creates a character (character.md §2.3): anchored name pattern, level 1-200, name unique per tenant (claimed
+ * under a per-name lock, backed by the unique index: fifty simultaneous requests for one name create exactly
+ * one character, even beside legacy duplicates), CREATED on commit.
  */
 export async function createCharacter(
   ctx: OperationContext,
@@ -25,7 +27,10 @@ export async function createCharacter(
 ): Promise<Character> {
   if (!isValidNameFormat(input.name)) throw new CreationRefused(BLOCKED_NAME, 'name');
   if (input.level < 1 || input.level > MAX_LEVEL) throw new CreationRefused(INVALID_LEVEL, 'level');
-  return commit(ctx, async (tx) => {
+  return commit(ctx, scope.delivery, async (tx) => {
+    if (!(await claimName(tx.client, scope.tenant.id, input.name))) {
+      throw new CreationRefused(BLOCKED_NAME, 'name');
+    }
     let character: Character;
     try {
       character = await insertCharacter(tx.client, scope.tenant.id, input, NEW_CHARACTER_SP);
@@ -49,7 +54,7 @@ export async function createCharacterOrAnnounce(
   } catch (error) {
     if (!(error instanceof CreationRefused)) throw error;
     ctx.logger.info({ name: input.name, reason: error.message }, 'character creation refused');
-    await commit(ctx, async (tx) => {
+    await commit(ctx, scope.delivery, async (tx) => {
       tx.emit(ctx.producer.creationFailed(scope, input.worldId, input.name, error.message));
     });
     return undefined;
@@ -58,7 +63,7 @@ export async function createCharacterOrAnnounce(
 
 /** Deletes a character with its saved locations and live position; session history is kept (B12). */
 export async function deleteOne(ctx: OperationContext, scope: Scope, characterId: number): Promise<void> {
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const deleted = await deleteCharacter(tx.client, scope.tenant.id, characterId);
     if (!deleted) throw new CharacterNotFound(characterId);
     await deleteLocationsOf(tx.client, scope.tenant.id, [characterId]);
@@ -73,7 +78,7 @@ export async function deleteAccount(
   scope: Scope,
   accountId: number,
 ): Promise<number[]> {
-  const deleted = await commit(ctx, async (tx) => {
+  const deleted = await commit(ctx, scope.delivery, async (tx) => {
     const rows = await deleteAccountCharacters(tx.client, scope.tenant.id, accountId);
     await deleteLocationsOf(
       tx.client,

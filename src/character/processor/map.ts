@@ -17,7 +17,7 @@ export async function changeMap(
   portalId: number,
 ): Promise<void> {
   const portal = await ctx.portals.position(scope.tenant, field.mapId, portalId);
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     await updateCharacter(tx.client, scope.tenant.id, characterId, {
       mapId: field.mapId,

@@ -34,13 +34,14 @@ export async function requestChangeMeso(
       worldId,
       amount,
       events(worldId),
+      scope.delivery,
     );
     if (applied) {
       ctx.outbox.committed();
       return;
     }
   }
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     const result = changeMeso(c.meso, amount);
     if (result.ok) {
@@ -66,7 +67,7 @@ export async function requestDropMeso(
   field: Field,
   amount: number,
 ): Promise<void> {
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     const result = dropMeso(c.meso, amount);
     const emit = ctx.producer.character(scope, field.worldId, characterId);
@@ -100,7 +101,7 @@ export async function pickUpMeso(
   meso: number,
 ): Promise<void> {
   const withTransaction: Scope = { ...scope, transactionId: randomUUID() };
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     const result = pickUpMesoRule(c.meso, meso);
     if (!result.ok) {

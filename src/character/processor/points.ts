@@ -25,7 +25,7 @@ export async function requestChangeFame(
   actorType: string,
   amount: number,
 ): Promise<void> {
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     await updateCharacter(tx.client, scope.tenant.id, characterId, { fame: changeFame(c.fame, amount) });
     const emit = ctx.producer.character(scope, c.worldId, characterId);
@@ -67,7 +67,7 @@ export async function requestDistributeAp(
   entries: readonly ApEntry[],
 ): Promise<void> {
   const lookups = await apLookups(ctx, scope.tenant, characterId);
-  const found = await commit(ctx, async (tx) => {
+  const found = await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockCharacter(tx.client, scope.tenant.id, characterId);
     const emit = ctx.producer.character(scope, c?.worldId ?? 0, characterId);
     if (!c) {
@@ -103,7 +103,7 @@ export async function requestDistributeSp(
   amount: number,
 ): Promise<void> {
   const skills = await ctx.skills.skills(scope.tenant, characterId);
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     const emit = ctx.producer.character(scope, c.worldId, characterId);
     const result = distributeSp(c, skillId, amount);
@@ -140,7 +140,7 @@ export async function resetCharacterStats(
   characterId: number,
   channel: Channel,
 ): Promise<void> {
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     const reset = resetStats(c);
     await updateCharacter(tx.client, scope.tenant.id, characterId, reset);

@@ -55,7 +55,7 @@ export async function processLevelChange(
 ): Promise<void> {
   if (amount <= 0) return;
   const bonus = await levelUpBonus(ctx, scope.tenant, characterId);
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     const gains = levelUpGains(
       {
@@ -105,7 +105,7 @@ export async function changeJob(
   channel: Channel,
   jobId: number,
 ): Promise<void> {
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     await lockExisting(tx, scope.tenant.id, characterId);
     await updateCharacter(tx.client, scope.tenant.id, characterId, { jobId });
     const emit = ctx.producer.character(scope, channel.worldId, characterId);
@@ -124,7 +124,7 @@ export async function processJobChange(
   channel: Channel,
   jobId: number,
 ): Promise<void> {
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     const gains = jobAdvancementGains(jobId, ctx.random);
     const maxHp = capMax(c.maxHp + gains.hpGain);

@@ -4,7 +4,7 @@ import type { Headers } from '../../platform/wire/headers.js';
 import { type Character, type CharacterChanges, NIL_INSTANCE, UpdateRefused } from '../model.js';
 import { Events, type StatusEvent } from '../producer.js';
 import { isValidNameFormat } from '../rules/index.js';
-import { isNameTaken, updateCharacter } from '../storage/characters.js';
+import { claimName, isNameTaken, updateCharacter } from '../storage/characters.js';
 import { commit, lockExisting, type OperationContext } from './context.js';
 
 /** The attributes PATCH may change; an absent attribute keeps its value (decisions B10). */
@@ -75,7 +75,8 @@ function decide(c: Character, input: CharacterUpdate): Decision {
 
 /**
  * PATCH /characters/{id}: all checks against the locked row, one UPDATE, the change events in the
- * reference's order. A rename to a case variant of the character's own name passes the unique index.
+ * reference's order. A new name is claimed like a created one (claimName); a rename to a case variant of the
+ * character's own name is allowed, unless a legacy namesake already holds it.
  */
 export async function updateCharacterAttributes(
   ctx: OperationContext,
@@ -84,10 +85,14 @@ export async function updateCharacterAttributes(
   input: CharacterUpdate,
   cause?: Headers,
 ): Promise<void> {
-  await commit(ctx, async (tx) => {
+  // A REST request: nothing consumed to record.
+  await commit(ctx, undefined, async (tx) => {
     const c = await lockExisting(tx, tenant.id, characterId);
     const { changes, events } = decide(c, input);
     if (events.length === 0) return;
+    if (changes.name !== undefined && !(await claimName(tx.client, tenant.id, changes.name, characterId))) {
+      throw new UpdateRefused(INVALID_NAME);
+    }
     try {
       await updateCharacter(tx.client, tenant.id, characterId, changes);
     } catch (error) {

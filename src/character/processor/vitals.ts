@@ -24,7 +24,7 @@ export async function updateHp(
   change: HpChange,
 ): Promise<void> {
   const stats = await ctx.stats.get(scope.tenant, channel.worldId, channel.channelId, characterId);
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     const max = stats ? Math.min(stats.maxHp, UINT16_MAX) : c.maxHp;
     const result =
@@ -45,7 +45,7 @@ export async function changeCharacterMp(
   amount: number,
 ): Promise<void> {
   const stats = await ctx.stats.get(scope.tenant, channel.worldId, channel.channelId, characterId);
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     const max = stats ? Math.min(stats.maxMp, UINT16_MAX) : c.maxMp;
     await updateCharacter(tx.client, scope.tenant.id, characterId, { mp: changeMp(c.mp, amount, max) });
@@ -68,7 +68,7 @@ export async function clampVital(
   vital: 'hp' | 'mp',
   maxValue: number,
 ): Promise<void> {
-  await commit(ctx, async (tx) => {
+  await commit(ctx, scope.delivery, async (tx) => {
     const c = await lockExisting(tx, scope.tenant.id, characterId);
     const lowered = vital === 'hp' ? clampHp(c.hp, maxValue) : clampMp(c.mp, maxValue);
     if (lowered === undefined) return;

@@ -6,6 +6,7 @@ import {
   type TestApp,
   tenantHeaders,
 } from '../../../test/support/app.js';
+import { expectChildSpanOf } from '../../../test/support/trace.js';
 import { BEGINNER, call, createCharacter, sql } from '../testing/support.js';
 
 let t: TestApp;
@@ -58,7 +59,7 @@ describe('POST /api/characters', () => {
     expect(response.status).toBe(201);
     await t.app.idle();
     expect(events.messages).toHaveLength(1);
-    expect(events.messages[0]!.headers.traceparent?.toString('utf8')).toBe(traceparent);
+    expectChildSpanOf(events.messages[0]!.headers.traceparent, traceparent);
     expect(events.messages[0]!.headers.tracestate).toBeUndefined();
     await events.stop();
   });

@@ -15,7 +15,7 @@ const CHANNEL_SESSION = z.looseObject({ characterId: u32, worldId: u8, channelId
  */
 export function consumeSessionEvents(deps: ConsumerDeps, sessions: SessionTracker): Promise<Subscription> {
   const created = typed(CHANNEL_SESSION, (m, c) =>
-    sessions.created(c.tenant, c.headers, m.characterId, m.worldId, m.channelId),
+    sessions.created(c.tenant, c.headers, c.delivery, m.characterId, m.worldId, m.channelId),
   );
   const destroyed = typed(CHANNEL_SESSION, (m, c) => sessions.destroyed(c.tenant, m.characterId));
   return consume({

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Delivery } from '../../platform/db/inbox.js';
 import type { TaskTracker } from '../../platform/tasks.js';
 import type { Tenant } from '../../platform/tenant.js';
 import type { Headers } from '../../platform/wire/headers.js';
@@ -53,13 +54,20 @@ export class SessionTracker {
    * rebuilt from its open row is a login too: its DESTROYED may have come while the logout timer died with the
    * process, and a registry that started empty (the reference's) would have announced LOGIN as well.
    */
-  created(tenant: Tenant, cause: Headers, characterId: number, worldId: number, channelId: number) {
+  created(
+    tenant: Tenant,
+    cause: Headers,
+    delivery: Delivery | undefined,
+    characterId: number,
+    worldId: number,
+    channelId: number,
+  ) {
     return this.queue.run(key(tenant.id, characterId), async () => {
       const session = this.registry.get(tenant.id, characterId);
       if (session?.state === 'LOGGED_IN' && !session.rebuilt) return;
       const now = this.ctx.clock.now();
       const oldChannelId = session?.state === 'TRANSITION' ? session.channelId : undefined;
-      const found = await commit(this.ctx, async (tx) => {
+      const found = await commit(this.ctx, delivery, async (tx) => {
         const c = await findCharacter(tx.client, tenant.id, characterId);
         if (!c) {
           if (session) await endSession(tx.client, tenant.id, characterId, now);
@@ -155,7 +163,8 @@ export class SessionTracker {
   private async logout(session: Session, at: number): Promise<void> {
     const { tenant, characterId } = session;
     const position = this.ctx.positions.get(tenant.id, characterId);
-    await commit(this.ctx, async (tx) => {
+    // Timer-driven or a channel's SHUTDOWN: the closed history row itself makes a repeat do nothing.
+    await commit(this.ctx, undefined, async (tx) => {
       await endSession(tx.client, tenant.id, characterId, at);
       const c = await findCharacter(tx.client, tenant.id, characterId);
       if (!c) return;

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/db/database.js';
 import type { Character, CharacterChanges, NewCharacter, Position } from '../model.js';
+import { NAME_INDEX } from './schema/tables.js';
 
 /** Model field → column (character.md §1.1: note `world`, `hpmp_used`). */
 const COLUMN = {
@@ -39,9 +40,6 @@ const FIELDS = `id, account_id AS "accountId", world AS "worldId", ${Object.entr
   .join(', ')}`;
 
 const SELECT = `SELECT ${FIELDS} FROM characters`;
-
-/** The name index: a violation means the name is taken in the tenant (decisions B1). */
-export const NAME_INDEX = 'idx_characters_name';
 
 export function isNameTaken(error: unknown): boolean {
   const e = error as { code?: string; constraint?: string };
@@ -134,6 +132,30 @@ export async function nameExists(q: Queryable, tenantId: string, name: string): 
     [tenantId, name],
   );
   return rows.length > 0;
+}
+
+/**
+ * Claims `name` in the tenant until the transaction ends and tells whether it is free: no other character
+ * (not `selfId`) has it, whatever the case. The unique index alone cannot say so on an adopted database:
+ * characters that already shared a name stand outside it (schema/tables.ts), and a third "bob" would pass
+ * it beside a legacy "Bob" and "BOB". A transaction-scoped advisory lock per tenant and lowered name makes
+ * every writer of that name wait for the one before it to commit or roll back, so the check that follows
+ * sees every holder there is: race-free without locking the table, and names that differ never wait on
+ * each other (a hash collision only makes two names wait). The index stays the last word for every row it
+ * covers.
+ */
+export async function claimName(q: Queryable, tenantId: string, name: string, selfId = 0): Promise<boolean> {
+  await q.query({
+    name: 'character-name-lock',
+    text: "SELECT pg_advisory_xact_lock(hashtext('atlas-ts character name'), hashtext($1 || '/' || lower($2)))",
+    values: [tenantId, name],
+  });
+  const { rows } = await q.query({
+    name: 'character-name-holder',
+    text: 'SELECT 1 FROM characters WHERE tenant_id = $1 AND lower(name) = lower($2) AND id <> $3 LIMIT 1',
+    values: [tenantId, name, selfId],
+  });
+  return rows.length === 0;
 }
 
 /** Inserts every column explicitly; the unique name index refuses a taken name (see isNameTaken). */

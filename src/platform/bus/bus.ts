@@ -9,6 +9,8 @@ export interface BusMessage {
 
 export interface DeliveredMessage extends BusMessage {
   readonly topic: string;
+  /** Kafka's partition; the in-process bus has one per topic (0). */
+  readonly partition: number;
   readonly offset: number;
 }
 
@@ -40,6 +42,25 @@ export interface BusObserver {
   handled(topic: string, group: string): void;
   failed(topic: string, group: string, letter: DeadLetter, error: unknown): void;
   retried(topic: string, group: string, attempt: number, error: unknown): void;
+  /** A consumer died and is being started again. */
+  restarted?(group: string, error: unknown): void;
+  /** Offsets below `offset` will never be delivered to the group again (Kafka commits). */
+  committed?(group: string, topic: string, partition: number, offset: number): void;
+}
+
+/** One consumer group's view for operators (`/api/debug/consumers`). */
+export interface ConsumerStatus {
+  readonly group: string;
+  readonly topics: readonly string[];
+  /** Joined and fetching (Kafka), or subscribed (in-process). */
+  readonly live: boolean;
+  readonly restarts: number;
+  readonly partitions: readonly {
+    readonly topic: string;
+    readonly partition: number;
+    /** Messages published but not yet handled by the group; null when the broker could not say. */
+    readonly lag: number | null;
+  }[];
 }
 
 /**
@@ -48,6 +69,11 @@ export interface BusObserver {
  * a consumer group, parallel across keys.
  */
 export interface Bus {
+  /**
+   * True when a message may be delivered again after this process dies (Kafka resumes from committed
+   * offsets): handlers that change state then record what they consumed with the effect (the inbox).
+   */
+  readonly redelivers: boolean;
   publish(topic: string, messages: readonly BusMessage[]): Promise<void>;
   subscribe(
     topic: string,
@@ -60,8 +86,10 @@ export interface Bus {
   /** Messages published but not yet settled by every group. */
   pending(): number;
   deadLetters(): readonly DeadLetter[];
-  /** True once the bus can publish and deliver (readiness). */
+  /** True when the bus can publish and every subscription has a live consumer (readiness). */
   ready(): boolean;
+  /** Every consumer group of this process, its topics, partitions and lag. */
+  consumers(): Promise<ConsumerStatus[]>;
   /** Stops delivering, waits for handlers in flight (up to `timeoutMs`). */
   close(timeoutMs?: number): Promise<void>;
 }

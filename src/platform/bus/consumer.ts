@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { AlreadyConsumed, Delivery } from '../db/inbox.js';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
 import type { Tenant } from '../tenant.js';
@@ -36,6 +37,11 @@ export interface MessageContext {
   readonly headers: Headers;
   /** From the headers; with `tenant: 'optional'` and no valid headers, a placeholder whose id is empty. */
   readonly tenant: Tenant;
+  /**
+   * Present when the bus may deliver this message again after a crash (Kafka): a handler that changes state
+   * records it in the inbox within the transaction of its effect (db/inbox.ts), so the effect happens once.
+   */
+  readonly delivery?: Delivery;
 }
 
 export interface ConsumerSpec<S extends z.ZodType> {
@@ -96,10 +102,21 @@ export function consume<S extends z.ZodType>(spec: ConsumerSpec<S>): Promise<Sub
           key: message.key,
           headers: message.headers,
           tenant: tenant ?? NO_TENANT,
+          delivery: spec.bus.redelivers
+            ? new Delivery(group, topic, message.partition, message.offset)
+            : undefined,
         });
       } catch (error) {
         if (error instanceof SkipMessage) {
           skip(error.reason, message, error.message);
+          return;
+        }
+        if (error instanceof AlreadyConsumed) {
+          metrics.busDuplicates.inc({ topic, group });
+          logger.debug(
+            { topic, group, partition: message.partition, offset: message.offset },
+            'already consumed',
+          );
           return;
         }
         throw error;

@@ -1,25 +1,17 @@
-import {
-  type Consumer,
-  type IHeaders,
-  Kafka,
-  logLevel,
-  type PartitionAssigner,
-  PartitionAssigners,
-  type Producer,
-} from 'kafkajs';
+import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from '../logging.js';
-import type { Headers } from '../wire/headers.js';
 import type {
   Bus,
   BusMessage,
   BusObserver,
+  ConsumerStatus,
   DeadLetter,
-  DeliveredMessage,
   MessageHandler,
   SubscribeOptions,
   Subscription,
 } from './bus.js';
-import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, deliver, InFlight } from './delivery.js';
+import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, InFlight } from './delivery.js';
+import { KafkaGroup } from './kafka-group.js';
 
 export interface KafkaBusOptions {
   readonly brokers: readonly string[];
@@ -27,29 +19,9 @@ export interface KafkaBusOptions {
   readonly logger: Logger;
   readonly observer?: BusObserver;
   readonly retryDelaysMs?: readonly number[];
-  /** Partitions of one topic handled at once; within a partition (so within a key) order is kept. */
+  /** Partitions of a group handled at once; within a partition, keys run in parallel and in order each. */
   readonly partitionsConsumedConcurrently?: number;
 }
-
-function toHeaders(headers: IHeaders | undefined): Headers {
-  const out: Headers = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first === undefined) continue;
-    out[name] = Buffer.isBuffer(first) ? first : Buffer.from(first, 'utf8');
-  }
-  return out;
-}
-
-/**
- * kafkajs offers its round-robin assignment as protocol "RoundRobinAssigner"; the Go services (kafka-go)
- * offer "range" and "roundrobin". Offering the same algorithm under the standard name lets our consumers join
- * a group that Go members are in, so the Go services can be replaced one replica at a time.
- */
-export const roundRobin: PartitionAssigner = (config) => ({
-  ...PartitionAssigners.roundRobin(config),
-  name: 'roundrobin',
-});
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -59,17 +31,20 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /**
- * The Bus on a real Kafka cluster. Like the Go services, each topic gets its own consumer joined to the
- * service's group; unlike them, a partition's messages are handled one after another (so per key, in order)
- * and a failing handler is retried, then dead-lettered, before the offset moves on.
+ * The Bus on a real Kafka cluster (kafkajs). Each consumer group of this process is one kafkajs consumer over
+ * all its topics (kafka-group.ts says why); messages of one key are handled in order, and a failing handler is
+ * retried, then dead-lettered, before its offset is committed.
  */
 export class KafkaBus implements Bus {
+  readonly redelivers = true;
   private readonly kafka: Kafka;
   private readonly producer: Producer;
-  private readonly consumers = new Set<Consumer>();
+  private readonly groups = new Map<string, KafkaGroup>();
   private readonly policy: DeliveryPolicy;
-  private connected = false;
   private readonly inFlight = new InFlight();
+  private admin: Admin | undefined;
+  private connected = false;
+  private closed = false;
 
   constructor(private readonly options: KafkaBusOptions) {
     const logger = options.logger.child({ component: 'kafka' });
@@ -77,6 +52,8 @@ export class KafkaBus implements Bus {
       clientId: options.clientId ?? 'atlas-ts',
       brokers: [...options.brokers],
       logLevel: logLevel.WARN,
+      // Connection attempts must fail fast while the broker is away, so a stop never waits on them.
+      connectionTimeout: 3_000,
       logCreator:
         () =>
         ({ level, log }) => {
@@ -84,7 +61,21 @@ export class KafkaBus implements Bus {
           logger[LEVELS[level] ?? 'info'](extra, message);
         },
     });
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: true });
+    // Java-compatible murmur2 by key, so a key's messages stay in one partition (in order). The Go services
+    // ignore keys (LeastBytes), which is why consumers never rely on a key living in one partition.
+    // A send fails within about a second when the brokers are away: the outbox keeps the messages and its
+    // relay tries again, so a long retry here would only hold the relay (and a shutdown) up.
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
+    });
+    this.producer.on(this.producer.events.DISCONNECT, () => {
+      this.connected = false;
+    });
+    this.producer.on(this.producer.events.CONNECT, () => {
+      this.connected = true;
+    });
     this.policy = {
       retryDelaysMs: options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS,
       deadLetters: new DeadLetterStore(),
@@ -115,45 +106,26 @@ export class KafkaBus implements Bus {
     handler: MessageHandler,
     options: SubscribeOptions = { start: 'earliest' },
   ): Promise<Subscription> {
-    const consumer = this.kafka.consumer({
-      groupId: group,
-      allowAutoTopicCreation: true,
-      partitionAssigners: [roundRobin],
-    });
-    this.consumers.add(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: options.start === 'earliest' });
-    // A subscription counts as live once the group has been joined and partitions assigned, so that a
-    // 'latest' subscriber sees everything published after subscribe() resolves.
-    const joined = new Promise<void>((resolve) => {
-      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
-        off();
-        resolve();
+    if (this.closed) throw new Error('bus is closed');
+    let member = this.groups.get(group);
+    if (!member) {
+      member = new KafkaGroup({
+        kafka: this.kafka,
+        group,
+        logger: this.options.logger,
+        policy: this.policy,
+        inFlight: this.inFlight,
+        observer: this.options.observer,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 8,
       });
-    });
-    await consumer.run({
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 4,
-      eachMessage: async ({ topic: from, message }) => {
-        const delivered: DeliveredMessage = {
-          topic: from,
-          offset: Number(message.offset),
-          key: message.key ?? Buffer.alloc(0),
-          value: message.value ?? Buffer.alloc(0),
-          headers: toHeaders(message.headers),
-        };
-        this.track(1);
-        try {
-          await deliver(this.policy, group, handler, delivered);
-        } finally {
-          this.track(-1);
-        }
-      },
-    });
-    await Promise.race([joined, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+      this.groups.set(group, member);
+    }
+    const owner = member;
+    await owner.add(topic, handler, options.start);
     return {
       close: async () => {
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
+        await owner.remove(topic);
+        if (owner.topicNames.length === 0 && this.groups.get(group) === owner) this.groups.delete(group);
       },
     };
   }
@@ -172,18 +144,58 @@ export class KafkaBus implements Bus {
   }
 
   ready(): boolean {
-    return this.connected;
+    if (!this.connected) return false;
+    const now = Date.now();
+    for (const group of this.groups.values()) if (!group.isLive(now)) return false;
+    return true;
+  }
+
+  /** Lag is the brokers' latest offset minus the group's committed one, asked of the brokers now. */
+  async consumers(): Promise<ConsumerStatus[]> {
+    this.admin ??= this.kafka.admin();
+    const admin = this.admin;
+    await admin.connect();
+    const out: ConsumerStatus[] = [];
+    for (const [name, group] of this.groups) {
+      const topics = group.topicNames;
+      const lags = new Map<string, number | null>();
+      try {
+        const committed = await admin.fetchOffsets({ groupId: name, topics });
+        for (const topic of topics) {
+          const latest = await admin.fetchTopicOffsets(topic);
+          const ours = committed.find((c) => c.topic === topic)?.partitions ?? [];
+          for (const p of latest) {
+            const at = Number(ours.find((o) => o.partition === p.partition)?.offset ?? -1);
+            lags.set(`${topic}/${p.partition}`, Number(p.high) - (at >= 0 ? at : Number(p.low)));
+          }
+        }
+      } catch (error) {
+        this.options.logger.warn({ group: name, err: error }, 'consumer lag could not be read');
+      }
+      const assigned = group.assigned;
+      out.push({
+        group: name,
+        topics,
+        live: group.isLive(),
+        restarts: group.restarts,
+        partitions: Object.entries(assigned).flatMap(([topic, partitions]) =>
+          partitions.map((partition) => ({
+            topic,
+            partition,
+            lag: lags.get(`${topic}/${partition}`) ?? null,
+          })),
+        ),
+      });
+    }
+    return out;
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    // Leaving the groups waits for the batches in hand, so handlers in flight finish first.
+    await Promise.allSettled([...this.groups.values()].map((g) => g.close()));
+    this.groups.clear();
+    await Promise.allSettled([this.producer.disconnect(), this.admin?.disconnect()]);
     this.connected = false;
-    // Disconnecting a consumer waits for its running eachMessage, so handlers in flight finish first.
-    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
-    this.consumers.clear();
-    await this.producer.disconnect();
-  }
-
-  private track(delta: number): void {
-    this.inFlight.add(delta);
   }
 }

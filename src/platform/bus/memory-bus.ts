@@ -2,6 +2,7 @@ import type {
   Bus,
   BusMessage,
   BusObserver,
+  ConsumerStatus,
   DeadLetter,
   DeliveredMessage,
   MessageHandler,
@@ -36,10 +37,14 @@ class GroupConsumer {
     private readonly bus: MemoryBus,
   ) {}
 
+  /** Messages queued or being handled: the group's lag. */
+  pending = 0;
+
   enqueue(message: DeliveredMessage): void {
     if (this.closed) return;
     const key = message.key.toString('latin1');
     this.bus.track(1);
+    this.pending++;
     const queue = this.queues.get(key);
     if (queue) {
       queue.push(message);
@@ -65,12 +70,14 @@ class GroupConsumer {
       if (pending) {
         void pending.then(() => {
           queue.shift();
+          this.pending--;
           this.bus.track(-1);
           this.drain(key);
         });
         return;
       }
       queue.shift();
+      this.pending--;
       this.bus.track(-1);
     }
     this.queues.delete(key);
@@ -99,6 +106,8 @@ interface TopicLog {
  * itself.
  */
 export class MemoryBus implements Bus {
+  /** A crash takes the queues with it: nothing is delivered twice across a restart. */
+  readonly redelivers = false;
   readonly policy: DeliveryPolicy;
   private readonly retention: number;
   private readonly topics = new Map<string, TopicLog>();
@@ -120,6 +129,7 @@ export class MemoryBus implements Bus {
     for (const message of messages) {
       const delivered: DeliveredMessage = {
         topic,
+        partition: 0,
         offset: log.nextOffset++,
         key: message.key,
         value: message.value,
@@ -181,6 +191,28 @@ export class MemoryBus implements Bus {
 
   ready(): boolean {
     return !this.closed;
+  }
+
+  async consumers(): Promise<ConsumerStatus[]> {
+    const groups = new Map<
+      string,
+      { topics: string[]; partitions: ConsumerStatus['partitions'][number][] }
+    >();
+    for (const [topic, log] of this.topics) {
+      for (const [group, consumer] of log.groups) {
+        const entry = groups.get(group) ?? { topics: [], partitions: [] };
+        entry.topics.push(topic);
+        entry.partitions.push({ topic, partition: 0, lag: consumer.pending });
+        groups.set(group, entry);
+      }
+    }
+    return [...groups].map(([group, { topics, partitions }]) => ({
+      group,
+      topics,
+      live: !this.closed,
+      restarts: 0,
+      partitions,
+    }));
   }
 
   async close(timeoutMs = 5_000): Promise<void> {

@@ -17,12 +17,15 @@ describe('MessageFactory', () => {
     expect(message.topic).toBe('commands-main');
     expect(message.key.toString('hex')).toBe('0100000000000000');
     expect(message.value.toString()).toBe('{"characterId":1,"type":"CHANGE_MAP"}');
-    expect(Object.keys(message.headers).sort()).toEqual([
+    // Go's order: the span decorator's header first, then the tenant's.
+    expect(Object.keys(message.headers)).toEqual([
+      'traceparent',
+      'TENANT_ID',
+      'REGION',
       'MAJOR_VERSION',
       'MINOR_VERSION',
-      'REGION',
-      'TENANT_ID',
     ]);
+    expect(message.headers.traceparent!.toString()).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(message.headers.MINOR_VERSION!.toString('hex')).toBe('0001');
   });
 
@@ -30,10 +33,15 @@ describe('MessageFactory', () => {
     const message = factory.create('EVENT_TOPIC_CONFIGURATION_STATUS', TENANT.id, { type: 'ROUTES_UPDATED' });
     expect(message.topic).toBe('EVENT_TOPIC_CONFIGURATION_STATUS');
     expect(message.key.toString()).toBe(TENANT.id);
+    expect(Object.keys(message.headers)).toEqual(['traceparent']);
+  });
+
+  it('writes exactly the given headers for a host-published message', () => {
+    const message = factory.create('COMMAND_TOPIC_CHARACTER', 1, {}, { traced: false });
     expect(message.headers).toEqual({});
   });
 
-  it('carries the trace context of the cause, and nothing else of it', () => {
+  it('continues the trace of the cause with a span of its own, and carries nothing else of it', () => {
     const traceparent = Buffer.from('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
     const cause = {
       traceparent,
@@ -41,7 +49,9 @@ describe('MessageFactory', () => {
       OTHER: Buffer.from('x'),
     };
     const message = factory.create('COMMAND_TOPIC_CHARACTER', 2, {}, { tenant: TENANT, cause });
-    expect(message.headers.traceparent!.equals(traceparent)).toBe(true);
+    const [, trace, span] = message.headers.traceparent!.toString().split('-');
+    expect(trace).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(span).not.toBe('00f067aa0ba902b7');
     expect(message.headers.TENANT_ID!.toString()).toBe(TENANT.id);
     expect(message.headers.OTHER).toBeUndefined();
   });

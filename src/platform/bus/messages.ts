@@ -1,8 +1,9 @@
 import type { Tenant } from '../tenant.js';
 import type { Topics, TopicVariable } from '../topics.js';
 import { encodeJson } from '../wire/envelope.js';
-import { type Headers, tenantHeaders, traceHeaders } from '../wire/headers.js';
+import { type Headers, tenantHeaders } from '../wire/headers.js';
 import { toKey } from '../wire/keys.js';
+import { childTraceHeaders } from '../wire/trace.js';
 import type { BusMessage } from './bus.js';
 
 /** A message bound for a topic: what operations collect in their buffer and emit only on success. */
@@ -13,8 +14,10 @@ export interface OutgoingMessage extends BusMessage {
 export interface MessageOptions {
   /** Tenant headers; omitted only for messages Atlas itself sends without them. */
   readonly tenant?: Tenant;
-  /** Headers of the message that caused this one: its W3C trace context is carried over. */
+  /** Headers of the message (or request) that caused this one: the new message continues its trace. */
   readonly cause?: Headers;
+  /** False for a message an embedding host publishes as its own producer: no trace is made up for it. */
+  readonly traced?: boolean;
 }
 
 /**
@@ -39,7 +42,9 @@ export class MessageFactory {
     options: MessageOptions = {},
   ): OutgoingMessage {
     const tenant = options.tenant ? this.headersOf(options.tenant) : undefined;
-    const headers: Headers = options.cause ? { ...traceHeaders(options.cause), ...tenant } : { ...tenant };
+    // Span headers first, then the tenant's, as Go's producer decorators write them.
+    const headers: Headers =
+      options.traced === false ? { ...tenant } : { ...childTraceHeaders(options.cause), ...tenant };
     return { topic: this.topics[variable], key: toKey(key), value: encodeJson(body), headers };
   }
 

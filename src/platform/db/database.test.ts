@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/database.js';
 import { createLogger } from '../logging.js';
+import { adoptTable } from './adopt.js';
 import { Database, type Migration } from './database.js';
 
 const logger = createLogger('silent');
@@ -136,6 +137,73 @@ describe('Database', () => {
     const db = new Database(unreachable.toString(), logger);
     try {
       expect(await db.ready()).toBe(false);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('adopting migrations', () => {
+  // Plans what the table lacks, as the character tables' migration does.
+  const PARTS: Migration = {
+    id: 'test/parts',
+    plan: (q) =>
+      adoptTable(q, {
+        name: 'parts',
+        columns: [
+          { name: 'id', type: 'bigserial', primaryKey: true },
+          { name: 'size', type: 'integer', notNull: true, default: '7' },
+          { name: 'colour', type: 'text', notNull: true, default: "'grey'" },
+        ],
+        indexes: [{ name: 'idx_parts_size', sql: 'CREATE INDEX idx_parts_size ON parts (size)' }],
+      }),
+  };
+
+  it('adds only what another program left out, once, even when two replicas start at the same moment', async () => {
+    const url = await createTestDatabase();
+    const a = new Database(url, logger);
+    const b = new Database(url, logger);
+    try {
+      await a.query('CREATE TABLE parts (id bigserial PRIMARY KEY, size integer NOT NULL)');
+      await a.query('INSERT INTO parts (size) VALUES (3), (4)');
+      expect((await a.plan([PARTS])).flatMap((p) => p.steps.map((s) => s.summary))).toEqual([
+        'set default of parts.size to 7',
+        'add column parts.colour',
+        'create index idx_parts_size',
+      ]);
+      const results = await Promise.all([a.migrate([PARTS]), b.migrate([PARTS])]);
+      expect(results.flat()).toEqual(['test/parts']);
+      const { rows } = await a.query('INSERT INTO parts DEFAULT VALUES RETURNING id, size, colour');
+      expect(rows).toEqual([{ id: 3, size: 7, colour: 'grey' }]);
+      const old = await a.query('SELECT id, size, colour FROM parts WHERE id < 3 ORDER BY id');
+      expect(old.rows).toEqual([
+        { id: 1, size: 3, colour: 'grey' },
+        { id: 2, size: 4, colour: 'grey' },
+      ]);
+      expect(await a.plan([PARTS])).toEqual([]);
+      expect(await a.migrate([PARTS])).toEqual([]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('plans in a read-only transaction: a plan that writes fails and leaves nothing behind', async () => {
+    const db = new Database(await createTestDatabase(), logger);
+    try {
+      const sneaky: Migration = {
+        id: 'test/sneaky',
+        plan: async (q) => {
+          await q.query('CREATE TABLE sneaky (id int)');
+          return [];
+        },
+      };
+      await expect(db.plan([sneaky])).rejects.toThrow(/read-only transaction/);
+      expect(await tables(db)).toEqual([]);
+      expect(await db.plan([M1])).toEqual([
+        { id: M1.id, steps: [{ summary: `apply ${M1.id}`, sql: M1.sql }] },
+      ]);
+      expect(await tables(db)).toEqual([]);
     } finally {
       await db.close();
     }

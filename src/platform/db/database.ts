@@ -1,16 +1,16 @@
 import pg from 'pg';
 import type { Logger } from '../logging.js';
+import { applyMigrations, type Migration, type PlannedMigration, planMigrations } from './migrations.js';
 
 // bigint columns (ids, meso, experience) hold values that fit in a double: read them as numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
-export interface Migration {
-  /** Unique and ordered: `character/001-tables`. Applied once, in order of `id`. */
-  readonly id: string;
-  readonly sql: string;
-}
+export type { Migration } from './migrations.js';
+
+/** One lock for every start-up of every replica: migrations and their dry run never interleave. */
+const MIGRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtext('atlas-ts migrations'))";
 
 /**
  * The pg pool plus the two things every domain needs from it: explicit transactions and migrations.
@@ -72,27 +72,33 @@ export class Database {
   }
 
   /**
-   * Applies the migrations not yet recorded, all in one transaction under an advisory lock, so that two
-   * replicas starting at once apply each migration exactly once.
+   * Applies what each migration plans (scripts not yet recorded, what adopted tables lack), all in one
+   * transaction under an advisory lock, so that two replicas starting at once apply each change exactly once
+   * and a failure leaves the database as it was. Returns the ids of the migrations that changed something.
    */
   async migrate(migrations: readonly Migration[]): Promise<string[]> {
-    const ordered = [...migrations].sort((a, b) => a.id.localeCompare(b.id));
-    return this.transaction(async (client) => {
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('atlas-ts migrations'))");
-      await client.query(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    const done = await this.transaction(async (client) => {
+      await client.query(MIGRATION_LOCK);
+      return applyMigrations(client, migrations);
+    });
+    if (done.length > 0) {
+      this.logger.info(
+        { migrations: done.map((m) => ({ id: m.id, steps: m.steps.map((s) => s.summary) })) },
+        'database migrated',
       );
-      const { rows } = await client.query<{ id: string }>('SELECT id FROM schema_migrations');
-      const applied = new Set(rows.map((r) => r.id));
-      const done: string[] = [];
-      for (const migration of ordered) {
-        if (applied.has(migration.id)) continue;
-        await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations (id) VALUES ($1)', [migration.id]);
-        done.push(migration.id);
-      }
-      if (done.length > 0) this.logger.info({ migrations: done }, 'database migrated');
-      return done;
+    }
+    return done.map((m) => m.id);
+  }
+
+  /**
+   * The dry run of `migrate`: what it would change now. A read-only transaction, so that nothing a plan
+   * does can write, whatever it is.
+   */
+  async plan(migrations: readonly Migration[]): Promise<PlannedMigration[]> {
+    return this.transaction(async (client) => {
+      await client.query('SET TRANSACTION READ ONLY');
+      await client.query(MIGRATION_LOCK);
+      return planMigrations(client, migrations);
     });
   }
 

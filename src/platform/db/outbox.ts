@@ -59,12 +59,70 @@ interface OutboxRow {
   id: number;
   topic: string;
   key: Buffer;
-  value: Buffer;
+  value: Buffer | null;
   headers: Record<string, string>;
 }
 
+/** A table the relay drains: the rows to publish next (in order, under the table's lock), and how to retire them. */
+export interface OutboxSource {
+  readonly table: string;
+  /** The next rows in id order; none when another relay holds this table's lock. */
+  take(client: Queryable, limit: number): Promise<OutboxRow[]>;
+  /** Retires published rows, in the transaction that took them. */
+  done(client: Queryable, ids: readonly number[]): Promise<void>;
+}
+
+/** This project's own outbox: published rows are deleted. */
+export const PROJECT_OUTBOX: OutboxSource = {
+  table: 'outbox',
+  async take(client, limit) {
+    const { rows } = await client.query<OutboxRow>(
+      `WITH relay AS (SELECT pg_try_advisory_xact_lock(hashtext('atlas-ts outbox relay')) AS locked)
+       SELECT id, topic, key, value, headers FROM outbox, relay WHERE relay.locked ORDER BY id LIMIT $1`,
+      [limit],
+    );
+    return rows;
+  },
+  async done(client, ids) {
+    await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);
+  },
+};
+
 /**
- * Moves committed outbox rows to the bus in id order. Woken after each commit; a slow sweep also catches rows
+ * Atlas HEAD's outbox (`outbox_entries`, head-contract.md §4.5) on an adopted database: rows a Go service
+ * enqueued and had not sent when it stopped would otherwise be stranded. They leave once, in id order, and
+ * are stamped `sent_at` as HEAD's drainer does (its sweeper deletes them later, should it run again). The
+ * lock is HEAD's own drainer key: a Go drainer still running and this relay never both publish a row.
+ */
+// HEAD's drainer lock key, 'Outbox' in ASCII (libs/atlas-outbox lock.go).
+const HEAD_DRAINER_LOCK = 0x4f7574626f78;
+
+export const HEAD_OUTBOX: OutboxSource = {
+  table: 'outbox_entries',
+  async take(client, limit) {
+    const { rows } = await client.query<OutboxRow>(
+      `WITH relay AS (SELECT pg_try_advisory_xact_lock(${HEAD_DRAINER_LOCK}) AS locked)
+       SELECT id, topic, message_key AS key, message_value AS value, headers
+       FROM outbox_entries, relay WHERE relay.locked AND sent_at IS NULL ORDER BY id LIMIT $1`,
+      [limit],
+    );
+    return rows;
+  },
+  async done(client, ids) {
+    await client.query('UPDATE outbox_entries SET sent_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+  },
+};
+
+/** The tables to drain: HEAD's first when the database has it (its rows are older), then this project's. */
+export async function outboxSources(db: Database): Promise<OutboxSource[]> {
+  const { rows } = await db.query<{ found: boolean }>(
+    "SELECT to_regclass('outbox_entries') IS NOT NULL AS found",
+  );
+  return rows[0]?.found ? [HEAD_OUTBOX, PROJECT_OUTBOX] : [PROJECT_OUTBOX];
+}
+
+/**
+ * Moves committed outbox rows to the bus in id order, from each source in turn. Woken after each commit; a slow sweep also catches rows
  * left by a process that died between commit and relay. One relay runs at a time across replicas (a
  * transaction-scoped advisory lock): two relays taking disjoint batches would publish a key's later rows
  * while the earlier ones were still in flight. A relay that finds the lock taken leaves the rows to its
@@ -75,15 +133,21 @@ export class OutboxRelay {
   private again = false;
   private sweep: NodeJS.Timeout | undefined;
   private stopped = false;
+  private sweepMs = 1_000;
+  /** After a failed pass (the broker is away) wakes wait for the next sweep instead of failing one by one. */
+  private pausedUntil = 0;
+  private failing = false;
 
   constructor(
     private readonly db: Database,
     private readonly bus: Bus,
     private readonly logger: Logger,
     private readonly batchSize = 500,
+    private readonly sources: readonly OutboxSource[] = [PROJECT_OUTBOX],
   ) {}
 
   start(sweepMs = 1_000): void {
+    this.sweepMs = sweepMs;
     this.wake();
     this.sweep = setInterval(() => this.wake(), sweepMs);
     this.sweep.unref();
@@ -91,7 +155,7 @@ export class OutboxRelay {
 
   /** Asks for a relay pass; passes never overlap, a wake during a pass schedules one more. */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped || Date.now() < this.pausedUntil) return;
     if (this.running) {
       this.again = true;
       return;
@@ -123,8 +187,14 @@ export class OutboxRelay {
       this.again = false;
       try {
         while ((await this.pass()) === this.batchSize);
+        if (this.failing) this.logger.info('outbox relay publishing again');
+        this.failing = false;
       } catch (error) {
-        this.logger.error({ err: error }, 'outbox relay failed; rows stay for the next pass');
+        // Logged once per outage, not once a second.
+        if (!this.failing)
+          this.logger.error({ err: error }, 'outbox relay failed; rows stay for the next pass');
+        this.failing = true;
+        this.pausedUntil = Date.now() + this.sweepMs - 50;
         return;
       }
     } while (this.again);
@@ -132,23 +202,36 @@ export class OutboxRelay {
 
   private async pass(): Promise<number> {
     return this.db.transaction(async (client: pg.PoolClient) => {
-      const { rows } = await client.query<OutboxRow>(
-        `WITH relay AS (SELECT pg_try_advisory_xact_lock(hashtext('atlas-ts outbox relay')) AS locked)
-         SELECT id, topic, key, value, headers FROM outbox, relay WHERE relay.locked ORDER BY id LIMIT $1`,
-        [this.batchSize],
-      );
-      if (rows.length === 0) return 0;
-      await publishAll(
-        this.bus,
-        rows.map((row) => ({
-          topic: row.topic,
-          key: row.key,
-          value: row.value,
-          headers: decodeHeaders(row.headers),
-        })),
-      );
-      await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
-      return rows.length;
+      for (const source of this.sources) {
+        const rows = await source.take(client, this.batchSize);
+        if (rows.length === 0) continue;
+        await publishAll(
+          this.bus,
+          rows.map((row) => ({
+            topic: row.topic,
+            key: row.key,
+            // HEAD's column is nullable; every message this service's topics carry has a body.
+            value: row.value ?? Buffer.alloc(0),
+            headers: decodeHeaders(row.headers),
+          })),
+        );
+        await source.done(
+          client,
+          rows.map((r) => r.id),
+        );
+        return rows.length;
+      }
+      return 0;
     });
   }
+}
+
+/** How many rows HEAD's outbox holds unsent (0 without the table): what the relay will publish first. */
+export async function unsentHeadRows(db: Database): Promise<number> {
+  const sources = await outboxSources(db);
+  if (!sources.includes(HEAD_OUTBOX)) return 0;
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*)::bigint AS n FROM outbox_entries WHERE sent_at IS NULL',
+  );
+  return rows[0]?.n ?? 0;
 }

@@ -97,6 +97,9 @@ describe('operator endpoints', () => {
       expect(response.statusCode).toBe(403);
       expect(response.json()).toMatchObject({ errors: [{ status: '403', title: 'Forbidden' }] });
     }
+    const debug = await app.inject({ method: 'GET', url: '/api/debug/consumers', remoteAddress: '10.1.2.3' });
+    expect(debug.statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/api/debug/consumers' })).statusCode).toBe(200);
     for (const remoteAddress of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
       const response = await app.inject({
         method: 'GET',
@@ -118,6 +121,12 @@ describe('operator endpoints', () => {
         remoteAddress,
       });
     expect((await ask('Bearer s3cret-token', '10.1.2.3')).statusCode).toBe(200);
+    const debug = await app.inject({
+      method: 'GET',
+      url: '/api/debug/consumers',
+      remoteAddress: '127.0.0.1',
+    });
+    expect(debug.statusCode).toBe(401);
     for (const wrong of [
       undefined,
       'Bearer s3cret-tokeN',

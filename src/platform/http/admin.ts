@@ -5,12 +5,6 @@ import { HttpError } from './errors.js';
 import { collection } from './jsonapi.js';
 import { tenantScoped } from './scope.js';
 
-export interface AdminOptions {
-  readonly bus: Bus;
-  /** ADMIN_TOKEN: when set, operator endpoints want `Authorization: Bearer <token>` from anywhere. */
-  readonly adminToken?: string;
-}
-
 function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   return address === '::1' || /^(::ffff:)?127\./.test(address);
@@ -50,16 +44,30 @@ export function operatorOnly(adminToken: string | undefined) {
   };
 }
 
+/** Operator endpoints, whichever module registers them: /api/admin/... and /api/debug/... */
+const OPERATOR_PATH = /^\/api\/(admin|debug)\//;
+
 /**
- * Operator endpoints under /api/admin. Dead letters are scoped by the tenant headers like every tenant
- * route: an operator of one tenant sees that tenant's messages only (matched on the letter's TENANT_ID).
+ * Guards every operator endpoint (see operatorOnly) before anything else looks at the request; a wrong
+ * method on such a path is still a 405, which tells nothing.
  */
-export function adminRoutes(app: FastifyInstance, options: AdminOptions): void {
-  const guard = operatorOnly(options.adminToken);
-  app.get('/api/admin/dead-letters', { preHandler: [guard, tenantScoped] }, async (request, reply) => {
+export function guardOperatorEndpoints(app: FastifyInstance, adminToken: string | undefined): void {
+  const guard = operatorOnly(adminToken);
+  app.addHook('onRequest', async (request) => {
+    const url = request.routeOptions.url;
+    if (url !== undefined && OPERATOR_PATH.test(url)) await guard(request);
+  });
+}
+
+/**
+ * Dead letters are scoped by the tenant headers like every tenant route: an operator of one tenant sees that
+ * tenant's messages only (matched on the letter's TENANT_ID).
+ */
+export function deadLetterRoutes(app: FastifyInstance, bus: Bus): void {
+  app.get('/api/admin/dead-letters', { preHandler: tenantScoped }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     const tenantId = request.tenant.id.toLowerCase();
-    const letters = options.bus
+    const letters = bus
       .deadLetters()
       .map((letter, index) => ({ letter, id: String(index + 1) }))
       .filter(({ letter }) => letter.headers.TENANT_ID?.toLowerCase() === tenantId);

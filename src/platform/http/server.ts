@@ -11,9 +11,10 @@ import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
 import type { Tenant } from '../tenant.js';
 import { goEscape } from '../wire/envelope.js';
-import { adminRoutes } from './admin.js';
+import { deadLetterRoutes, guardOperatorEndpoints } from './admin.js';
 import { discardBody, HttpDrain } from './drain.js';
 import { badRequest, errorDocument, HttpError } from './errors.js';
+import { collection } from './jsonapi.js';
 import { parseQuery } from './query.js';
 import { RouteTable } from './routing.js';
 
@@ -96,6 +97,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const drain = new HttpDrain();
   drain.attach(app);
   drains.set(app, drain);
+  guardOperatorEndpoints(app, options.adminToken);
 
   // Atlas clients send application/json, JSON:API clients application/vnd.api+json, some send neither: the
   // reference reads every body as JSON, and so do we.
@@ -140,7 +142,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (_request, reply) => {
+  // /readyz for probes, /api/readyz where Atlas HEAD's services answer it.
+  const readyz = async (_request: FastifyRequest, reply: FastifyReply) => {
     const checks = await options.readiness();
     const ready = Object.values(checks).every(Boolean);
     if (!ready) {
@@ -150,7 +153,20 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       });
     }
     return { status: 'ready', checks };
-  });
+  };
+  app.get('/readyz', readyz);
+  app.get('/api/readyz', readyz);
+
+  // Every consumer group of this process: its topics, whether it is live, the partitions it holds and their lag.
+  app.get('/api/debug/consumers', async () =>
+    collection(
+      (await options.bus.consumers()).map((status) => ({
+        type: 'consumers',
+        id: status.group,
+        attributes: { ...status },
+      })),
+    ),
+  );
 
   app.get('/api/metrics', async (_request, reply) => {
     const text = await metrics.registry.metrics();
@@ -161,7 +177,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     reply.raw.end(text);
   });
 
-  adminRoutes(app, options);
+  deadLetterRoutes(app, options.bus);
 
   return app;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TENANT } from '../../../test/support/tenant.js';
-import { tenantFromHeaders, tenantHeaders, traceHeaders } from './headers.js';
+import { tenantFromHeaders, tenantHeaders } from './headers.js';
 
 describe('tenant headers (producer/header.go)', () => {
   it('writes the four headers with the exact bytes', () => {
@@ -95,22 +95,5 @@ describe('tenantFromHeaders (consumer/header.go)', () => {
   it('reads a missing region as empty', () => {
     const { REGION: _, ...rest } = tenantHeaders(TENANT);
     expect(tenantFromHeaders(rest)?.region).toBe('');
-  });
-});
-
-describe('trace headers', () => {
-  const traceparent = Buffer.from('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
-
-  it('carries traceparent and tracestate through byte for byte', () => {
-    const tracestate = Buffer.from('rojo=00f067aa0ba902b7,congo=t61rcWkgMzE');
-    const out = traceHeaders({ traceparent, tracestate, ...tenantHeaders(TENANT), OTHER: Buffer.from('x') });
-    expect(Object.keys(out).sort()).toEqual(['traceparent', 'tracestate']);
-    expect(out.traceparent!.equals(traceparent)).toBe(true);
-    expect(out.tracestate!.equals(tracestate)).toBe(true);
-  });
-
-  it('leaves out an empty tracestate and absent headers', () => {
-    expect(Object.keys(traceHeaders({ traceparent, tracestate: Buffer.alloc(0) }))).toEqual(['traceparent']);
-    expect(traceHeaders({})).toEqual({});
   });
 });

@@ -56,13 +56,3 @@ export function traceHeadersOfRequest(headers: Record<string, string | string[] 
   }
   return out;
 }
-
-/** W3C trace context passes through untouched from a consumed message to the messages it causes. */
-export function traceHeaders(headers: Headers): Headers {
-  const out: Headers = {};
-  for (const name of TRACE_HEADERS) {
-    const value = headers[name];
-    if (value && value.length > 0) out[name] = value;
-  }
-  return out;
-}

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Subscription } from '../../platform/bus/bus.js';
 import { consume, parseBody } from '../../platform/bus/consumer.js';
+import type { Delivery } from '../../platform/db/inbox.js';
 import type { ServiceContext } from '../../platform/service.js';
 import type { Headers } from '../../platform/wire/headers.js';
 import { u8, u32 } from '../../platform/wire/numbers.js';
@@ -15,12 +16,16 @@ const sessionEvent = z.object({
 
 export interface CharacterStatusHandlers {
   readonly instances: InstanceTransports;
-  /** The scheduled-route part of a logout (a warp off a dock or a ship), traced as the LOGOUT that caused it. */
+  /**
+   * The scheduled-route part of a logout (a warp off a dock or a ship), traced as the LOGOUT that caused it.
+   * Returns the send, started synchronously once its look-ups are done (see the LOGOUT handler).
+   */
   readonly scheduledLogout: (
     tenant: Parameters<InstanceTransports['loggedOut']>[0],
     at: Parameters<InstanceTransports['loggedOut']>[1],
     cause: Headers,
-  ) => Promise<void>;
+    delivery: Delivery | undefined,
+  ) => Promise<() => Promise<void>>;
 }
 
 /** LOGIN and LOGOUT from atlas-character; every other character event is none of this service's business. */
@@ -37,7 +42,7 @@ export function consumeCharacterStatus(
     schema: envelope,
     logger: context.logger,
     metrics: context.metrics,
-    handle: async (value, { tenant, headers }) => {
+    handle: async (value, { tenant, headers, delivery }) => {
       if (value.type !== 'LOGIN' && value.type !== 'LOGOUT') return;
       const event = parseBody(sessionEvent, value, value.type);
       const at = {
@@ -47,12 +52,14 @@ export function consumeCharacterStatus(
         mapId: event.body.mapId,
       };
       if (value.type === 'LOGIN') {
-        await handlers.instances.loggedIn(tenant, at, headers);
+        await handlers.instances.loggedIn(tenant, at, headers, delivery);
         return;
       }
       context.logger.debug({ tenantId: tenant.id, ...at }, 'character logged out');
-      await handlers.instances.loggedOut(tenant, at, headers);
-      await handlers.scheduledLogout(tenant, at, headers);
+      // Both sends of a logout start in one turn, so the outbox writes them in one transaction with the
+      // LOGOUT's inbox row: a crash can never leave the ride cancelled and the dock warp unsent.
+      const sendWarp = await handlers.scheduledLogout(tenant, at, headers, delivery);
+      await Promise.all([handlers.instances.loggedOut(tenant, at, headers, delivery), sendWarp()]);
     },
   });
 }

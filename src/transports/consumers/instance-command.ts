@@ -26,7 +26,7 @@ export function consumeInstanceCommands(
     schema: envelope,
     logger: context.logger,
     metrics: context.metrics,
-    handle: async (value, { tenant, headers }) => {
+    handle: async (value, { tenant, headers, delivery }) => {
       if (value.type !== 'START') return;
       const command = parseBody(startCommand, value, value.type);
       try {
@@ -39,6 +39,7 @@ export function consumeInstanceCommands(
             channelId: command.body.channelId,
           },
           headers,
+          delivery,
         );
       } catch (error) {
         if (error instanceof StartError) throw new SkipMessage(error.reason, error.message);

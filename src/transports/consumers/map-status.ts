@@ -26,7 +26,7 @@ export function consumeMapStatus(
     schema: envelope,
     logger: context.logger,
     metrics: context.metrics,
-    handle: async (value, { tenant, headers }) => {
+    handle: async (value, { tenant, headers, delivery }) => {
       // CHARACTER_EXIT changes nothing: a ride is cancelled by entering a map that is not its own.
       if (value.type !== 'CHARACTER_ENTER') return;
       const event = parseBody(enterEvent, value, value.type);
@@ -36,7 +36,7 @@ export function consumeMapStatus(
         channelId: event.channelId,
         mapId: event.mapId,
       };
-      await instances.mapEntered(tenant, at, headers);
+      await instances.mapEntered(tenant, at, headers, delivery);
     },
   });
 }

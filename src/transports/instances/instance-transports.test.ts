@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectChildSpanOf, traceIdOf } from '../../../test/support/trace.js';
 import {
   advanceTo,
   at,
@@ -274,13 +275,13 @@ describe('instance transports through the running service', () => {
     const sent = [...h.commands.messages, ...h.events.messages];
     expect(sent.map((m) => m.body.type)).toEqual(['CHANGE_MAP', 'STARTED']);
     for (const message of sent) {
-      expect(message.headers.traceparent?.toString('utf8')).toBe(traceparent);
+      expectChildSpanOf(message.headers.traceparent, traceparent);
       expect(message.headers.tracestate).toBeUndefined();
       expect(message.headers.TENANT_ID?.toString('utf8')).toBe(TENANT.id);
     }
   });
 
-  it('continues the trace of a bus START (and its tracestate); the timer-driven arrival carries none', async () => {
+  it('continues the trace of a bus START (and its tracestate); the timer-driven arrival starts its own', async () => {
     const h = await boot();
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     await h.app.bus.publish(
@@ -302,7 +303,7 @@ describe('instance transports through the running service', () => {
     const sent = [...h.commands.messages, ...h.events.messages];
     expect(sent.map((m) => m.body.type)).toEqual(['CHANGE_MAP', 'STARTED']);
     for (const message of sent) {
-      expect(message.headers.traceparent?.toString('utf8')).toBe(traceparent);
+      expectChildSpanOf(message.headers.traceparent, traceparent);
       expect(message.headers.tracestate?.toString('utf8')).toBe('atlas=1');
     }
     h.commands.clear();
@@ -311,7 +312,9 @@ describe('instance transports through the running service', () => {
     const arrival = [...h.commands.messages, ...h.events.messages];
     expect(arrival.map((m) => m.body.type)).toEqual(['CHANGE_MAP', 'COMPLETED']);
     for (const message of arrival) {
-      expect(message.headers.traceparent).toBeUndefined();
+      // No cause: a trace of its own, not the START's.
+      expect(traceIdOf(message.headers.traceparent)).toMatch(/^[0-9a-f]{32}$/);
+      expect(traceIdOf(message.headers.traceparent)).not.toBe(traceIdOf(Buffer.from(traceparent)));
       expect(message.headers.tracestate).toBeUndefined();
       expect(message.headers.TENANT_ID?.toString('utf8')).toBe(TENANT.id);
     }
@@ -320,6 +323,7 @@ describe('instance transports through the running service', () => {
   it('traces TRANSIT_ENTERED and CANCELLED with the consumed map and character events', async () => {
     const h = await boot();
     const traced = (n: number) => `00-${String(n).repeat(32)}-${String(n).repeat(16)}-01`;
+    const traceId = (n: number) => String(n).repeat(32);
     const event = (
       topic: 'EVENT_TOPIC_MAP_STATUS' | 'EVENT_TOPIC_CHARACTER_STATUS',
       value: unknown,
@@ -360,11 +364,11 @@ describe('instance transports through the running service', () => {
     expect(
       h.events.messages
         .filter((m) => m.body.type !== 'STARTED')
-        .map((m) => [m.body.type, m.body.characterId, m.headers.traceparent?.toString('utf8')]),
+        .map((m) => [m.body.type, m.body.characterId, traceIdOf(m.headers.traceparent)]),
     ).toEqual([
-      ['TRANSIT_ENTERED', 73, traced(1)],
-      ['CANCELLED', 73, traced(2)],
-      ['CANCELLED', 74, traced(3)],
+      ['TRANSIT_ENTERED', 73, traceId(1)],
+      ['CANCELLED', 73, traceId(2)],
+      ['CANCELLED', 74, traceId(3)],
     ]);
 
     // Warps a character event causes carry its trace too: login recovery from a transit map, and a logout
@@ -384,11 +388,11 @@ describe('instance transports through the running service', () => {
       h.commands.messages.map((m) => [
         warpOf(m).characterId,
         warpOf(m).mapId,
-        m.headers.traceparent?.toString('utf8'),
+        traceIdOf(m.headers.traceparent),
       ]),
     ).toEqual([
-      [75, 103000100, traced(4)],
-      [76, 101000300, traced(5)],
+      [75, 103000100, traceId(4)],
+      [76, 101000300, traceId(5)],
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
 import type { Clock, TimerHandle } from '../../platform/clock.js';
+import type { Delivery } from '../../platform/db/inbox.js';
 import type { Logger } from '../../platform/logging.js';
 import { NIL_UUID, type Tenant } from '../../platform/tenant.js';
 import type { Headers } from '../../platform/wire/headers.js';
@@ -14,7 +15,8 @@ export interface InstanceDeps {
   readonly logger: Logger;
   readonly metrics: TransportMetrics;
   readonly messages: TransportMessages;
-  readonly publish: (messages: readonly OutgoingMessage[]) => Promise<void>;
+  /** Durable send (the outbox); `delivery` is the consumed message that caused it, recorded with it. */
+  readonly publish: (messages: readonly OutgoingMessage[], delivery?: Delivery) => Promise<void>;
   readonly track: (work: Promise<unknown>) => void;
   readonly tenants: TenantRegistry;
   readonly registry: InstanceRegistry;
@@ -60,6 +62,7 @@ export class InstanceTransports {
     routeId: string,
     rider: CharacterEntry,
     cause?: Headers,
+    delivery?: Delivery,
   ): Promise<TransportInstance> {
     const route = this.deps.tenants.get(tenant.id)?.instanceRoutesById.get(routeId);
     if (!route) throw new StartError('unknown-route', `instance route ${routeId} not found`);
@@ -79,12 +82,13 @@ export class InstanceTransports {
         messages.started(tenant, rider, route.id, instance.id, cause),
       ],
       'STARTED',
+      delivery,
     );
     return instance;
   }
 
   /** CHARACTER_ENTER: the remaining time on the route's own transit maps, a cancel anywhere else. */
-  async mapEntered(tenant: Tenant, at: CharacterAt, cause?: Headers): Promise<void> {
+  async mapEntered(tenant: Tenant, at: CharacterAt, cause?: Headers, delivery?: Delivery): Promise<void> {
     const instance = this.deps.registry.instanceOf(tenant.id, at.characterId);
     if (!instance || instance.ending) return;
     const { route } = instance;
@@ -106,6 +110,7 @@ export class InstanceTransports {
           ),
         ],
         'TRANSIT_ENTERED',
+        delivery,
       );
       return;
     }
@@ -118,21 +123,21 @@ export class InstanceTransports {
       return;
     }
     this.deps.registry.forgetLastRoute(tenant.id, at.characterId);
-    await this.cancel(tenant, at, 'MAP_EXIT', cause);
+    await this.cancel(tenant, at, 'MAP_EXIT', cause, delivery);
   }
 
   /** LOGOUT while riding: CANCELLED (no warp: the login recovery brings the character back). */
-  async loggedOut(tenant: Tenant, at: CharacterAt, cause?: Headers): Promise<void> {
+  async loggedOut(tenant: Tenant, at: CharacterAt, cause?: Headers, delivery?: Delivery): Promise<void> {
     const instance = this.deps.registry.instanceOf(tenant.id, at.characterId);
     if (!instance || instance.ending) return;
-    await this.cancel(tenant, at, 'LOGOUT', cause);
+    await this.cancel(tenant, at, 'LOGOUT', cause, delivery);
   }
 
   /**
    * LOGIN on a transit map with no ride going on (a crash, a logout mid-ride): back to the start map of
    * the route the character was riding, else of the first route by name that uses the map (C13).
    */
-  async loggedIn(tenant: Tenant, at: CharacterAt, cause?: Headers): Promise<void> {
+  async loggedIn(tenant: Tenant, at: CharacterAt, cause?: Headers, delivery?: Delivery): Promise<void> {
     const { registry } = this.deps;
     if (registry.instanceOf(tenant.id, at.characterId)) return;
     const routes = this.deps.tenants.get(tenant.id)?.instanceRoutesByTransitMap.get(at.mapId);
@@ -140,13 +145,17 @@ export class InstanceTransports {
     const last = registry.lastRouteOf(tenant.id, at.characterId);
     const route = routes.find((r) => r.id === last) ?? routes[0]!;
     registry.forgetLastRoute(tenant.id, at.characterId);
-    await this.send([
-      this.deps.messages.changeMap(
-        tenant,
-        { ...at, mapId: route.startMapId, instance: NIL_UUID, portalId: 0 },
-        cause,
-      ),
-    ]);
+    await this.send(
+      [
+        this.deps.messages.changeMap(
+          tenant,
+          { ...at, mapId: route.startMapId, instance: NIL_UUID, portalId: 0 },
+          cause,
+        ),
+      ],
+      undefined,
+      delivery,
+    );
   }
 
   /**
@@ -220,6 +229,7 @@ export class InstanceTransports {
     at: CharacterAt,
     reason: CancelReason,
     cause?: Headers,
+    delivery?: Delivery,
   ): Promise<void> {
     const left = this.deps.registry.leave(tenant.id, at.characterId);
     if (!left) return;
@@ -228,6 +238,7 @@ export class InstanceTransports {
     await this.send(
       [this.deps.messages.cancelled(tenant, at, instance.route.id, instance.id, reason, cause)],
       'CANCELLED',
+      delivery,
     );
   }
 
@@ -247,9 +258,13 @@ export class InstanceTransports {
     });
   }
 
-  private async send(outgoing: readonly OutgoingMessage[], event?: string): Promise<void> {
+  private async send(
+    outgoing: readonly OutgoingMessage[],
+    event?: string,
+    delivery?: Delivery,
+  ): Promise<void> {
     if (outgoing.length === 0) return;
-    await this.deps.publish(outgoing);
+    await this.deps.publish(outgoing, delivery);
     if (event) this.count(event);
   }
 

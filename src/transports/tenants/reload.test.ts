@@ -165,6 +165,8 @@ describe('configuration reload (C9) and new tenants (C11)', () => {
 
   it('picks up a tenant added to the file on its configuration event, with its own registries (C6)', async () => {
     const h = await boot('00:06:00');
+    // The first tenant's start-up request leaves through the outbox: let it go before listening.
+    await h.app.idle();
     const statusRequests = recorder(h.app, h.clock, 'COMMAND_TOPIC_CHANNEL_STATUS');
     expect(await h.route('boat-ellinia-orbis', SECOND_TENANT)).toBe(404);
     sample.tenants.push({ ...sample.tenants[0]!, id: SECOND_TENANT.id, name: 'Second' });

@@ -82,7 +82,8 @@ export async function startHarness(
   if (options.maps !== false) env.MAPS_SERVICE_URL = atlas.url;
   const clock = options.clock ?? new ManualClock(options.start ?? DAY);
   const services = options.services ?? ['transports'];
-  const databaseUrl = services.some((s) => s !== 'transports') ? await createTestDatabase() : undefined;
+  // Transports keeps no rows of its own but sends through the outbox: every configuration needs the database.
+  const databaseUrl = await createTestDatabase();
   const app = await start({
     port: 0,
     host: '127.0.0.1',

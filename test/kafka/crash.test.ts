@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { BEGINNER } from '../../src/character/testing/support.js';
+import { createTestDatabase } from '../support/database.js';
+import { TENANT } from '../support/tenant.js';
+import {
+  type AppProcess,
+  eventually,
+  goKey,
+  goTenantHeaders,
+  type MockBroker,
+  produceGo,
+  readTopic,
+  sleep,
+  spawnApp,
+  startApp,
+  startMockBroker,
+} from './support.js';
+
+const HEADERS = {
+  'content-type': 'application/json',
+  TENANT_ID: TENANT.id,
+  REGION: TENANT.region,
+  MAJOR_VERSION: String(TENANT.majorVersion),
+  MINOR_VERSION: String(TENANT.minorVersion),
+};
+
+async function mesoOf(app: AppProcess, id: number): Promise<number> {
+  const response = await fetch(`${app.url}/api/characters/${id}`, { headers: HEADERS });
+  const document = (await response.json()) as { data: { attributes: { meso: number } } };
+  return document.data.attributes.meso;
+}
+
+describe.skipIf(!inject('kafkaTools'))(
+  'kill -9 while commands are consumed (the app as a process on Kafka)',
+  () => {
+    let broker: MockBroker;
+    let env: Record<string, string>;
+    let app: AppProcess | undefined;
+
+    beforeAll(async () => {
+      broker = await startMockBroker(39_111);
+      env = {
+        BOOTSTRAP_SERVERS: broker.bootstrap,
+        DATABASE_URL: await createTestDatabase(),
+        SERVICES: 'character',
+      };
+    });
+
+    afterAll(async () => {
+      await app?.kill9();
+      broker?.stop();
+    });
+
+    it('applies each of N commands exactly once and emits N distinct events, across three crashes', async () => {
+      app = await startApp(env);
+      const created = await fetch(`${app.url}/api/characters`, {
+        method: 'POST',
+        headers: HEADERS,
+        body: JSON.stringify({ data: { type: 'characters', attributes: { ...BEGINNER, name: 'Crashy' } } }),
+      });
+      expect(created.status).toBe(201);
+      const id = Number(((await created.json()) as { data: { id: string } }).data.id);
+
+      // A Go producer (LeastBytes: keys do not pick partitions) spreads one character's commands over every
+      // partition; each command has its own transaction id.
+      const N = 2_000;
+      const ids = Array.from({ length: N }, () => randomUUID());
+      produceGo(
+        broker.bootstrap,
+        ids.map((transactionId, i) => ({
+          topic: 'COMMAND_TOPIC_CHARACTER',
+          partition: i % 4,
+          key: goKey(id),
+          headers: goTenantHeaders(TENANT.id),
+          value: JSON.stringify({
+            transactionId,
+            worldId: 0,
+            characterId: id,
+            type: 'REQUEST_CHANGE_MESO',
+            body: { actorId: 0, actorType: 'SYSTEM', amount: 1 },
+          }),
+        })),
+      );
+
+      const restarts: number[] = [];
+      for (const killAt of [150, 700, 1_300]) {
+        await eventually(
+          `meso ${killAt}`,
+          async () => ((await mesoOf(app!, id)) >= killAt ? true : undefined),
+          60_000,
+        );
+        await app.kill9();
+        const before = Date.now();
+        app = await startApp(env);
+        const resumedFrom = await mesoOf(app, id);
+        // Consuming again, well within the 15 s promised after a kill -9.
+        await eventually('consumption after restart', async () =>
+          resumedFrom < N && (await mesoOf(app!, id)) > resumedFrom ? true : undefined,
+        );
+        restarts.push(Date.now() - before);
+      }
+      await eventually(
+        'every command',
+        async () => ((await mesoOf(app!, id)) >= N ? true : undefined),
+        90_000,
+      );
+      expect(await mesoOf(app, id)).toBe(N);
+      for (const ms of restarts) expect(ms).toBeLessThan(15_000);
+
+      // Every command's event, each transaction id once; a message relayed twice after a crash (the outbox
+      // publishes, then dies before deleting) is allowed only as the very same bytes.
+      const events = await readTopic(
+        broker.bootstrap,
+        'EVENT_TOPIC_CHARACTER_STATUS',
+        (read) => {
+          const seen = new Set(
+            read
+              .map((m) => JSON.parse(m.value.toString()) as { type: string; transactionId: string })
+              .filter((e) => e.type === 'MESO_CHANGED')
+              .map((e) => e.transactionId),
+          );
+          return seen.size >= N;
+        },
+        60_000,
+      );
+      const byTransaction = new Map<string, Set<string>>();
+      for (const m of events) {
+        const event = JSON.parse(m.value.toString()) as { type: string; transactionId: string };
+        if (event.type !== 'MESO_CHANGED') continue;
+        const copies = byTransaction.get(event.transactionId) ?? new Set<string>();
+        copies.add(m.value.toString('hex'));
+        byTransaction.set(event.transactionId, copies);
+      }
+      expect(new Set(byTransaction.keys())).toEqual(new Set(ids));
+      for (const copies of byTransaction.values()) expect(copies.size).toBe(1);
+
+      // A stop after ready is prompt and clean.
+      const stopped = await app.stop();
+      app = undefined;
+      expect(stopped.code).toBe(0);
+      expect(stopped.ms).toBeLessThan(5_000);
+    });
+
+    it('exits 0 within 5 s on a SIGTERM in the middle of start-up', async () => {
+      const child = spawnApp(env);
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      // Connected to the broker, joining its group: the longest wait of a start on Kafka.
+      await eventually('start-up under way', () => (output.includes('database migrated') ? true : undefined));
+      await sleep(200);
+      const began = Date.now();
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(0);
+      expect(Date.now() - began).toBeLessThan(5_000);
+      expect(output).not.toContain('atlas-ts listening');
+    });
+  },
+);

@@ -1,0 +1,228 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+
+/**
+ * Helpers for running atlas-ts the way an operator deploys it on Kafka: the built command line in its own
+ * process, librdkafka's mock cluster as the broker (../shared/tools/kafka-mock, hosted by Debian's kcat, on a
+ * fixed port so an outage can be simulated by stopping and starting it), and librdkafka's producer writing the
+ * Go services' exact bytes — clients that are not this project's kafkajs.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const TOOLS = path.resolve(ROOT, '../shared/tools/kafka-mock');
+const BUILD = path.join(os.tmpdir(), 'atlas-ts-kafka-tools');
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const started = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    }
+    await sleep(100);
+  }
+}
+
+/** The librdkafka producer (kprod.c), compiled once per machine. */
+export function kprodPath(): string {
+  const binary = path.join(BUILD, 'kprod');
+  if (!existsSync(binary)) {
+    mkdirSync(BUILD, { recursive: true });
+    execFileSync('gcc', ['-O2', '-o', binary, path.join(TOOLS, 'kprod.c'), '-lrdkafka']);
+  }
+  return binary;
+}
+
+export interface MockBroker {
+  readonly bootstrap: string;
+  /** Kills the broker (an outage); everything it held is gone, as with a wiped broker. */
+  stop(): void;
+  /** Starts a fresh broker at the same address. */
+  start(): Promise<void>;
+}
+
+export async function startMockBroker(port: number): Promise<MockBroker> {
+  let pid = 0;
+  const log = path.join(os.tmpdir(), `atlas-ts-mock-${port}.log`);
+  const launch = async () => {
+    const out = execFileSync('bash', [path.join(TOOLS, 'mock.sh'), String(port), log, '1'], {
+      env: { ...process.env, KAFKA_MOCK_TMP: BUILD },
+    })
+      .toString()
+      .trim()
+      .split(' ');
+    pid = Number(out[0]);
+    if (!out[1]) throw new Error(`mock cluster did not start: see ${log}`);
+  };
+  await launch();
+  return {
+    bootstrap: `127.0.0.1:${port}`,
+    stop: () => {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+    start: launch,
+  };
+}
+
+export interface GoMessage {
+  readonly topic: string;
+  readonly partition?: number;
+  readonly key: Buffer;
+  readonly headers: Record<string, Buffer>;
+  readonly value: string;
+}
+
+/** Writes messages with librdkafka, byte for byte as given (the Go services' encoding is the caller's). */
+export function produceGo(bootstrap: string, messages: readonly GoMessage[]): void {
+  const lines = messages.map((m) => {
+    const headers = Object.entries(m.headers)
+      .map(([name, value]) => `${name}=${value.toString('hex')}`)
+      .join(',');
+    if (m.value.includes('\n') || m.value.includes('\t')) throw new Error('one message per line');
+    return `${m.topic}\t${m.partition ?? -1}\t${m.key.toString('hex')}\t${headers}\t${m.value}`;
+  });
+  const result = execFileSync(kprodPath(), [bootstrap], { input: `${lines.join('\n')}\n`, stdio: 'pipe' });
+  void result;
+}
+
+export interface AppProcess {
+  readonly url: string;
+  readonly output: () => string;
+  /** kill -9: no shutdown, no offset commit, no last relay pass. */
+  kill9(): Promise<void>;
+  /** SIGTERM, resolving with the exit code and the time it took. */
+  stop(): Promise<{ code: number | null; ms: number }>;
+}
+
+/** Starts `node dist/main.js` (npm test builds first) with the given environment, without waiting. */
+export function spawnApp(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
+    env: { PATH: process.env.PATH ?? '', REST_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs `node dist/main.js` with the given environment; resolves once it is ready. */
+export async function startApp(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<AppProcess> {
+  const child = spawnApp(env);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = await eventually(
+    'atlas-ts listening',
+    () => {
+      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}: ${output.slice(-2000)}`);
+      return /"port":(\d+)[^\n]*"msg":"atlas-ts listening"/.exec(output)?.[1];
+    },
+    readyTimeoutMs,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await eventually(
+    'readiness',
+    async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined),
+    readyTimeoutMs,
+  );
+  return {
+    url,
+    output: () => output,
+    async kill9() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      const began = Date.now();
+      child.kill('SIGTERM');
+      const code = await exited;
+      return { code, ms: Date.now() - began };
+    },
+  };
+}
+
+export interface ReadMessage {
+  readonly partition: number;
+  readonly key: Buffer;
+  readonly value: Buffer;
+  readonly headers: Record<string, Buffer>;
+}
+
+/** Reads a topic from the beginning until `done(read)` holds (or fails after `timeoutMs`). */
+export async function readTopic(
+  bootstrap: string,
+  topic: string,
+  done: (read: readonly ReadMessage[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<ReadMessage[]> {
+  const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, clientId: 'test-reader' });
+  const consumer = kafka.consumer({ groupId: `test-reader-${Math.random()}`, maxWaitTimeInMs: 100 });
+  const read: ReadMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      const headers: Record<string, Buffer> = {};
+      for (const [name, value] of Object.entries(message.headers ?? {}))
+        if (Buffer.isBuffer(value)) headers[name] = value;
+      read.push({
+        partition,
+        key: message.key ?? Buffer.alloc(0),
+        value: message.value ?? Buffer.alloc(0),
+        headers,
+      });
+    },
+  });
+  try {
+    await eventually(
+      `messages on ${topic} (${read.length} read)`,
+      () => (done(read) ? true : undefined),
+      timeoutMs,
+    );
+  } finally {
+    await consumer.disconnect();
+  }
+  return read;
+}
+
+/** The Go services' tenant headers for the bundled sample tenant. */
+export function goTenantHeaders(tenantId: string): Record<string, Buffer> {
+  return {
+    TENANT_ID: Buffer.from(tenantId, 'ascii'),
+    REGION: Buffer.from('GMS'),
+    MAJOR_VERSION: Buffer.from([0x00, 0x53]),
+    MINOR_VERSION: Buffer.from([0x00, 0x01]),
+  };
+}
+
+/** Go's CreateKey: uint32 little-endian, then four zero bytes. */
+export function goKey(id: number): Buffer {
+  const key = Buffer.alloc(8);
+  key.writeUInt32LE(id, 0);
+  return key;
+}
