@@ -13,13 +13,14 @@ export interface SavedLocation {
 const FIELDS = `id, character_id AS "characterId", location_type AS "locationType", map_id AS "mapId",
   portal_id AS "portalId"`;
 
-/** The character must be the tenant's: a write naming another tenant's (or no) character writes nothing. */
-const OWNED = 'EXISTS (SELECT 1 FROM characters WHERE tenant_id = $1 AND id = $2)';
-
 /**
  * Insert or update; returns the stored row, so an update answers the id the row keeps (decisions B12), or
- * undefined when the tenant has no such character. One statement: a character deleted meanwhile cannot be
- * given a location after its locations were deleted.
+ * undefined when it would write a row the tenant did not have for a character the tenant does not have
+ * (another tenant's id, or none): tenants cannot write under each other's characters. A row the tenant
+ * already has is updated even when its character is gone: an adopted Atlas database keeps such rows, served
+ * until deleted (decisions E4). One statement, so a character deleted meanwhile cannot gain a location after
+ * its locations were deleted. Parameters go uncast into the insert: an adopted database's tenant_id may be
+ * uuid rather than text.
  */
 export async function putLocation(
   q: Queryable,
@@ -31,7 +32,9 @@ export async function putLocation(
 ): Promise<SavedLocation | undefined> {
   const { rows } = await q.query<SavedLocation>(
     `INSERT INTO saved_locations (tenant_id, character_id, id, location_type, map_id, portal_id)
-     SELECT $1::text, $2::bigint, $3::uuid, $4::text, $5::bigint, $6::bigint WHERE ${OWNED}
+     SELECT $1, $2, $3, $4, $5, $6
+     WHERE EXISTS (SELECT 1 FROM characters WHERE tenant_id = $1 AND id = $2)
+        OR EXISTS (SELECT 1 FROM saved_locations WHERE tenant_id = $1 AND character_id = $2 AND location_type = $4)
      ON CONFLICT (tenant_id, character_id, location_type)
      DO UPDATE SET map_id = excluded.map_id, portal_id = excluded.portal_id
      RETURNING ${FIELDS}`,
@@ -54,8 +57,8 @@ export async function getLocation(
 }
 
 /**
- * Deletes and returns the row in one statement (the reference answered with the deleted document); nothing
- * when the tenant has no such character.
+ * Deletes and returns the tenant's row in one statement (the reference answered with the deleted document);
+ * only the tenant's own rows can go, an adopted database's rows of deleted characters included.
  */
 export async function deleteLocation(
   q: Queryable,
@@ -64,7 +67,7 @@ export async function deleteLocation(
   locationType: string,
 ): Promise<SavedLocation | undefined> {
   const { rows } = await q.query<SavedLocation>(
-    `DELETE FROM saved_locations WHERE tenant_id = $1 AND character_id = $2 AND location_type = $3 AND ${OWNED}
+    `DELETE FROM saved_locations WHERE tenant_id = $1 AND character_id = $2 AND location_type = $3
      RETURNING ${FIELDS}`,
     [tenantId, characterId, locationType],
   );

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import net from 'node:net';
+import net, { type Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { settledBy } from '../deadline.js';
 import { errorDocument, HttpError } from './errors.js';
@@ -12,11 +12,11 @@ import { errorDocument, HttpError } from './errors.js';
  * 2. the listener stays open a moment longer, while requests in flight run: a connection the kernel has
  *    completed but the server not yet accepted would be reset, unanswered, if the listener closed now;
  *    accepted, it gets its 503;
- * 3. the listener closes, but not the open connections: one accepted an instant ago has not sent its request
- *    yet, and closing it as idle (what http.Server.close does at once) would reset it; it gets a moment to
- *    send it;
- * 4. then idle connections close; any request still unanswered when the budget is spent gets a 503, and
- *    only then are the remaining connections closed.
+ * 3. the listener closes, and so do keep-alive connections waiting for a next request; a connection that
+ *    never carried a request stays: it was accepted an instant ago and its request is on its way (closing
+ *    it as idle, what http.Server.close does, would reset it); it gets its 503;
+ * 4. any request still unanswered when the budget is spent gets a 503, and only then are the remaining
+ *    connections closed.
  *
  * A client connecting at the very instant the listener closes can still be reset: no server can answer a
  * connection it never accepted.
@@ -25,30 +25,68 @@ const UNAVAILABLE = () => new HttpError(503, 'Service Unavailable', 'the service
 
 /** Step 2: how long the listener stays open at least, answering 503. */
 const LISTENER_GRACE_MS = 200;
-/** Step 3: how long a connection accepted last has to send its request. */
-const FIRST_REQUEST_GRACE_MS = 50;
+
+/** Per connection: whether it ever carried a request, and how many it carries now. */
+interface ConnectionUse {
+  used: boolean;
+  active: number;
+}
 
 export class HttpDrain {
   private closing = false;
   private readonly inFlight = new Set<FastifyReply>();
   private emptied: Array<() => void> = [];
+  private readonly connections = new Map<Socket, ConnectionUse>();
+  private readonly counted = new WeakSet<FastifyRequest>();
+  private accepted = 0;
 
   attach(app: FastifyInstance): void {
-    app.addHook('onRequest', async (_request: FastifyRequest, reply: FastifyReply) => {
+    app.server.on('connection', (socket: Socket) => {
+      this.accepted++;
+      this.connections.set(socket, { used: false, active: 0 });
+      socket.once('close', () => this.connections.delete(socket));
+    });
+    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      const use = this.connections.get(request.raw.socket);
+      if (use) {
+        use.used = true;
+        use.active++;
+        this.counted.add(request);
+      }
       if (this.closing) {
         reply.header('retry-after', '1');
         throw UNAVAILABLE();
       }
       this.inFlight.add(reply);
     });
-    app.addHook('onResponse', async (_request, reply) => this.settle(reply));
+    app.addHook('onResponse', async (request, reply) => {
+      this.release(request);
+      this.settle(reply);
+    });
     app.addHook('onRequestAbort', async (request) => {
+      this.release(request);
       for (const reply of this.inFlight) if (reply.request === request) this.settle(reply);
     });
     app.addHook('onSend', async (_request, reply, payload) => {
       if (this.closing) reply.header('connection', 'close');
       return payload;
     });
+  }
+
+  private release(request: FastifyRequest): void {
+    if (!this.counted.has(request)) return;
+    this.counted.delete(request);
+    const use = this.connections.get(request.raw.socket);
+    if (use) use.active--;
+  }
+
+  /**
+   * Closes the keep-alive connections that wait for a next request. Unlike http.Server's
+   * closeIdleConnections, it spares a connection that never carried one: it was accepted a moment ago and
+   * its request may not have been read yet (a busy event loop reads it later); it gets its 503 then.
+   */
+  private closeIdleKeepAlives(): void {
+    for (const [socket, use] of this.connections) if (use.used && use.active === 0) socket.destroy();
   }
 
   private settle(reply: FastifyReply): void {
@@ -69,11 +107,16 @@ export class HttpDrain {
     const server = app.server;
     const listenerGrace = pause(Math.min(LISTENER_GRACE_MS, budgetMs / 4));
     await settledBy(Promise.all([listenerGrace, this.noneInFlight()]), answerBy);
+    // A timer runs before the event loop polls for connections: a starved process can get here with
+    // connections waiting to be accepted. Poll until a turn accepts none.
+    for (let before = -1; before !== this.accepted && Date.now() < answerBy; ) {
+      before = this.accepted;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     // net.Server's close stops listening and waits for the connections; http.Server's would also close the
     // idle ones at once (step 3).
     const drained = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
-    await pause(Math.min(FIRST_REQUEST_GRACE_MS, budgetMs / 8));
-    server.closeIdleConnections();
+    this.closeIdleKeepAlives();
     if (!(await settledBy(drained, answerBy))) {
       for (const reply of this.inFlight) {
         if (reply.sent || reply.raw.headersSent) continue;
