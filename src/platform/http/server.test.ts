@@ -8,14 +8,8 @@ import { MemoryBus } from '../bus/memory-bus.js';
 import { createLogger } from '../logging.js';
 import { Metrics } from '../metrics.js';
 import { HttpError, notFound } from './errors.js';
-import {
-  applySparseFields,
-  collection,
-  paginate,
-  parsePage,
-  parseRequestDocument,
-  single,
-} from './jsonapi.js';
+import { applySparseFields, collection, parseRequestDocument, single } from './jsonapi.js';
+import { pageOf, parseListing } from './pagination.js';
 import { requireTenant } from './scope.js';
 import { createHttpServer } from './server.js';
 
@@ -96,8 +90,13 @@ describe('HTTP server', () => {
             id: String(n),
             attributes: { name: `c${n}`, level: n },
           }));
-          const { items, meta } = paginate(all, parsePage(query, { size: 2, maxSize: 50 }));
-          return applySparseFields(collection(items, { meta }), query, { characters: ['name', 'level'] });
+          const listing = parseListing(request.url, {
+            size: 2,
+            maxSize: 50,
+            invalid: 'invalid page parameter',
+          });
+          const { items, envelope } = pageOf(all, listing);
+          return applySparseFields(collection(items, { envelope }), query, { characters: ['name', 'level'] });
         });
       },
       { prefix: '/api' },
@@ -288,12 +287,15 @@ describe('HTTP server', () => {
   ])('reads page and fields parameters with $name', async ({ query }) => {
     const response = await fetch(`${base}/api/paged${query}`, { headers: GO_TENANT_HEADERS });
     expect(response.status).toBe(200);
+    const link = (n: number) =>
+      `/api/paged?fields%5Bcharacters%5D=name&page%5Bnumber%5D=${n}&page%5Bsize%5D=2`;
     expect(await response.json()).toEqual({
+      links: { first: link(1), last: link(3), next: link(3), prev: link(1), self: link(2) },
       data: [
         { type: 'characters', id: '3', attributes: { name: 'c3' } },
         { type: 'characters', id: '4', attributes: { name: 'c4' } },
       ],
-      meta: { page: { number: 2, size: 2, total: 5, pages: 3 } },
+      meta: { page: { last: 3, number: 2, size: 2 }, total: 5 },
     });
   });
 
