@@ -82,7 +82,9 @@ describe('trailing slashes', () => {
     const path = `/api/worlds/0/channels/1/maps/100000000/instances/${INSTANCE}/characters`;
     const withSlash = await raw('GET', `${path}/`);
     expect(withSlash.status).toBe(200);
-    expect(withSlash.text).toBe((await raw('GET', path)).text);
+    // The same characters; the pagination links name the path as it was asked.
+    const data = (text: string) => (JSON.parse(text) as { data: unknown }).data;
+    expect(data(withSlash.text)).toEqual(data((await raw('GET', path)).text));
   });
 
   it('a wrong method on a slash path is 405, not a redirect', async () => {
