@@ -333,7 +333,7 @@ describe.skipIf(!inject('kafkaTools'))('the full app on Kafka, fed by a Go-bytes
     expect(entered.key.equals(goKey(TRAIN_TRANSIT))).toBe(true);
 
     // Nothing went to the dead letters, and a stop is prompt and clean.
-    expect(await (await fetch(`${app!.url}/api/admin/dead-letters`)).json()).toEqual({ data: [] });
+    expect(await (await get('/api/admin/dead-letters')).json()).toEqual({ data: [] });
     const stopped = await app!.stop();
     app = undefined;
     expect(stopped).toMatchObject({ code: 0 });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../../platform/http/errors.js';
 import { collection, parseRequestDocument, single } from '../../platform/http/jsonapi.js';
 import { CHARACTER_PAGES, envelope, parseListing, window } from '../../platform/http/pagination.js';
+import { queryValue } from '../../platform/http/query.js';
 import { causeOfRequest } from '../../platform/wire/headers.js';
 import { CharacterNotFound, CreationRefused, UpdateRefused } from '../model.js';
 import type { OperationContext } from '../processor/context.js';
@@ -22,7 +23,6 @@ import {
   checkCharacterDocumentId,
   parseCharacterId,
   parseUint,
-  queryValue,
   UpdateAttributes,
 } from './schemas.js';
 

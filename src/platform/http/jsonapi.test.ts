@@ -146,9 +146,13 @@ describe('sparse fieldsets', () => {
     expect(error.detail).toBe('Field "foo" does not exist for type "characters"');
   });
 
-  it('answers a field of an unknown type with 400', () => {
-    const error = httpError(() => applySparseFields(single(character(1)), { 'fields[pets]': 'name' }, known));
-    expect(error.source).toEqual({ parameter: 'fields[pets]' });
+  it('ignores fields of a type the service does not serve, as api2go does, and still checks the served ones', () => {
+    const doc = single(character(1));
+    expect(applySparseFields(doc, { 'fields[pets]': 'name,nonsense' }, known)).toEqual(doc);
+    const error = httpError(() =>
+      applySparseFields(doc, { 'fields[pets]': 'name', 'fields[characters]': 'nonsense' }, known),
+    );
+    expect(error.source).toEqual({ parameter: 'fields[characters]' });
   });
 });
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { badRequest } from './errors.js';
 import type { Envelope, PageLinks, PageMeta } from './pagination.js';
+import { queryValue } from './query.js';
 
 /**
  * JSON:API documents as Atlas (api2go) writes them: `{data}` with resources keyed type, id, attributes,
@@ -65,15 +66,9 @@ export function collection(
 
 type Query = Record<string, unknown>;
 
-function queryText(query: Query, name: string): string | undefined {
-  const value = query[name];
-  if (Array.isArray(value)) return value.length > 0 ? String(value[value.length - 1]) : undefined;
-  return value === undefined ? undefined : String(value);
-}
-
 /** `include=a,b` as a set of relationship names. */
 export function parseInclude(query: Query): Set<string> {
-  const text = queryText(query, 'include');
+  const text = queryValue(query, 'include');
   if (!text) return new Set();
   return new Set(
     text
@@ -87,7 +82,7 @@ export function parseInclude(query: Query): Set<string> {
  * Sparse fieldsets: `fields[<type>]=a,b` keeps only the named attributes of resources of that type, in data
  * and included. api2go re-marshals the kept attributes from a map, so their keys come out in alphabetical
  * order: so do ours, for every type. The reference answers an unknown field with status 200 by accident; we
- * answer 400.
+ * answer 400. A type the document cannot contain is ignored, as the reference does.
  */
 export function applySparseFields(
   doc: Document,
@@ -99,13 +94,16 @@ export function applySparseFields(
     const match = /^fields\[(.+)\]$/.exec(name);
     if (!match) continue;
     const type = match[1]!;
-    const fields = (queryText(query, name) ?? '')
+    const fields = (queryValue(query, name) ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
     const allowed = known[type];
+    // A type this service does not serve filters nothing (api2go ignores it too); only an unknown field of a
+    // served type is a mistake worth a 400.
+    if (!allowed) continue;
     for (const field of fields) {
-      if (!allowed?.includes(field)) {
+      if (!allowed.includes(field)) {
         throw badRequest(`Field "${field}" does not exist for type "${type}"`, { parameter: name });
       }
     }

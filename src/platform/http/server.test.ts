@@ -7,12 +7,11 @@ import { TENANT } from '../../../test/support/tenant.js';
 import { MemoryBus } from '../bus/memory-bus.js';
 import { createLogger } from '../logging.js';
 import { Metrics } from '../metrics.js';
-import { tenantHeaders as busTenantHeaders } from '../wire/headers.js';
-import { integerKey } from '../wire/keys.js';
 import { HttpError, notFound } from './errors.js';
 import { applySparseFields, collection, parseRequestDocument, single } from './jsonapi.js';
 import { pageOf, parseListing } from './pagination.js';
-import { createHttpServer, requireTenant } from './server.js';
+import { requireTenant } from './scope.js';
+import { createHttpServer } from './server.js';
 
 const GO_TENANT_HEADERS = {
   Tenant_id: TENANT.id,
@@ -366,31 +365,5 @@ describe('HTTP server', () => {
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).toContain('nodejs_heap_size_used_bytes');
     expect(text).toContain('# TYPE bus_messages_handled_total counter');
-  });
-
-  it('lists dead letters at /api/admin/dead-letters', async () => {
-    await bus.subscribe('COMMAND_TOPIC_CHARACTER', 'Character Service', () => {
-      throw new Error('always fails');
-    });
-    await bus.publish('COMMAND_TOPIC_CHARACTER', [
-      { key: integerKey(1), value: Buffer.from('{"type":"X"}'), headers: busTenantHeaders(TENANT) },
-    ]);
-    await bus.idle();
-    const response = await fetch(`${base}/api/admin/dead-letters`);
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as {
-      data: Array<{ type: string; id: string; attributes: Record<string, unknown> }>;
-    };
-    expect(body.data).toHaveLength(1);
-    expect(body.data[0]).toMatchObject({
-      type: 'dead-letters',
-      id: '1',
-      attributes: {
-        topic: 'COMMAND_TOPIC_CHARACTER',
-        key: '0100000000000000',
-        value: '{"type":"X"}',
-        error: 'always fails',
-      },
-    });
   });
 });

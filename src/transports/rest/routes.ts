@@ -11,7 +11,8 @@ import {
   single,
 } from '../../platform/http/jsonapi.js';
 import { pageOf, parseListing, STANDARD_PAGES } from '../../platform/http/pagination.js';
-import { requireTenant } from '../../platform/http/server.js';
+import { queryValue } from '../../platform/http/query.js';
+import { tenantScoped } from '../../platform/http/scope.js';
 import { isUuid, normaliseUuid } from '../../platform/tenant.js';
 import { causeOfRequest } from '../../platform/wire/headers.js';
 import { u8, u32 } from '../../platform/wire/numbers.js';
@@ -61,9 +62,8 @@ function routeIdParam(request: FastifyRequest): string {
 }
 
 function startMapFilter(query: Query): number | undefined {
-  const value = query['filter[startMapId]'];
-  if (value === undefined) return undefined;
-  const text = Array.isArray(value) ? String(value[value.length - 1]) : String(value);
+  const text = queryValue(query, 'filter[startMapId]');
+  if (text === undefined) return undefined;
   if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffff_ffff) {
     throw badRequest('filter[startMapId] must be a map id (an unsigned 32-bit integer)', {
       parameter: 'filter[startMapId]',
@@ -79,7 +79,7 @@ function byId<T extends { readonly id: string }>(items: readonly T[]): T[] {
 }
 
 export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps): void {
-  app.addHook('preHandler', requireTenant);
+  app.addHook('preHandler', tenantScoped);
   const tenantOf = (request: FastifyRequest) => deps.tenants.get(request.tenant.id);
   const answer = (doc: Document, query: Query) => applySparseFields(doc, query, FIELDS);
 
