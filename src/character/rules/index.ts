@@ -72,8 +72,26 @@ export {
   MIN_FAME,
   UINT32_MAX,
 } from './limits.js';
-export { changeMeso, dropMeso, type MesoResult, pickUpMeso } from './meso.js';
+export { awardDropMeso, changeMeso, dropMeso, type MesoResult, pickUpMeso } from './meso.js';
 export { isValidNameFormat } from './names.js';
+export {
+  inFamily,
+  isPointResetMagician,
+  magicianTakeMp,
+  minimumMaxHp,
+  minimumMaxMp,
+  type PointResetPolicy,
+  pointResetPolicy,
+} from './point-reset.js';
+export {
+  invalidRebalanceTarget,
+  REBALANCE_STATS,
+  type RebalanceCharacter,
+  type RebalanceRefusal,
+  type RebalanceResult,
+  type RebalanceTarget,
+  rebalanceAp,
+} from './rebalance-ap.js';
 export { formatPlaytime, overlapMs, type PlaySession, playtimeMs, playtimeSeconds } from './playtime.js';
 export { type Random, randInt } from './random.js';
 export {
@@ -87,6 +105,12 @@ export {
   type SpRefusalReason,
   skillBook,
 } from './sp.js';
+export {
+  type TransferApCharacter,
+  type TransferApError,
+  type TransferApResult,
+  transferAp,
+} from './transfer-ap.js';
 export { STAT_TYPES, Stat, type StatType, type StatValueKey, type StatValues } from './stat-types.js';
 export {
   BASE_STAT,
