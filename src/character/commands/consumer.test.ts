@@ -34,7 +34,7 @@ describe('CREATE_CHARACTER over the bus', () => {
         worldId: 1,
         characterId: created.characterId,
         type: 'CREATED',
-        body: { name: 'BusBorn' },
+        body: { name: 'BusBorn', mapId: BEGINNER.mapId, instance: NIL },
       },
     ]);
     const list = await call(t, 'GET', '/characters?name=BusBorn');

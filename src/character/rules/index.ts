@@ -74,6 +74,7 @@ export {
 } from './limits.js';
 export { awardDropMeso, changeMeso, dropMeso, type MesoResult, pickUpMeso } from './meso.js';
 export { isValidNameFormat } from './names.js';
+export { formatPlaytime, overlapMs, type PlaySession, playtimeMs, playtimeSeconds } from './playtime.js';
 export {
   inFamily,
   isPointResetMagician,
@@ -83,6 +84,7 @@ export {
   type PointResetPolicy,
   pointResetPolicy,
 } from './point-reset.js';
+export { type Random, randInt } from './random.js';
 export {
   invalidRebalanceTarget,
   REBALANCE_STATS,
@@ -92,8 +94,6 @@ export {
   type RebalanceTarget,
   rebalanceAp,
 } from './rebalance-ap.js';
-export { formatPlaytime, overlapMs, type PlaySession, playtimeMs, playtimeSeconds } from './playtime.js';
-export { type Random, randInt } from './random.js';
 export {
   addSp,
   distributeSp,
@@ -105,12 +105,6 @@ export {
   type SpRefusalReason,
   skillBook,
 } from './sp.js';
-export {
-  type TransferApCharacter,
-  type TransferApError,
-  type TransferApResult,
-  transferAp,
-} from './transfer-ap.js';
 export { STAT_TYPES, Stat, type StatType, type StatValueKey, type StatValues } from './stat-types.js';
 export {
   BASE_STAT,
@@ -124,3 +118,9 @@ export {
   resetStats,
   setHp,
 } from './stats.js';
+export {
+  type TransferApCharacter,
+  type TransferApError,
+  type TransferApResult,
+  transferAp,
+} from './transfer-ap.js';

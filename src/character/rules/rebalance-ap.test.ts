@@ -6,7 +6,11 @@ const beginner: RebalanceCharacter = { strength: 35, dexterity: 4, intelligence:
 
 describe('rebalanceAp', () => {
   it.each([
-    ['no targets: everything back as AP', [], { strength: 4, dexterity: 4, intelligence: 4, luck: 4, ap: 43 }],
+    [
+      'no targets: everything back as AP',
+      [],
+      { strength: 4, dexterity: 4, intelligence: 4, luck: 4, ap: 43 },
+    ],
     [
       'a magician’s INT 20',
       [{ stat: 'intelligence', floor: 20 }],

@@ -36,7 +36,8 @@ export function invalidRebalanceTarget(targets: readonly RebalanceTarget[]): str
   for (const { stat, floor } of targets) {
     if (!isRebalanceStat(stat)) return `unknown stat ${JSON.stringify(stat)}`;
     if (seen.has(stat)) return `${stat} named twice`;
-    if (floor < BASE || floor > MAX_BASE_STAT) return `${stat} floor ${floor} outside [${BASE}, ${MAX_BASE_STAT}]`;
+    if (floor < BASE || floor > MAX_BASE_STAT)
+      return `${stat} floor ${floor} outside [${BASE}, ${MAX_BASE_STAT}]`;
     seen.add(stat);
   }
   return undefined;
