@@ -55,7 +55,8 @@ describe('AWARD_EXPERIENCE showEffect (K5)', () => {
     await awardShown(id, amounts, showEffect);
     await t.app.idle();
     const [changed] = events.ofType('EXPERIENCE_CHANGED');
-    expect((changed?.value as { body: { distributions: unknown[] } }).body.distributions).toEqual([
+    expect(changed?.value).toMatchObject({ body: { distributions: [expect.anything()] } });
+    expect((changed!.value as { body: { distributions: unknown[] } }).body.distributions).toEqual([
       { experienceType: 'YELLOW', amount: amounts[0], attr1: 0 },
     ]);
     await events.stop();
