@@ -295,7 +295,7 @@ describe.skipIf(!inject('kafkaTools'))('the full app on Kafka, fed by a Go-bytes
     const meso = status.find((m) => parse(m).type === 'MESO_CHANGED' && parse(m).characterId === c[6]!.id)!;
     expect(meso.key.equals(goKey(c[6]!.id))).toBe(true);
     expect(meso.value.toString()).toBe(
-      `{"transactionId":"${NIL}","worldId":0,"characterId":${c[6]!.id},"type":"MESO_CHANGED","body":{"actorId":0,"actorType":"SYSTEM","amount":10}}`,
+      `{"transactionId":"${NIL}","worldId":0,"characterId":${c[6]!.id},"type":"MESO_CHANGED","body":{"actorId":0,"actorType":"SYSTEM","amount":10,"showEffect":false}}`,
     );
     expect(meso.headers.TENANT_ID!.toString('hex')).toBe(Buffer.from(TENANT.id, 'ascii').toString('hex'));
     expect(meso.headers.REGION!.toString()).toBe('GMS');
