@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BEGINNER } from '../../src/character/testing/support.js';
+import { tenantHeaders } from '../support/app.js';
 import { createTestDatabase } from '../support/database.js';
 import { TENANT } from '../support/tenant.js';
 import {
@@ -17,13 +18,7 @@ import {
   startMockBroker,
 } from './support.js';
 
-const HEADERS = {
-  'content-type': 'application/json',
-  TENANT_ID: TENANT.id,
-  REGION: TENANT.region,
-  MAJOR_VERSION: String(TENANT.majorVersion),
-  MINOR_VERSION: String(TENANT.minorVersion),
-};
+const HEADERS = { 'content-type': 'application/json', ...tenantHeaders() };
 
 async function mesoOf(app: AppProcess, id: number): Promise<number> {
   const response = await fetch(`${app.url}/api/characters/${id}`, { headers: HEADERS });
