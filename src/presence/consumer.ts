@@ -57,7 +57,9 @@ export function consumeLocationCommands(
   const common = {
     bus: context.bus,
     group: context.group,
-    start: 'earliest' as const,
+    // Not 'earliest': a group that has read only the status topic so far (presence before it owned location)
+    // has no offset here, and replaying the retained history of warps would send characters back in time.
+    start: 'latest' as const,
     logger: context.logger,
     metrics: context.metrics,
   };

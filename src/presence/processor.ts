@@ -1,14 +1,14 @@
 import type { MessageFactory, OutgoingMessage } from '../platform/bus/messages.js';
 import type { Database, Queryable } from '../platform/db/database.js';
 import { type Delivery, recordDelivery } from '../platform/db/inbox.js';
-import type { CharacterLocation, Field } from '../platform/fields.js';
+import type { Field } from '../platform/fields.js';
 import type { OutboxWriter } from '../platform/service.js';
 import { NIL_UUID } from '../platform/tenant.js';
 import type { CharacterStatusEvent } from './character-events.js';
 import type { MapData } from './forced-return.js';
 import { characterMapStatus, type MapStatusType, type Origin } from './producer.js';
 import type { PresenceRegistry } from './registry.js';
-import { deletePlacement, findLocation, saveLocation, savePlacement, seedLocation } from './storage.js';
+import { deletePlacement, saveLocation, savePlacement, seedLocation } from './storage.js';
 import { type Transition, transitionOf } from './transition.js';
 
 export interface PresenceProcessorDeps {
@@ -44,9 +44,7 @@ export class PresenceProcessor {
     let announcements: OutgoingMessage[] = [];
     await db.transaction(async (client) => {
       await recordDelivery(client, delivery);
-      const stored = await findLocation(client, tenantId, event.characterId, true);
-      transition = this.transitionOf(event, tenantId, stored);
-      await this.store(client, tenantId, event, transition, restingPlace);
+      transition = await this.move(client, tenantId, event, restingPlace);
       announcements = this.announcements(event, transition, origin);
       await outbox.write(client, announcements);
     });
@@ -58,55 +56,49 @@ export class PresenceProcessor {
   }
 
   /**
-   * The reference's transition, with two refinements for an owner that also keeps offline characters: a
-   * warp of an offline character (the UI's Change Map dialog) moves its location and nobody sees it enter;
-   * a channel change exits the field the character really stood in, which differs from the event's map
-   * when a forced return moved it.
+   * Stores the event's effect on the location and answers the move it makes: the reference's transition,
+   * with two refinements for an owner that also keeps offline characters. A warp of an offline character
+   * (the UI's Change Map dialog) moves its location and nobody sees it enter; a channel change exits the
+   * field the character really stood in, which differs from the event's map when a forced return moved it.
    */
-  private transitionOf(
-    event: CharacterStatusEvent,
-    tenantId: string,
-    stored: CharacterLocation | undefined,
-  ): Transition {
-    if (event.type === 'MAP_CHANGED' && stored?.state === 'OFFLINE') return {};
-    const transition = transitionOf(event);
-    if (event.type === 'CHANNEL_CHANGED') {
-      const standing = this.deps.registry.fieldOf(tenantId, event.characterId);
-      if (standing && standing.channelId === event.body.oldChannelId)
-        return { ...transition, exit: standing };
-    }
-    return transition;
-  }
-
-  private async store(
+  private async move(
     client: Queryable,
     tenantId: string,
     event: CharacterStatusEvent,
-    transition: Transition,
     restingPlace: Field | undefined,
-  ): Promise<void> {
+  ): Promise<Transition> {
     const id = event.characterId;
+    const transition = transitionOf(event);
     switch (event.type) {
       case 'CREATED': {
         const { mapId, instance } = event.body;
-        if (mapId === undefined) return;
         // A new character belongs to no channel yet: HEAD atlas-maps seeds channel 0.
-        const field = { worldId: event.worldId, channelId: 0, mapId, instance: instance ?? NIL_UUID };
-        return seedLocation(client, tenantId, id, field);
+        if (mapId !== undefined) {
+          const field = { worldId: event.worldId, channelId: 0, mapId, instance: instance ?? NIL_UUID };
+          await seedLocation(client, tenantId, id, field);
+        }
+        return transition;
       }
       case 'LOGOUT':
-        return saveLocation(client, tenantId, id, restingPlace ?? transition.exit!, 'OFFLINE');
+        await saveLocation(client, tenantId, id, restingPlace ?? transition.exit!, 'OFFLINE');
+        return transition;
       case 'DELETED':
-        return deletePlacement(client, tenantId, id);
-      case 'MAP_CHANGED':
-        if (!transition.enter) {
-          const { channelId, targetMapId, targetInstance } = event.body;
-          const target = { worldId: event.worldId, channelId, mapId: targetMapId, instance: targetInstance };
-          return saveLocation(client, tenantId, id, target, 'OFFLINE');
-        }
-        return savePlacement(client, tenantId, id, transition.enter);
-      default:
-        return savePlacement(client, tenantId, id, transition.enter!);
+        await deletePlacement(client, tenantId, id);
+        return transition;
+      case 'MAP_CHANGED': {
+        // One statement moves the location and tells whether the character is in the game.
+        const state = await saveLocation(client, tenantId, id, transition.enter!, 'IN_FIELD', true);
+        return state === 'OFFLINE' ? {} : transition;
+      }
+      case 'CHANNEL_CHANGED': {
+        await savePlacement(client, tenantId, id, transition.enter!);
+        const standing = this.deps.registry.fieldOf(tenantId, id);
+        const stood = standing?.channelId === event.body.oldChannelId;
+        return stood ? { ...transition, exit: standing } : transition;
+      }
+      case 'LOGIN':
+        await savePlacement(client, tenantId, id, transition.enter!);
+        return transition;
     }
   }
 

@@ -52,7 +52,7 @@ interface PlacementRow {
 /**
  * Stores where the character is and in which state; writing the same location twice leaves one row (events
  * are redelivered). With `keepState`, an existing row keeps its state (a warp of an offline character,
- * HEAD's location.Set) and only a new row takes `state`.
+ * HEAD's location.Set) and only a new row takes `state`. Answers the state the row has now.
  */
 export async function saveLocation(
   db: Queryable,
@@ -61,22 +61,24 @@ export async function saveLocation(
   field: Field,
   state: PresenceState,
   keepState = false,
-): Promise<void> {
-  await db.query({
+): Promise<PresenceState> {
+  const { rows } = await db.query<{ state: PresenceState }>({
     name: keepState ? 'presence-move' : 'presence-save',
     text: `INSERT INTO presence (tenant_id, character_id, world, channel, map_id, instance, state)
            VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (tenant_id, character_id) DO UPDATE
            SET world = EXCLUDED.world, channel = EXCLUDED.channel,
                map_id = EXCLUDED.map_id, instance = EXCLUDED.instance
-               ${keepState ? '' : ', state = EXCLUDED.state'}`,
+               ${keepState ? '' : ', state = EXCLUDED.state'}
+           RETURNING state`,
     values: [tenantId, characterId, field.worldId, field.channelId, field.mapId, field.instance, state],
   });
+  return rows[0]!.state;
 }
 
 /** Puts the character in `field`, in the game. */
-export function savePlacement(db: Queryable, tenantId: string, characterId: number, field: Field) {
-  return saveLocation(db, tenantId, characterId, field, 'IN_FIELD');
+export async function savePlacement(db: Queryable, tenantId: string, characterId: number, field: Field) {
+  await saveLocation(db, tenantId, characterId, field, 'IN_FIELD');
 }
 
 /**
