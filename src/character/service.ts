@@ -5,6 +5,7 @@ import type { ConsumerDeps } from './commands/deps.js';
 import { consumeMovement } from './commands/movement.js';
 import { consumeAccountEvents, consumeDropEvents, consumeStatusEvents } from './events/consumer.js';
 import { EffectiveStatsLookup } from './lookups/effective-stats.js';
+import { LocationLookup } from './lookups/location.js';
 import { PortalLookup } from './lookups/portal.js';
 import { SkillLookup } from './lookups/skills.js';
 import { Positions } from './position.js';
@@ -36,6 +37,15 @@ function operationContext(context: ServiceContext, positions: Positions): Operat
     portals: new PortalLookup(client, urls.data, logger),
     skills: new SkillLookup(client, urls.skills, urls.data, logger),
     stats: new EffectiveStatsLookup(client, urls.effectiveStats, logger),
+    locations: new LocationLookup(
+      config.locationOwner,
+      // In the embedded default presence owns location in this process: an internal handover (§3.3).
+      config.services.has('presence'),
+      context.locations,
+      client,
+      urls.maps,
+      logger,
+    ),
     logger,
   };
 }

@@ -200,6 +200,19 @@ describe('loadConfig values', () => {
   });
 });
 
+describe('LOCATION_OWNER (decisions §F3)', () => {
+  it.each([
+    [{}, 'maps'],
+    [{ SERVICES: 'character,transports' }, 'character'],
+    // MAPS_SERVICE_URL alone keeps the reference's answer (§F5): the atlas-maps of either era answers it.
+    [{ SERVICES: 'character,transports', MAPS_SERVICE_URL: 'http://maps/' }, 'character'],
+    [{ SERVICES: 'character', LOCATION_OWNER: 'maps' }, 'maps'],
+    [{ LOCATION_OWNER: ' Character ' }, 'character'],
+  ])('%j → %s', (env, owner) => {
+    expect(loadConfig(env).locationOwner).toBe(owner);
+  });
+});
+
 describe('loadConfig errors name the variable', () => {
   it.each([
     { env: { REST_PORT: 'abc' }, variable: 'REST_PORT' },
@@ -223,6 +236,7 @@ describe('loadConfig errors name the variable', () => {
     },
     { env: { BOOTSTRAP_SERVERS: 'not a broker' }, variable: 'BOOTSTRAP_SERVERS' },
     { env: { OUTBOUND_TIMEOUT_MS: '0' }, variable: 'OUTBOUND_TIMEOUT_MS' },
+    { env: { LOCATION_OWNER: 'presence' }, variable: 'LOCATION_OWNER' },
   ])('$env → $variable', ({ env, variable }) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);

@@ -5,6 +5,8 @@
 export const TOPIC_VARIABLES = [
   'COMMAND_TOPIC_CHARACTER',
   'COMMAND_TOPIC_CHARACTER_MOVEMENT',
+  // HEAD: atlas-channel asks the location owner (atlas-maps, or presence) to move a character's channel.
+  'COMMAND_TOPIC_CHARACTER_CHANNEL_CHANGE_REQUEST',
   'COMMAND_TOPIC_CHANNEL_STATUS',
   'COMMAND_TOPIC_DROP',
   'COMMAND_TOPIC_INSTANCE_TRANSPORT',

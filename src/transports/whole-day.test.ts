@@ -89,6 +89,8 @@ describe('a whole day of the bundled tenant', () => {
       services: ['presence', 'transports'],
       maps: false,
       data: false,
+      // This test plays the reference's character service (it answers CHANGE_MAP): presence only follows.
+      env: { LOCATION_OWNER: 'character' },
     });
     const { app, clock } = harness;
     const status = recorder(app, clock, 'EVENT_TOPIC_TRANSPORT_STATUS');
