@@ -1,5 +1,6 @@
 import { deleteLocationsOf } from '../locations/repository.js';
 import { type Character, CharacterNotFound, CreationRefused, type NewCharacter } from '../model.js';
+import { isNameReserved } from '../pending-changes/names.js';
 import { Events, type Scope } from '../producer.js';
 import { isValidNameFormat, MAX_LEVEL, NEW_CHARACTER_SP } from '../rules/index.js';
 import {
@@ -9,6 +10,7 @@ import {
   insertCharacter,
   isNameTaken,
 } from '../storage/characters.js';
+import { deleteTeleportRocksOf } from '../teleport-rocks/storage.js';
 import { commit, type OperationContext } from './context.js';
 
 /** The reference's error texts, which CREATION_FAILED carries. */
@@ -28,7 +30,10 @@ export async function createCharacter(
   if (!isValidNameFormat(input.name)) throw new CreationRefused(BLOCKED_NAME, 'name');
   if (input.level < 1 || input.level > MAX_LEVEL) throw new CreationRefused(INVALID_LEVEL, 'level');
   return commit(ctx, scope.delivery, async (tx) => {
-    if (!(await claimName(tx.client, scope.tenant.id, input.name))) {
+    if (
+      !(await claimName(tx.client, scope.tenant.id, input.name)) ||
+      (await isNameReserved(tx.client, scope.tenant.id, input.name))
+    ) {
       throw new CreationRefused(BLOCKED_NAME, 'name');
     }
     let character: Character;
@@ -67,6 +72,7 @@ export async function deleteOne(ctx: OperationContext, scope: Scope, characterId
     const deleted = await deleteCharacter(tx.client, scope.tenant.id, characterId);
     if (!deleted) throw new CharacterNotFound(characterId);
     await deleteLocationsOf(tx.client, scope.tenant.id, [characterId]);
+    await deleteTeleportRocksOf(tx.client, scope.tenant.id, [characterId]);
     tx.emit(ctx.producer.character(scope, deleted.worldId, characterId)(Events.deleted()));
   });
   ctx.positions.delete(scope.tenant.id, characterId);
@@ -81,6 +87,11 @@ export async function deleteAccount(
   const deleted = await commit(ctx, scope.delivery, async (tx) => {
     const rows = await deleteAccountCharacters(tx.client, scope.tenant.id, accountId);
     await deleteLocationsOf(
+      tx.client,
+      scope.tenant.id,
+      rows.map((r) => r.id),
+    );
+    await deleteTeleportRocksOf(
       tx.client,
       scope.tenant.id,
       rows.map((r) => r.id),

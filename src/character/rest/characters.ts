@@ -10,6 +10,7 @@ import {
 } from '../../platform/http/jsonapi.js';
 import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
 import { CharacterNotFound, CreationRefused, UpdateRefused } from '../model.js';
+import { isNameReserved } from '../pending-changes/names.js';
 import type { OperationContext } from '../processor/context.js';
 import { createCharacter, deleteOne } from '../processor/lifecycle.js';
 import { updateCharacterAttributes } from '../processor/update.js';
@@ -69,6 +70,10 @@ async function nameValidity(ctx: OperationContext, tenantId: string, name: strin
   }
   if (await nameExists(ctx.db.pool, tenantId, name)) {
     return { valid: false, reason: 'duplicate', detail: 'Name already taken.' };
+  }
+  if (await isNameReserved(ctx.db.pool, tenantId, name)) {
+    const detail = 'Name is reserved by a pending name change.';
+    return { valid: false, reason: 'reserved', detail, reserved: true };
   }
   return { valid: true };
 }

@@ -4,6 +4,7 @@ import type { TaskTracker } from '../../platform/tasks.js';
 import type { Tenant } from '../../platform/tenant.js';
 import type { Headers } from '../../platform/wire/headers.js';
 import { CharacterNotFound } from '../model.js';
+import type { SessionHooks } from '../pending-changes/sessions.js';
 import { commit, type OperationContext } from '../processor/context.js';
 import { Events } from '../producer.js';
 import { findCharacter, savePositions } from '../storage/characters.js';
@@ -30,6 +31,8 @@ export class SessionTracker {
   constructor(
     private readonly ctx: OperationContext,
     private readonly tasks: TaskTracker,
+    /** Work that commits with a LOGIN or LOGOUT (pending changes, head-contract.md K9). */
+    private readonly hooks?: SessionHooks,
   ) {}
 
   /** Rebuilds the registry from open history rows, so a DESTROYED after a restart still logs out (B15). */
@@ -81,6 +84,7 @@ export class SessionTracker {
             ? emit(Events.login(channelId, c.mapId, c.instance))
             : emit(Events.channelChanged(channelId, oldChannelId, c.mapId, c.instance)),
         );
+        if (oldChannelId === undefined) await this.hooks?.loggedIn(tx, tenant, c);
         return true;
       });
       if (!found) {
@@ -175,6 +179,7 @@ export class SessionTracker {
         characterId,
       );
       tx.emit(emit(Events.logout(session.channelId, c.mapId, c.instance)));
+      await this.hooks?.loggingOut(tx, tenant, c);
     });
     this.registry.remove(session);
     this.ctx.positions.delete(tenant.id, characterId);

@@ -2,6 +2,7 @@ import { adoptTable, existingColumns, existingIndexes } from '../../../platform/
 import type { Queryable } from '../../../platform/db/database.js';
 import type { AdoptingMigration, Step } from '../../../platform/db/migrations.js';
 import { findLegacyConflicts, indexExceptions } from './conflicts.js';
+import { HEAD_FEATURE_TABLES } from './head-features.js';
 import { characterTables, NAME_INDEX, NO_EXCEPTIONS, OPEN_SESSION_INDEX } from './tables.js';
 
 /**
@@ -43,4 +44,4 @@ export const CHARACTER_TABLES: AdoptingMigration = {
   },
 };
 
-export const CHARACTER_MIGRATIONS = [CHARACTER_TABLES] as const;
+export const CHARACTER_MIGRATIONS = [CHARACTER_TABLES, HEAD_FEATURE_TABLES] as const;
