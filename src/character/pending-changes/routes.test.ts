@@ -55,8 +55,8 @@ describe('POST /characters/{id}/pending-changes', () => {
         `"payload":{"characterId":${id},"templateId":5400000,"quantity":1,"removeAll":false,"showEffect":false},` +
         '"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}]}',
     );
-    events.stop();
-    sagas.stop();
+    await events.stop();
+    await sagas.stop();
   });
 
   it('reserves the name: name-validity says so, creation and rename refuse it, a second request too', async () => {
@@ -178,8 +178,8 @@ describe('listing, cancelling and resolving', () => {
       reason: 'operator_cancelled',
       resolvedAt: '2026-01-01T00:00:00Z',
     });
-    events.stop();
-    sagas.stop();
+    await events.stop();
+    await sagas.stop();
   });
 
   it('cancels by type (200 with the record), then 404; a bad type is a 400 naming it', async () => {
@@ -226,7 +226,7 @@ describe('listing, cancelling and resolving', () => {
         ],
       }),
     ]);
-    sagas.stop();
+    await sagas.stop();
   });
 });
 
@@ -282,6 +282,6 @@ describe('transfer eligibility and world change', () => {
       data: { type: 'characters', attributes: { newWorldId: 1 } },
     });
     expect(missing.status).toBe(404);
-    events.stop();
+    await events.stop();
   });
 });

@@ -96,7 +96,7 @@ describe('GET/POST/DELETE /characters/{id}/teleport-rock-maps', () => {
       type: 'LIST_UPDATED',
       body: { vip: false, registered: false, maps: [100000000, 102000000, 103000000, 104000000] },
     });
-    events.stop();
+    await events.stop();
   });
 
   it('refuses duplicates (409), maps the client cannot save (400), absent maps (404): nothing changes', async () => {
@@ -194,6 +194,6 @@ describe('COMMAND_TOPIC_TELEPORT_ROCK', () => {
       `{"transactionId":"a0a0a0a0-0000-4000-8000-000000000001","worldId":1,"characterId":${id},"type":"ERROR","body":{"vip":false,"reason":"NOT_FOUND"}}`,
       `{"transactionId":"a0a0a0a0-0000-4000-8000-000000000001","worldId":1,"characterId":${id},"type":"LIST_UPDATED","body":{"vip":true,"registered":false,"maps":[]}}`,
     ]);
-    events.stop();
+    await events.stop();
   });
 });
