@@ -169,7 +169,7 @@ describe('listing, cancelling and resolving', () => {
       }),
     ]);
     // The name is free again once the record left PENDING.
-    expect((await call(t, 'GET', '/characters/name-validity?name=Listed&worldId=0')).body).toEqual({
+    expect((await call(t, 'GET', '/characters/name-validity?name=Listed&worldId=0')).body).toMatchObject({
       valid: true,
     });
     const after = (await call(t, 'GET', base(id))).body as { data: ChangeDocument['data'][] };
