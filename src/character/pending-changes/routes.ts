@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { badRequest, HttpError, notFound } from '../../platform/http/errors.js';
 import { collection, parseRequestDocument, single } from '../../platform/http/jsonapi.js';
 import { NIL_UUID } from '../../platform/tenant.js';
-import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
+import { causeOfRequest } from '../../platform/wire/headers.js';
 import { u8, u32, uuid } from '../../platform/wire/numbers.js';
 import { CharacterNotFound } from '../model.js';
 import { parseCharacterId, parseUint, queryValue } from '../rest/schemas.js';
@@ -91,7 +91,7 @@ function parseId(text: string): string {
 type Params = { characterId: string; id: string };
 const origin = (request: FastifyRequest): Origin => ({
   tenant: request.tenant,
-  cause: traceHeadersOfRequest(request.headers),
+  cause: causeOfRequest(request.headers),
 });
 
 export function pendingChangeRoutes(app: FastifyInstance, pcc: PendingChangeContext): void {

@@ -3,6 +3,7 @@ import {
   OTHER_TENANT,
   record,
   startTestApp,
+  TENANT,
   type TestApp,
   tenantHeaders,
 } from '../../../test/support/app.js';
@@ -61,6 +62,41 @@ describe('POST /api/characters', () => {
     expect(events.messages).toHaveLength(1);
     expectChildSpanOf(events.messages[0]!.headers.traceparent, traceparent);
     expect(events.messages[0]!.headers.tracestate).toBeUndefined();
+    await events.stop();
+  });
+
+  it("passes HEAD's ENVIRONMENT header from a request, and from a consumed command, to the messages they cause", async () => {
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    const response = await fetch(`${t.url}/api/characters`, {
+      method: 'POST',
+      headers: { ...tenantHeaders(), 'content-type': 'application/json', ENVIRONMENT: 'pr-7' },
+      body: JSON.stringify({ data: { type: 'characters', attributes: { ...BEGINNER, name: 'Envied' } } }),
+    });
+    expect(response.status).toBe(201);
+    const id = Number(((await response.json()) as { data: { id: string } }).data.id);
+    await t.app.idle();
+    await t.app.bus.publish(
+      'COMMAND_TOPIC_CHARACTER',
+      {
+        transactionId: '00000000-0000-0000-0000-000000000000',
+        worldId: 0,
+        characterId: id,
+        type: 'REQUEST_CHANGE_MESO',
+        body: { actorId: 0, actorType: 'SYSTEM', amount: 5 },
+      },
+      { key: id, tenant: TENANT, headers: { ENVIRONMENT: Buffer.from('main') } },
+    );
+    await t.app.idle();
+    expect(
+      events.messages.map((m) => [
+        m.value && (m.value as { type: string }).type,
+        m.headers.ENVIRONMENT?.toString(),
+      ]),
+    ).toEqual([
+      ['CREATED', 'pr-7'],
+      ['MESO_CHANGED', 'main'],
+      ['STAT_CHANGED', 'main'],
+    ]);
     await events.stop();
   });
 

@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../../platform/http/errors.js';
-import {
-  collection,
-  pageMeta,
-  parsePage,
-  parseRequestDocument,
-  single,
-} from '../../platform/http/jsonapi.js';
-import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
+import { collection, parseRequestDocument, single } from '../../platform/http/jsonapi.js';
+import { CHARACTER_PAGES, envelope, parseListing, window } from '../../platform/http/pagination.js';
+import { causeOfRequest } from '../../platform/wire/headers.js';
 import { CharacterNotFound, CreationRefused, UpdateRefused } from '../model.js';
 import { isNameReserved } from '../pending-changes/names.js';
 import type { OperationContext } from '../processor/context.js';
@@ -38,8 +33,6 @@ interface ById {
   Querystring: Query;
 }
 
-const PAGE = { size: 50, maxSize: 250 };
-
 /**
  * The query keys present choose the filter (decisions B11): every given filter applies, so accountId alone
  * filters by account across worlds, worldId=0 filters world 0, and no filter lists the tenant.
@@ -58,25 +51,30 @@ function filterOf(query: Query): CharacterFilter {
 }
 
 /**
- * Later Atlas's name check (decisions B1), its response included: `reason` is length, regex or duplicate
- * (tenant-wide and in any case here, as the unique index decides), with later Atlas's `detail` texts.
+ * Atlas HEAD's name check (decisions B1, head-contract C6), its response included: `reason` is length, regex
+ * or duplicate, with HEAD's `detail` texts, and `reserved` (a name held by a pending name change). `scope` is
+ * WORLD (the default) or TENANT; both check the whole tenant here, in any case, because that is what creation
+ * enforces (the unique index): HEAD's WORLD scope calls a name taken in another world valid, and its own
+ * creation then refuses it.
  */
 async function nameValidity(ctx: OperationContext, tenantId: string, name: string) {
   if ([...name].length < 3 || [...name].length > 12) {
-    return { valid: false, reason: 'length', detail: 'Name must be 3-12 characters.' };
+    return { valid: false, reason: 'length', detail: 'Name must be 3-12 characters.', reserved: false };
   }
   if (!isValidNameFormat(name)) {
-    return { valid: false, reason: 'regex', detail: 'Name contains invalid characters.' };
+    return { valid: false, reason: 'regex', detail: 'Name contains invalid characters.', reserved: false };
   }
   if (await nameExists(ctx.db.pool, tenantId, name)) {
-    return { valid: false, reason: 'duplicate', detail: 'Name already taken.' };
+    return { valid: false, reason: 'duplicate', detail: 'Name already taken.', reserved: false };
   }
   if (await isNameReserved(ctx.db.pool, tenantId, name)) {
     const detail = 'Name is reserved by a pending name change.';
     return { valid: false, reason: 'reserved', detail, reserved: true };
   }
-  return { valid: true };
+  return { valid: true, reserved: false };
 }
+
+const SCOPES = new Set(['WORLD', 'TENANT']);
 
 export function characterRoutes(app: FastifyInstance, ctx: OperationContext): void {
   const live = (tenantId: string, id: number) => ctx.positions.get(tenantId, id);
@@ -84,22 +82,19 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
   app.get<{ Querystring: Query }>('/characters', async (request) => {
     const { query, tenant } = request;
     const filter = filterOf(query);
-    const page = parsePage(query, PAGE);
-    const rows = await listCharacters(
-      ctx.db.pool,
-      tenant.id,
-      filter,
-      page && { offset: (page.number - 1) * page.size, limit: page.size },
-    );
-    const meta = page && pageMeta(page, await countCharacters(ctx.db.pool, tenant.id, filter));
+    const listing = parseListing(request.url, CHARACTER_PAGES);
+    const rows = await listCharacters(ctx.db.pool, tenant.id, filter, window(listing));
+    const total = listing.page ? await countCharacters(ctx.db.pool, tenant.id, filter) : rows.length;
     const resources = rows.map((c) => characterResource(c, live(tenant.id, c.id)));
-    return withSparseFields(collection(resources, meta ? { meta } : {}), query);
+    return withSparseFields(collection(resources, { envelope: envelope(listing, total) }), query);
   });
 
   app.get<{ Querystring: Query }>('/characters/name-validity', async (request) => {
     const name = queryValue(request.query, 'name');
     if (!name) throw badRequest('name is required', { parameter: 'name' });
     parseUint(queryValue(request.query, 'worldId'), 'worldId', 255);
+    const scope = queryValue(request.query, 'scope') ?? 'WORLD';
+    if (!SCOPES.has(scope)) throw badRequest('scope must be WORLD or TENANT', { parameter: 'scope' });
     return nameValidity(ctx, request.tenant.id, name);
   });
 
@@ -112,7 +107,7 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
         {
           tenant: request.tenant,
           transactionId: randomUUID(),
-          cause: traceHeadersOfRequest(request.headers),
+          cause: causeOfRequest(request.headers),
         },
         attributes,
       );
@@ -143,7 +138,7 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
         request.tenant,
         characterId,
         attributes,
-        traceHeadersOfRequest(request.headers),
+        causeOfRequest(request.headers),
       );
     } catch (error) {
       if (error instanceof CharacterNotFound) throw notFound(error.message);
@@ -161,7 +156,7 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
         {
           tenant: request.tenant,
           transactionId: randomUUID(),
-          cause: traceHeadersOfRequest(request.headers),
+          cause: causeOfRequest(request.headers),
         },
         characterId,
       );

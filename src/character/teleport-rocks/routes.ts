@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badRequest, conflict, type HttpError, notFound } from '../../platform/http/errors.js';
 import { parseRequestDocument, single } from '../../platform/http/jsonapi.js';
-import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
+import { causeOfRequest } from '../../platform/wire/headers.js';
 import { u32 } from '../../platform/wire/numbers.js';
 import { CharacterNotFound } from '../model.js';
 import { parseCharacterId, parseUint } from '../rest/schemas.js';
@@ -59,7 +59,7 @@ export function teleportRockRoutes(app: FastifyInstance, trc: TeleportRockContex
     const scope = {
       tenant: request.tenant,
       transactionId: randomUUID(),
-      cause: traceHeadersOfRequest(request.headers),
+      cause: causeOfRequest(request.headers),
     };
     try {
       return document(await changeTeleportRock(trc, scope, characterId, input, { announce: false }));

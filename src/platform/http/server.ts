@@ -7,10 +7,12 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Bus } from '../bus/bus.js';
+import { isTransientDatabaseError } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
 import { type Tenant, TenantHeaderError, tenantFromHttpHeaders } from '../tenant.js';
 import { goEscape } from '../wire/envelope.js';
+import { ENVIRONMENT, isEnvironment } from '../wire/headers.js';
 import { badRequest, errorDocument, HttpError } from './errors.js';
 import { collection } from './jsonapi.js';
 
@@ -38,6 +40,13 @@ export async function requireTenant(request: FastifyRequest): Promise<void> {
   } catch (error) {
     if (error instanceof TenantHeaderError) throw badRequest(error.message, { header: error.header });
     throw error;
+  }
+  // HEAD's optional ENVIRONMENT header: any environment is this deployment's (there is no registry of
+  // them here), but a value HEAD could never have sent is refused rather than passed on to messages.
+  const environment = request.headers.environment;
+  const text = Array.isArray(environment) ? environment[0] : environment;
+  if (text && !isEnvironment(text)) {
+    throw badRequest('ENVIRONMENT must be printable ASCII, at most 128 characters', { header: ENVIRONMENT });
   }
 }
 
@@ -105,6 +114,13 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     (error: Error & { statusCode?: number; code?: string }, request, reply: FastifyReply) => {
       if (error instanceof HttpError) {
         return reply.status(error.status).send(errorDocument(error));
+      }
+      if (isTransientDatabaseError(error)) {
+        request.log.warn({ err: error, url: request.url }, 'database unavailable; answered 503');
+        reply.header('retry-after', '1');
+        return reply
+          .status(503)
+          .send(errorDocument(new HttpError(503, 'Service Unavailable', 'temporarily unavailable')));
       }
       const status = fastifyErrorStatus(error);
       if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
