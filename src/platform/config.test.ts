@@ -64,6 +64,16 @@ describe('loadConfig defaults', () => {
       effectiveStats: undefined,
       tenants: undefined,
       maps: undefined,
+      worlds: undefined,
+      accounts: undefined,
+      bans: undefined,
+      guilds: undefined,
+      families: undefined,
+      trades: undefined,
+      merchants: undefined,
+      mts: undefined,
+      parties: undefined,
+      buddies: undefined,
     });
     expect(config.bootstrapServers).toEqual([]);
     expect(config.traceEndpoint).toBeUndefined();
@@ -141,13 +151,15 @@ describe('loadConfig values', () => {
       MAPS_SERVICE_URL: 'http://maps:8080/api/',
       TENANTS_SERVICE_URL: 'https://tenants/api',
     });
-    expect(config.serviceUrls).toEqual({
+    expect(config.serviceUrls).toMatchObject({
       data: 'http://atlas-ingress.atlas.svc.cluster.local:80/api/',
       skills: 'http://atlas-ingress.atlas.svc.cluster.local:80/api/',
       effectiveStats: 'http://atlas-ingress.atlas.svc.cluster.local:80/api/',
       tenants: 'https://tenants/api/',
       maps: 'http://maps:8080/api/',
     });
+    expect(config.serviceUrls.worlds).toBe('http://atlas-ingress.atlas.svc.cluster.local:80/api/');
+    expect(config.serviceUrls.merchants).toBe('http://atlas-ingress.atlas.svc.cluster.local:80/api/');
   });
 
   it('sets one service consumer group with KAFKA_CONSUMER_GROUP when one Atlas service runs', () => {

@@ -26,6 +26,17 @@ export interface ServiceUrls {
   readonly effectiveStats?: string;
   readonly tenants?: string;
   readonly maps?: string;
+  /** Atlas HEAD's world-transfer gates and saga snapshot (head-contract.md C11), each optional. */
+  readonly worlds?: string;
+  readonly accounts?: string;
+  readonly bans?: string;
+  readonly guilds?: string;
+  readonly families?: string;
+  readonly trades?: string;
+  readonly merchants?: string;
+  readonly mts?: string;
+  readonly parties?: string;
+  readonly buddies?: string;
 }
 
 export interface Config {
@@ -131,6 +142,16 @@ function serviceUrls(env: Env): ServiceUrls {
     effectiveStats: pick('EFFECTIVE_STATS_SERVICE_URL'),
     tenants: pick('TENANTS_SERVICE_URL'),
     maps: pick('MAPS_SERVICE_URL'),
+    worlds: pick('WORLDS_SERVICE_URL'),
+    accounts: pick('ACCOUNTS_SERVICE_URL'),
+    bans: pick('BANS_SERVICE_URL'),
+    guilds: pick('GUILDS_SERVICE_URL'),
+    families: pick('FAMILIES_SERVICE_URL'),
+    trades: pick('TRADES_SERVICE_URL'),
+    merchants: pick('MERCHANT_SERVICE_URL'),
+    mts: pick('MTS_SERVICE_URL'),
+    parties: pick('PARTIES_SERVICE_URL'),
+    buddies: pick('BUDDIES_SERVICE_URL'),
   };
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Tenant } from '../../platform/tenant.js';
 import type { Headers } from '../../platform/wire/headers.js';
 import { type Character, type CharacterChanges, NIL_INSTANCE, UpdateRefused } from '../model.js';
+import { isNameReserved } from '../pending-changes/names.js';
 import { Events, type StatusEvent } from '../producer.js';
 import { isValidNameFormat } from '../rules/index.js';
 import { claimName, isNameTaken, updateCharacter } from '../storage/characters.js';
@@ -100,7 +101,11 @@ export async function updateCharacterAttributes(
       tx.emit(ctx.producer.changeMapCommand(scope, c.worldId, c.id, target, 0));
     }
     if (events.length === 0) return;
-    if (changes.name !== undefined && !(await claimName(tx.client, tenant.id, changes.name, characterId))) {
+    if (
+      changes.name !== undefined &&
+      (!(await claimName(tx.client, tenant.id, changes.name, characterId)) ||
+        (await isNameReserved(tx.client, tenant.id, changes.name)))
+    ) {
       throw new UpdateRefused(INVALID_NAME);
     }
     try {

@@ -5,6 +5,7 @@ import type { Tenant } from '../../platform/tenant.js';
 import type { Headers } from '../../platform/wire/headers.js';
 import type { MapLocation } from '../lookups/location.js';
 import { type Character, CharacterNotFound } from '../model.js';
+import type { SessionHooks } from '../pending-changes/sessions.js';
 import { commit, type OperationContext, type Transaction } from '../processor/context.js';
 import { Events } from '../producer.js';
 import { findCharacter, savePositions, updateCharacter } from '../storage/characters.js';
@@ -47,6 +48,8 @@ export class SessionTracker {
   constructor(
     private readonly ctx: OperationContext,
     private readonly tasks: TaskTracker,
+    /** Work that commits with a LOGIN or LOGOUT (pending changes, head-contract.md K9). */
+    private readonly hooks?: SessionHooks,
   ) {}
 
   /** Rebuilds the registry from open history rows, so a DESTROYED after a restart still logs out (B15). */
@@ -99,6 +102,7 @@ export class SessionTracker {
         if (oldChannelId === undefined) {
           const at = await followLocation(tx, tenant.id, c, location);
           tx.emit(emit(Events.login(channelId, at.mapId, at.instance)));
+          await this.hooks?.loggedIn(tx, tenant, c);
         } else if (this.ctx.locations.owner === 'character') {
           tx.emit(emit(Events.channelChanged(channelId, oldChannelId, c.mapId, c.instance)));
         } else if (this.ctx.locations.inProcess) {
@@ -205,6 +209,7 @@ export class SessionTracker {
       );
       const here = await followLocation(tx, tenant.id, c, location);
       tx.emit(emit(Events.logout(session.channelId, here.mapId, here.instance)));
+      await this.hooks?.loggingOut(tx, tenant, c);
     });
     this.registry.remove(session);
     this.ctx.positions.delete(tenant.id, characterId);
