@@ -298,6 +298,9 @@ describe('GET .../maps/{m}/instances/{i}/characters/ (M4)', () => {
       'GET',
       `/worlds/0/channels/1/maps/100000000/instances/${NIL_UUID}/characters/`,
     );
-    expect(answer.body).toEqual({ data: [{ type: 'characters', id: '18', attributes: {} }] });
+    expect(answer.body).toMatchObject({
+      data: [{ type: 'characters', id: '18', attributes: {} }],
+      meta: { page: { last: 1, number: 1, size: 1 }, total: 1 },
+    });
   });
 });
