@@ -19,7 +19,7 @@ const TENANT = {
   minorVersion: 1,
 };
 const configuration: TenantConfiguration = {
-  tenant: { ...TENANT, name: 't', worlds: [] },
+  tenant: { ...TENANT, name: 't', worlds: [], travelRate: 1 },
   routes: [],
   vessels: [],
   instanceRoutes: [
@@ -34,6 +34,8 @@ const configuration: TenantConfiguration = {
       boardingWindowMs: 1_000,
       travelMs: 60_000,
       transitMessage: '',
+      effectItemIds: [],
+      forcedReturnMapId: 0,
     },
   ],
   problems: [],
