@@ -41,7 +41,8 @@ function fieldDirectory(context: ServiceContext): FieldDirectory {
 
 /**
  * The transports domain: scheduled routes on their timetable, instance transports on demand, their REST
- * surface and their consumers. Everything is in memory and rebuilt from configuration at start-up.
+ * surface and their consumers. Everything is in memory and rebuilt from configuration at start-up, except
+ * which voyages were announced (transport_voyages), which must outlive a restart.
  */
 export const transportsService: ServiceModule = {
   name: 'transports',

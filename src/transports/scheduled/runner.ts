@@ -66,9 +66,11 @@ export class ScheduledRunner {
    * Starts serving a tenant's routes, or swaps in its reloaded configuration. The state at start-up is not
    * a transition (no event, no departure warp), but a route that is not travelling sweeps its en-route
    * maps to the destination: whoever is still aboard missed an arrival while the service was down (the
-   * reference's start-up `awaiting_return` did the same). After a reload, a route whose state the new
-   * timetable changes performs that transition now, so a trip cut short still delivers its passengers. A
-   * route that disappears while travelling delivers them too.
+   * reference's start-up `awaiting_return` did the same), and voyages announced departed before the stop
+   * whose arrival passed meanwhile are announced arrived. After a reload, a route whose state the new
+   * timetable changes performs that transition now, so a trip cut short still delivers its passengers (a
+   * travel-rate change instead hands over at the next boundary: see RouteSchedule). A route that disappears
+   * while travelling delivers them too.
    */
   apply(loaded: LoadedTenant): void {
     const now = this.deps.clock.now();
