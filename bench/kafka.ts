@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     urls.push(url.toString());
   }
   await admin.end();
-  const broker = await startMockBroker(39_190);
+  const broker = await startMockBroker();
   const common = {
     services: ['character' as const],
     port: 0,

@@ -16,9 +16,10 @@ import { type EmbeddedPostgres, startEmbeddedPostgres } from './platform/db/embe
 import { INBOX_MIGRATION, InboxPruner } from './platform/db/inbox.js';
 import { OUTBOX_MIGRATION, OutboxRelay, outboxSources, writeOutbox } from './platform/db/outbox.js';
 import { OutboxSender } from './platform/db/outbox-sender.js';
+import { settledBy } from './platform/deadline.js';
 import { FieldDirectoryHolder } from './platform/fields.js';
 import { AtlasClient } from './platform/http/client.js';
-import { createHttpServer } from './platform/http/server.js';
+import { closeHttpServer, createHttpServer } from './platform/http/server.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { Metrics } from './platform/metrics.js';
 import type { Random, RunningService, ServiceContext, ServiceModule } from './platform/service.js';
@@ -168,7 +169,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
       }
     };
     await stage('http', until(0.2), async () => {
-      await http?.close();
+      if (http) await closeHttpServer(http, until(0.2) - Date.now());
     });
     const stopping = [...running].reverse();
     for (const service of stopping) await stage('drain', until(0.4), () => service.drain?.());
@@ -231,6 +232,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
       logger,
       metrics,
       bus,
+      adminToken: config.adminToken,
       readiness: async () => ({
         ...(database ? { database: await database.ready() } : {}),
         bus: bus.ready(),
@@ -294,17 +296,4 @@ export async function start(options: StartOptions = {}): Promise<App> {
       return closing;
     },
   };
-}
-
-/** Whether `work` settles by `deadline` (epoch ms); a rejection is passed on. The timer never outlives it. */
-async function settledBy(work: Promise<unknown>, deadline: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
-  });
-  try {
-    return await Promise.race([work.then(() => true), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

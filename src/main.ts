@@ -1,5 +1,6 @@
 import { StartAborted, start } from './app.js';
 import { ConfigError } from './platform/config.js';
+import { EmbeddedDatabaseError } from './platform/db/embedded.js';
 
 // SIGHUP is the terminal closing: without a handler Node dies at once and leaves the embedded server running.
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -56,7 +57,10 @@ function failed(error: unknown): never {
     process.stderr.write(`atlas-ts: configuration error: ${error.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`atlas-ts: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  // A database that cannot start is an operator's problem with a clear cause: its message says it all.
+  const text =
+    error instanceof EmbeddedDatabaseError ? error.message : ((error as Error).stack ?? String(error));
+  process.stderr.write(`atlas-ts: failed to start: ${text}\n`);
   process.exit(1);
 }
 

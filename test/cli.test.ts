@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closedCheckout } from './support/closed-checkout.js';
 import { createTestDatabase } from './support/database.js';
 import { buildAtlasDatabase } from './support/gorm.js';
 import { TENANT } from './support/tenant.js';
@@ -20,9 +21,18 @@ interface Run {
 const children: ChildProcess[] = [];
 
 function run(env: Record<string, string>, script = 'src/main.ts'): Run {
+  return runProcess(['--import', 'tsx', script], ROOT, env);
+}
+
+/** `npm start` without the build: the built entry point, run from `cwd`. */
+function runFrom(cwd: string, env: Record<string, string>): Run {
+  return runProcess(['dist/main.js'], cwd, env);
+}
+
+function runProcess(args: string[], cwd: string, env: Record<string, string>): Run {
   // Only what the process needs from the outer environment, so that no Atlas variable of the host leaks in.
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -59,6 +69,18 @@ function logLine(r: Run, msg: string): Promise<Record<string, unknown>> {
     void r.exit.then(({ code }) => reject(new Error(`exited with ${code} before "${msg}": ${r.stderr()}`)));
     check();
   });
+}
+
+/** The directories a run logged it put under /var/lib (the binaries' copy, the data's fallback). */
+function placedUnderVarLib(stdout: string): string[] {
+  const placed: string[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as { to?: string; fallback?: string };
+    if (entry.to) placed.push(entry.to);
+    if (entry.fallback) placed.push(path.dirname(entry.fallback));
+  }
+  return placed;
 }
 
 /** A run on loopback, on any free port, with its own data directory. */
@@ -146,6 +168,62 @@ describe('the command line (node src/main.ts)', () => {
       await fs.rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('a database that cannot start is one clear line on stderr and exit code 1', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atlas-ts-cli-'));
+    try {
+      // DATA_DIR under a regular file: nothing can be created there, whoever we are.
+      await fs.writeFile(path.join(dir, 'file'), '');
+      const r = run(localEnv(path.join(dir, 'file', 'data'), 'character'));
+      expect((await r.exit).code).toBe(1);
+      expect(r.stderr()).toMatch(
+        /^atlas-ts: failed to start: the embedded PostgreSQL could not start: .*ENOTDIR/,
+      );
+      expect(r.stderr().trim().split('\n')).toHaveLength(1);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
+
+  const asRoot = process.getuid?.() === 0;
+  it.skipIf(!asRoot)(
+    // Skipped unless root: only root runs PostgreSQL as another user, whose reach is what this is about.
+    'as root, `npm start` from a checkout in a directory closed to others serves requests and stops cleanly',
+    async () => {
+      const checkout = await closedCheckout(ROOT);
+      let r: Run | undefined;
+      try {
+        r = runFrom(checkout.dir, { REST_PORT: '0', HOST: '127.0.0.1', SERVICES: 'character' });
+        const listening = await logLine(r, 'atlas-ts listening');
+        const base = `http://127.0.0.1:${listening.port as number}`;
+        const headers = {
+          TENANT_ID: '083839c6-c47c-42a6-9585-76492795d123',
+          REGION: 'GMS',
+          MAJOR_VERSION: '83',
+          MINOR_VERSION: '1',
+        };
+        // A request that reaches the database: the server really runs from the relocated binaries.
+        const list = await fetch(`${base}/api/characters`, { headers });
+        expect(list.status).toBe(200);
+        const copied = await logLine(
+          r,
+          'the postgres user cannot reach the PostgreSQL binaries (a parent is closed to others); copying them',
+        );
+        const moved = await logLine(
+          r,
+          'the postgres user cannot reach the data directory (a parent is closed to others); using the fallback',
+        );
+        expect(path.dirname(moved.fallback as string)).toMatch(/^\/var\/lib\/atlas-ts\/[0-9a-f]{12}$/);
+        expect(copied.to).toMatch(/^\/var\/lib\/atlas-ts\/native\//);
+        r.child.kill('SIGTERM');
+        expect((await r.exit).code).toBe(0);
+        expect(r.stderr()).toBe('');
+      } finally {
+        await checkout.remove(r ? placedUnderVarLib(r.stdout()) : []);
+      }
+    },
+    90_000,
+  );
 });
 
 describe('on an adopted Atlas database', () => {

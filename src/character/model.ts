@@ -61,12 +61,15 @@ export interface NewCharacter {
   readonly face: number;
   readonly mapId: number;
   readonly gm: number;
+  /** K4: a creation over the bus may start with meso (HEAD's CREATE_CHARACTER `meso`); 0 otherwise. */
+  readonly meso?: number;
 }
 
-/** Where a character stands and faces, as movement commands report it. */
+/** Where a character stands and faces, as movement commands report it; `fh` is the foothold (C3, K7). */
 export interface Position {
   x: number;
   y: number;
+  fh: number;
   stance: number;
 }
 

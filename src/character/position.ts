@@ -12,7 +12,7 @@ export class Positions {
     return this.tenants.get(tenantId)?.get(characterId);
   }
 
-  set(tenantId: string, characterId: number, x: number, y: number, stance: number): void {
+  set(tenantId: string, characterId: number, x: number, y: number, fh: number, stance: number): void {
     let characters = this.tenants.get(tenantId);
     if (!characters) {
       characters = new Map();
@@ -22,15 +22,19 @@ export class Positions {
     if (position) {
       position.x = x;
       position.y = y;
+      position.fh = fh;
       position.stance = stance;
     } else {
-      characters.set(characterId, { x, y, stance });
+      characters.set(characterId, { x, y, fh, stance });
     }
   }
 
-  /** A warp: new coordinates, same stance (0 for a character never seen moving). */
+  /**
+   * A warp: new coordinates, same stance (0 for a character never seen moving). The foothold is reset to 0:
+   * a foothold id belongs to the map it was reported in, and the next movement reports the new one.
+   */
   place(tenantId: string, characterId: number, x: number, y: number): void {
-    this.set(tenantId, characterId, x, y, this.get(tenantId, characterId)?.stance ?? 0);
+    this.set(tenantId, characterId, x, y, 0, this.get(tenantId, characterId)?.stance ?? 0);
   }
 
   delete(tenantId: string, characterId: number): void {

@@ -25,7 +25,7 @@ describe('EVENT_TOPIC_CHARACTER_STATUS', () => {
     `{"transactionId":"${TX}","worldId":2,"characterId":7,"type":"${type}","body":${body}}`;
 
   it.each<[string, StatusEvent, string]>([
-    ['CREATED', Events.created('Atlas'), '{"name":"Atlas"}'],
+    ['CREATED', Events.created('Atlas', 10000, NIL), `{"name":"Atlas","mapId":10000,"instance":"${NIL}"}`],
     ['DELETED', Events.deleted(), '{}'],
     ['LOGIN', Events.login(1, 100000000, NIL), `{"channelId":1,"mapId":100000000,"instance":"${NIL}"}`],
     ['LOGOUT', Events.logout(1, 100000000, NIL), `{"channelId":1,"mapId":100000000,"instance":"${NIL}"}`],
@@ -51,7 +51,16 @@ describe('EVENT_TOPIC_CHARACTER_STATUS', () => {
       '{"channelId":1,"current":15,"distributions":[{"experienceType":"WHITE","amount":15,"attr1":0}]}',
     ],
     ['LEVEL_CHANGED', Events.levelChanged(1, 2, 12), '{"channelId":1,"amount":2,"current":12}'],
-    ['MESO_CHANGED', Events.mesoChanged(9, 'NPC', -500), '{"actorId":9,"actorType":"NPC","amount":-500}'],
+    [
+      'MESO_CHANGED',
+      Events.mesoChanged(9, 'NPC', -500, false),
+      '{"actorId":9,"actorType":"NPC","amount":-500,"showEffect":false}',
+    ],
+    [
+      'MESO_CHANGED',
+      Events.mesoChanged(77, 'DROP', 500, true),
+      '{"actorId":77,"actorType":"DROP","amount":500,"showEffect":true}',
+    ],
     [
       'FAME_CHANGED',
       Events.fameChanged(8, 'CHARACTER', -1),
@@ -81,6 +90,12 @@ describe('EVENT_TOPIC_CHARACTER_STATUS', () => {
       '{"channelId":1,"mapId":100000000,"killerId":0,"killerType":"UNKNOWN"}',
     ],
     ['ERROR', Events.notEnoughMeso(-500), '{"error":"NOT_ENOUGH_MESO","amount":-500}'],
+    ['ERROR', Events.mesoOverflow(1000), '{"error":"MESO_OVERFLOW","amount":1000}'],
+    [
+      'ERROR',
+      Events.apTransferRefused('STAT_AT_MINIMUM', 'LUCK'),
+      '{"error":"STAT_AT_MINIMUM","detail":"LUCK"}',
+    ],
   ])('%s', (type, e, body) => {
     const message = event(e);
     expect(message.topic).toBe('EVENT_TOPIC_CHARACTER_STATUS');

@@ -30,7 +30,8 @@ function sortedValues(values: StatValues): StatValues {
 const event = (type: string, body: object): StatusEvent => ({ type, body });
 
 export const Events = {
-  created: (name: string) => event('CREATED', { name }),
+  /** K12: HEAD atlas-maps seeds the new character's location from `mapId`; the instance is always nil. */
+  created: (name: string, mapId: number, instance: string) => event('CREATED', { name, mapId, instance }),
   deleted: () => event('DELETED', {}),
   login: (channelId: number, mapId: number, instance: string) =>
     event('LOGIN', { channelId, mapId, instance }),
@@ -64,8 +65,10 @@ export const Events = {
     }),
   levelChanged: (channelId: number, amount: number, current: number) =>
     event('LEVEL_CHANGED', { channelId, amount, current }),
-  mesoChanged: (actorId: number, actorType: string, amount: number) =>
-    event('MESO_CHANGED', { actorId, actorType, amount }),
+  /** K16: `showEffect` is always written (HEAD declares it without omitempty); HEAD atlas-channel shows the
+   * meso chat line only when it is true. */
+  mesoChanged: (actorId: number, actorType: string, amount: number, showEffect: boolean) =>
+    event('MESO_CHANGED', { actorId, actorType, amount, showEffect }),
   fameChanged: (actorId: number, actorType: string, amount: number) =>
     event('FAME_CHANGED', { actorId, actorType, amount }),
   /** `updates: []` answers a refused request so the client's exclusive request is released (B6). */
@@ -89,6 +92,10 @@ export const Events = {
     event('DIED', { channelId, mapId, killerId: 0, killerType: 'UNKNOWN' }),
   /** Flat body, not the nested generic error the reference's docs describe. */
   notEnoughMeso: (amount: number) => event('ERROR', { error: 'NOT_ENOUGH_MESO', amount }),
+  /** K15: the same flat body as NOT_ENOUGH_MESO, so HEAD's saga orchestrator reads both alike. */
+  mesoOverflow: (amount: number) => event('ERROR', { error: 'MESO_OVERFLOW', amount }),
+  /** K15: a refused TRANSFER_AP; `detail` names the ability at fault. */
+  apTransferRefused: (error: string, detail: string) => event('ERROR', { error, detail }),
 } as const;
 
 /** Go's zero time.Time, the expiration of a skill created without one. */

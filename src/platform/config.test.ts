@@ -21,6 +21,12 @@ function configError(env: Record<string, string | undefined>, overrides: ConfigO
 describe('loadConfig defaults', () => {
   const config = loadConfig({});
 
+  it('has no ADMIN_TOKEN (operator endpoints on loopback only), and reads one when set', () => {
+    expect(config.adminToken).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: ' ' }).adminToken).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: 'op3rator' }).adminToken).toBe('op3rator');
+  });
+
   it('listens on 8080 on every interface', () => {
     expect(config.port).toBe(8080);
     expect(config.host).toBe('0.0.0.0');

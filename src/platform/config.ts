@@ -35,6 +35,8 @@ export interface Config {
   readonly serviceUrls: ServiceUrls;
   readonly outboundTimeoutMs: number;
   readonly traceEndpoint?: string;
+  /** ADMIN_TOKEN: the bearer token of the operator endpoints; unset, they answer on loopback only. */
+  readonly adminToken?: string;
   readonly configFile: string;
   readonly topics: Topics;
 }
@@ -210,6 +212,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     serviceUrls: serviceUrls(env),
     outboundTimeoutMs: integer(env, 'OUTBOUND_TIMEOUT_MS', 2_000, 1, 600_000),
     traceEndpoint: text(env, 'TRACE_ENDPOINT'),
+    adminToken: text(env, 'ADMIN_TOKEN'),
     configFile: path.resolve(overrides.configFile ?? text(env, 'CONFIG_FILE') ?? DEFAULT_CONFIG_FILE),
     topics: resolveTopics(env),
   };

@@ -53,17 +53,21 @@ describe('GET /api/worlds/{worldId}/channels/{channelId}/maps/{mapId}/characters
     await login(3, 100000000);
     const { status, body } = await get(`${SHARED}/100000000/characters`);
     expect(status).toBe(200);
-    expect(body).toEqual({
+    expect(body).toMatchObject({
       data: [
         { type: 'characters', id: '3', attributes: {} },
         { type: 'characters', id: '12', attributes: {} },
       ],
+      meta: { page: { last: 1, number: 1, size: 2 }, total: 2 },
     });
     expect(await idsIn(`${SHARED}/100000000/instances/${NIL_UUID}/characters`)).toEqual([3, 12]);
   });
 
   it('answers an empty collection for a map nobody stands in', async () => {
-    expect(await get(`${SHARED}/999999999/characters`)).toEqual({ status: 200, body: { data: [] } });
+    expect(await get(`${SHARED}/999999999/characters`)).toMatchObject({
+      status: 200,
+      body: { data: [], meta: { total: 0 } },
+    });
   });
 
   it('follows a map change into an instance and back out', async () => {

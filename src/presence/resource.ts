@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Field } from '../platform/fields.js';
 import { badRequest } from '../platform/http/errors.js';
 import { collection } from '../platform/http/jsonapi.js';
-import { requireTenant } from '../platform/http/server.js';
+import { FIELD_PAGES, pageOf, parseListing } from '../platform/http/pagination.js';
+import { tenantScoped } from '../platform/http/scope.js';
 import { isUuid, NIL_UUID, normaliseUuid } from '../platform/tenant.js';
 import { characterResource } from './rest.js';
 
@@ -40,13 +41,20 @@ function fieldOf(params: FieldParams): Field {
  */
 export function presenceRoutes(charactersIn: (tenantId: string, field: Field) => Promise<number[]>) {
   return (app: FastifyInstance): void => {
-    app.addHook('preHandler', requireTenant);
-    const charactersInField = async (request: FastifyRequest<{ Params: FieldParams }>) =>
-      collection((await charactersIn(request.tenant.id, fieldOf(request.params))).map(characterResource));
+    app.addHook('preHandler', tenantScoped);
+    const charactersInField = async (request: FastifyRequest<{ Params: FieldParams }>) => {
+      const field = fieldOf(request.params);
+      const listing = parseListing(request.url, FIELD_PAGES);
+      // Ids ascending, as atlas-maps pages them.
+      const ids = [...(await charactersIn(request.tenant.id, field))].sort((a, b) => a - b);
+      const { items, envelope } = pageOf(ids, listing);
+      return collection(items.map(characterResource), { envelope });
+    };
     app.get('/worlds/:worldId/channels/:channelId/maps/:mapId/characters', charactersInField);
-    app.get(
-      '/worlds/:worldId/channels/:channelId/maps/:mapId/instances/:instanceId/characters',
-      charactersInField,
-    );
+    const inInstance = '/worlds/:worldId/channels/:channelId/maps/:mapId/instances/:instanceId/characters';
+    app.get(inInstance, charactersInField);
+    // HEAD's clients (atlas-transports, atlas-events) call this one with a trailing slash, which atlas-maps
+    // redirects; answering it directly saves them the round trip.
+    app.get(`${inInstance}/`, charactersInField);
   };
 }

@@ -109,7 +109,7 @@ describe('presence service', () => {
     const response = await fetch(`${test.url}/api/worlds/0/channels/1/maps/100000000/characters`, {
       headers: tenantHeaders(),
     });
-    expect(await response.json()).toEqual({ data: [] });
+    expect(await response.json()).toMatchObject({ data: [], meta: { total: 0 } });
     await mapStatus.stop();
   });
 });

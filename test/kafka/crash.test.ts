@@ -39,7 +39,7 @@ describe.skipIf(!inject('kafkaTools'))(
     let app: AppProcess | undefined;
 
     beforeAll(async () => {
-      broker = await startMockBroker(39_111);
+      broker = await startMockBroker();
       env = {
         BOOTSTRAP_SERVERS: broker.bootstrap,
         DATABASE_URL: await createTestDatabase(),

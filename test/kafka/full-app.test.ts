@@ -77,7 +77,7 @@ describe.skipIf(!inject('kafkaTools'))('the full app on Kafka, fed by a Go-bytes
       .data.attributes;
 
   beforeAll(async () => {
-    broker = await startMockBroker(39_121);
+    broker = await startMockBroker();
     app = await startApp({ BOOTSTRAP_SERVERS: broker.bootstrap, DATABASE_URL: await createTestDatabase() });
     for (let i = 0; i < 8; i++) {
       const accountId = 5_000 + i;
@@ -295,7 +295,7 @@ describe.skipIf(!inject('kafkaTools'))('the full app on Kafka, fed by a Go-bytes
     const meso = status.find((m) => parse(m).type === 'MESO_CHANGED' && parse(m).characterId === c[6]!.id)!;
     expect(meso.key.equals(goKey(c[6]!.id))).toBe(true);
     expect(meso.value.toString()).toBe(
-      `{"transactionId":"${NIL}","worldId":0,"characterId":${c[6]!.id},"type":"MESO_CHANGED","body":{"actorId":0,"actorType":"SYSTEM","amount":10}}`,
+      `{"transactionId":"${NIL}","worldId":0,"characterId":${c[6]!.id},"type":"MESO_CHANGED","body":{"actorId":0,"actorType":"SYSTEM","amount":10,"showEffect":false}}`,
     );
     expect(meso.headers.TENANT_ID!.toString('hex')).toBe(Buffer.from(TENANT.id, 'ascii').toString('hex'));
     expect(meso.headers.REGION!.toString()).toBe('GMS');
@@ -333,7 +333,7 @@ describe.skipIf(!inject('kafkaTools'))('the full app on Kafka, fed by a Go-bytes
     expect(entered.key.equals(goKey(TRAIN_TRANSIT))).toBe(true);
 
     // Nothing went to the dead letters, and a stop is prompt and clean.
-    expect(await (await fetch(`${app!.url}/api/admin/dead-letters`)).json()).toEqual({ data: [] });
+    expect(await (await get('/api/admin/dead-letters')).json()).toEqual({ data: [] });
     const stopped = await app!.stop();
     app = undefined;
     expect(stopped).toMatchObject({ code: 0 });

@@ -12,7 +12,7 @@ const tools = inject('kafkaTools');
 let broker: MockBroker;
 
 beforeAll(async () => {
-  if (tools) broker = await startMockBroker(39_100);
+  if (tools) broker = await startMockBroker();
 });
 
 afterAll(() => broker?.stop());

@@ -38,7 +38,7 @@ describe.skipIf(!inject('kafkaTools'))('transports through a broker outage', () 
   });
 
   it('loses no transition: events and warps made while the broker was away leave when it is back', async () => {
-    broker = await startMockBroker(39_131);
+    broker = await startMockBroker();
     const clock = new ManualClock(at('00:06:00'));
     t = await startTestApp({
       clock,

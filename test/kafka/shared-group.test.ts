@@ -47,7 +47,7 @@ describe.skipIf(!inject('kafkaTools'))('a consumer group shared with a member re
   });
 
   it('deals that topic between the two and every other topic to atlas-ts', async () => {
-    broker = await startMockBroker(39_141);
+    broker = await startMockBroker();
     app = await startApp({
       BOOTSTRAP_SERVERS: broker.bootstrap,
       DATABASE_URL: await createTestDatabase(),

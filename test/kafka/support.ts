@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +61,21 @@ export interface MockBroker {
   start(): Promise<void>;
 }
 
-export async function startMockBroker(port: number): Promise<MockBroker> {
+/** A port nobody listens on now (the broker keeps it across an outage, so it is chosen once, here). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** librdkafka's mock cluster on a free loopback port of its own, so that test runs never share a broker. */
+export async function startMockBroker(): Promise<MockBroker> {
+  const port = await freePort();
   let pid = 0;
   const log = path.join(os.tmpdir(), `atlas-ts-mock-${port}.log`);
   const launch = async () => {

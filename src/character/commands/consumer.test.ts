@@ -34,7 +34,7 @@ describe('CREATE_CHARACTER over the bus', () => {
         worldId: 1,
         characterId: created.characterId,
         type: 'CREATED',
-        body: { name: 'BusBorn' },
+        body: { name: 'BusBorn', mapId: BEGINNER.mapId, instance: NIL },
       },
     ]);
     const list = await call(t, 'GET', '/characters?name=BusBorn');
@@ -64,6 +64,94 @@ describe('CREATE_CHARACTER over the bus', () => {
           body: { name: attributes.name, message },
         },
       ],
+    ]);
+    await events.stop();
+  });
+});
+
+describe('CREATE_CHARACTER gm and meso (K4)', () => {
+  it('applies gm and meso when given, 0 when omitted (omitempty at HEAD)', async () => {
+    await command(
+      t,
+      'CREATE_CHARACTER',
+      0,
+      { ...creation, name: 'RichGm', gm: 1, meso: 5000 },
+      { key: 1000 },
+    );
+    await command(t, 'CREATE_CHARACTER', 0, { ...creation, name: 'PlainOne' }, { key: 1000 });
+    await t.app.idle();
+    const attributes = async (name: string) =>
+      (
+        (await call(t, 'GET', `/characters?name=${name}`)).body as {
+          data: Array<{ attributes: Record<string, unknown> }>;
+        }
+      ).data[0]?.attributes;
+    expect(await attributes('RichGm')).toMatchObject({ gm: 1, meso: 5000 });
+    expect(await attributes('PlainOne')).toMatchObject({ gm: 0, meso: 0 });
+  });
+
+  it.each([
+    ['a negative gm', { gm: -1 }],
+    ['a meso past uint32', { meso: 4_294_967_296 }],
+    ['a fractional meso', { meso: 1.5 }],
+  ])('skips and counts %s', async (_, bad) => {
+    const before = await skipped(t, TOPIC, 'schema');
+    await command(t, 'CREATE_CHARACTER', 0, { ...creation, name: 'NeverBorn', ...bad }, { key: 1000 });
+    await t.app.idle();
+    expect(await skipped(t, TOPIC, 'schema')).toBe(before + 1);
+    expect((await call(t, 'GET', '/characters?name=NeverBorn')).body).toMatchObject({ data: [] });
+  });
+});
+
+describe('DELETE_CHARACTER (K3)', () => {
+  it('deletes the character with its saved locations and answers DELETED in its world', async () => {
+    const id = await createCharacter(t, { name: 'Doomed', worldId: 3 });
+    await call(t, 'PUT', `/characters/${id}/locations/FREE_MARKET`, {
+      data: { type: 'saved-locations', attributes: { mapId: 910000000, portalId: 1 } },
+    });
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    await command(t, 'DELETE_CHARACTER', id, {}, { transactionId: TX, worldId: 3 });
+    await t.app.idle();
+    expect(events.messages.map((m) => [m.key.toString('hex'), JSON.stringify(m.value)])).toEqual([
+      [
+        Buffer.from([id, 0, 0, 0, 0, 0, 0, 0]).toString('hex'),
+        `{"transactionId":"${TX}","worldId":3,"characterId":${id},"type":"DELETED","body":{}}`,
+      ],
+    ]);
+    expect((await call(t, 'GET', `/characters/${id}`)).status).toBe(404);
+    expect((await call(t, 'GET', `/characters/${id}/locations/FREE_MARKET`)).status).toBe(404);
+    await events.stop();
+  });
+
+  it('is idempotent: a character already gone is answered with a synthetic DELETED in world 0', async () => {
+    const id = await createCharacter(t, { name: 'Twice', worldId: 2 });
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    await command(t, 'DELETE_CHARACTER', id, {}, { transactionId: TX, worldId: 2 });
+    await t.app.idle();
+    await command(t, 'DELETE_CHARACTER', id, {}, { transactionId: TX, worldId: 2 });
+    await t.app.idle();
+    // Never created at all, and a body Go would read as empty.
+    await command(t, 'DELETE_CHARACTER', 424_242, null as unknown as Record<string, unknown>, {
+      transactionId: TX,
+    });
+    await t.app.idle();
+    expect(events.values().map((e) => [e.worldId, e.characterId, e.type, e.transactionId])).toEqual([
+      [2, id, 'DELETED', TX],
+      [0, id, 'DELETED', TX],
+      [0, 424_242, 'DELETED', TX],
+    ]);
+    await events.stop();
+  });
+
+  it('answers a character deleted over REST the same way', async () => {
+    const id = await createCharacter(t, { name: 'RestGone' });
+    expect((await call(t, 'DELETE', `/characters/${id}`)).status).toBe(204);
+    await t.app.idle();
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    await command(t, 'DELETE_CHARACTER', id, {}, { transactionId: TX });
+    await t.app.idle();
+    expect(events.values()).toEqual([
+      { transactionId: TX, worldId: 0, characterId: id, type: 'DELETED', body: {} },
     ]);
     await events.stop();
   });

@@ -1,6 +1,7 @@
 import type { Subscription } from '../../platform/bus/bus.js';
 import type { MessageContext } from '../../platform/bus/consumer.js';
 import { NIL_INSTANCE } from '../model.js';
+import { rebalanceCharacterAp, transferCharacterAp } from '../processor/ap-reset.js';
 import { changeLook } from '../processor/appearance.js';
 import type { OperationContext } from '../processor/context.js';
 import {
@@ -8,7 +9,7 @@ import {
   awardCharacterLevel,
   deductCharacterExperience,
 } from '../processor/experience.js';
-import { createCharacterOrAnnounce } from '../processor/lifecycle.js';
+import { createCharacterOrAnnounce, deleteIdempotently } from '../processor/lifecycle.js';
 import { changeMap } from '../processor/map.js';
 import { requestChangeMeso, requestDropMeso } from '../processor/meso.js';
 import {
@@ -41,15 +42,16 @@ const channelOf = (m: Envelope & { readonly body: { readonly channelId: number }
   channelId: m.body.channelId,
 });
 
-/** The twenty command types of COMMAND_TOPIC_CHARACTER, each parsed by its schema and run as one operation. */
+/**
+ * The twenty-three command types of COMMAND_TOPIC_CHARACTER (the reference's twenty and Atlas HEAD's
+ * REBALANCE_AP, TRANSFER_AP and DELETE_CHARACTER), each parsed by its schema and run as one operation.
+ */
 function handlers(ctx: OperationContext): Map<string, TypedHandler> {
   return new Map<string, TypedHandler>([
     [
       'CREATE_CHARACTER',
       // The body's world decides; the envelope's world and character id are not meaningful for a creation.
-      typed(S.CREATE_CHARACTER, (m, c) =>
-        createCharacterOrAnnounce(ctx, scopeOf(m, c), { ...m.body, gm: 0 }),
-      ),
+      typed(S.CREATE_CHARACTER, (m, c) => createCharacterOrAnnounce(ctx, scopeOf(m, c), m.body)),
     ],
     [
       'CHANGE_MAP',
@@ -88,7 +90,14 @@ function handlers(ctx: OperationContext): Map<string, TypedHandler> {
     [
       'AWARD_EXPERIENCE',
       typed(S.AWARD_EXPERIENCE, (m, c) =>
-        awardCharacterExperience(ctx, scopeOf(m, c), m.characterId, channelOf(m), m.body.distributions),
+        awardCharacterExperience(
+          ctx,
+          scopeOf(m, c),
+          m.characterId,
+          channelOf(m),
+          m.body.distributions,
+          m.body.showEffect,
+        ),
       ),
     ],
     [
@@ -100,7 +109,7 @@ function handlers(ctx: OperationContext): Map<string, TypedHandler> {
     [
       'REQUEST_CHANGE_MESO',
       typed(S.REQUEST_CHANGE_MESO, (m, c) =>
-        requestChangeMeso(ctx, scopeOf(m, c), m.characterId, m.body.actorId, m.body.actorType, m.body.amount),
+        requestChangeMeso(ctx, scopeOf(m, c), m.characterId, m.body, m.body.amount),
       ),
     ],
     [
@@ -172,6 +181,22 @@ function handlers(ctx: OperationContext): Map<string, TypedHandler> {
     [
       'RESET_STATS',
       typed(S.RESET_STATS, (m, c) => resetCharacterStats(ctx, scopeOf(m, c), m.characterId, channelOf(m))),
+    ],
+    [
+      'REBALANCE_AP',
+      typed(S.REBALANCE_AP, (m, c) =>
+        rebalanceCharacterAp(ctx, scopeOf(m, c), m.characterId, channelOf(m), m.body.targets),
+      ),
+    ],
+    [
+      'TRANSFER_AP',
+      typed(S.TRANSFER_AP, (m, c) =>
+        transferCharacterAp(ctx, scopeOf(m, c), m.characterId, channelOf(m), m.body),
+      ),
+    ],
+    [
+      'DELETE_CHARACTER',
+      typed(S.DELETE_CHARACTER, (m, c) => deleteIdempotently(ctx, scopeOf(m, c), m.characterId)),
     ],
   ]);
 }

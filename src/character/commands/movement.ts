@@ -7,6 +7,8 @@ interface Movement {
   readonly objectId: number;
   readonly x: number;
   readonly y: number;
+  /** Absent from the reference's (1ec) producers: the foothold then reads as 0. */
+  readonly fh?: number;
   readonly stance: number;
 }
 
@@ -24,6 +26,7 @@ function isMovement(value: unknown): value is Movement {
     objectId >= 0 &&
     isInt16(m.x) &&
     isInt16(m.y) &&
+    (m.fh === undefined || isInt16(m.fh)) &&
     typeof stance === 'number' &&
     Number.isInteger(stance) &&
     stance >= 0 &&
@@ -60,7 +63,11 @@ export function consumeMovement(
         return;
       }
       if (!isMovement(value)) {
-        skip('schema', message.value, 'objectId, x, y (int16) and stance (uint8) are required');
+        skip(
+          'schema',
+          message.value,
+          'objectId, x, y (int16) and stance (uint8) are required; fh is an int16',
+        );
         return;
       }
       const header = message.headers.TENANT_ID;
@@ -74,7 +81,8 @@ export function consumeMovement(
         lastTenantId = text.toLowerCase();
       }
       // The reference keys positions by uint32(objectId).
-      positions.set(lastTenantId, value.objectId % 4_294_967_296, value.x, value.y, value.stance);
+      const { x, y, fh = 0, stance } = value;
+      positions.set(lastTenantId, value.objectId % 4_294_967_296, x, y, fh, stance);
     },
     { start: 'earliest' },
   );

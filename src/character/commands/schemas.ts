@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NIL_UUID } from '../../platform/tenant.js';
-import { i8, i16, i32, u8, u16, u32, uuid } from '../../platform/wire/numbers.js';
+import { i8, i16, i32, integer, u8, u16, u32, uuid } from '../../platform/wire/numbers.js';
+import { invalidRebalanceTarget } from '../rules/index.js';
 
 /**
  * The commands of COMMAND_TOPIC_CHARACTER (character.md §6.5, wire.md §3.1), each envelope and body as
@@ -25,6 +26,15 @@ const list = <T extends z.ZodType>(item: T) =>
 
 const channel = { channelId: u8 };
 
+/** Atlas HEAD's additions are Go fields without omitempty on the sender's side but absent from 1ec senders. */
+const showEffect = z.boolean().optional().default(false);
+
+/** REBALANCE_AP's targets: lower-case base stats, each once, floors within [4, 32767] (rules/rebalance-ap). */
+const rebalanceTargets = list(z.object({ stat: z.string(), floor: u16 })).superRefine((targets, issue) => {
+  const invalid = invalidRebalanceTarget(targets);
+  if (invalid) issue.addIssue({ code: 'custom', message: invalid, path: ['targets'] });
+});
+
 export const CommandSchemas = {
   CREATE_CHARACTER: command(
     z.object({
@@ -44,6 +54,9 @@ export const CommandSchemas = {
       face: u32,
       skinColor: u8,
       mapId: u32,
+      // K4, omitempty at HEAD: absent means 0. The GM level has the range PATCH accepts.
+      gm: integer(0, 2_147_483_647).optional().default(0),
+      meso: u32.optional().default(0),
     }),
   ),
   CHANGE_MAP: command(z.object({ ...channel, mapId: u32, instance: uuid, portalId: u32 })),
@@ -55,10 +68,11 @@ export const CommandSchemas = {
     z.object({
       ...channel,
       distributions: list(z.object({ experienceType: z.string(), amount: u32, attr1: u32 })),
+      showEffect,
     }),
   ),
   AWARD_LEVEL: command(z.object({ ...channel, amount: u8 })),
-  REQUEST_CHANGE_MESO: command(z.object({ actorId: u32, actorType: z.string(), amount: i32 })),
+  REQUEST_CHANGE_MESO: command(z.object({ actorId: u32, actorType: z.string(), amount: i32, showEffect })),
   REQUEST_DROP_MESO: command(z.object({ ...channel, mapId: u32, amount: u32 })),
   REQUEST_CHANGE_FAME: command(z.object({ actorId: u32, actorType: z.string(), amount: i8 })),
   REQUEST_DISTRIBUTE_AP: command(
@@ -73,6 +87,11 @@ export const CommandSchemas = {
   CLAMP_MP: command(z.object({ ...channel, maxValue: u16 })),
   DEDUCT_EXPERIENCE: command(z.object({ ...channel, amount: u32 })),
   RESET_STATS: command(z.object(channel)),
+  REBALANCE_AP: command(z.object({ ...channel, targets: rebalanceTargets })),
+  // Any string: an unknown ability is answered with ERROR INVALID_TARGET, as HEAD does.
+  TRANSFER_AP: command(z.object({ ...channel, from: z.string(), to: z.string() })),
+  // Everything is in the envelope; Go reads an absent or null body as the empty struct.
+  DELETE_CHARACTER: command(z.looseObject({}).nullish()),
 } as const;
 
 export type CommandType = keyof typeof CommandSchemas;

@@ -6,8 +6,8 @@ import { u8, u32, uuid } from '../../platform/wire/numbers.js';
 import { type ConsumerDeps, subscriptionOf } from '../commands/deps.js';
 import { consumeByType, type TypedHandler, typed } from '../commands/dispatch.js';
 import { StatusEventSchemas as S } from '../commands/schemas.js';
+import { awardPickedUpMeso, type DropPickUp, pickUpReservedMeso } from '../processor/drop-meso.js';
 import { deleteAccount } from '../processor/lifecycle.js';
-import { pickUpMeso } from '../processor/meso.js';
 import { processJobChange, processLevelChange } from '../processor/progression.js';
 
 /**
@@ -50,17 +50,40 @@ export function consumeStatusEvents(deps: ConsumerDeps): Promise<Subscription> {
   });
 }
 
-const RESERVED = z.object({
-  worldId: u8,
-  channelId: u8,
-  mapId: u32,
-  instance: uuid.optional().transform((id) => id ?? NIL_UUID),
-  dropId: u32,
-  type: z.literal('RESERVED'),
-  body: z.looseObject({ characterId: u32, meso: u32 }),
-});
+/** The envelope of atlas-drops' status events; producers that omit the transaction id mean the nil one. */
+function dropEvent<T extends string, B extends z.ZodType>(type: T, body: B) {
+  return z.object({
+    transactionId: uuid.optional().transform((id) => id ?? NIL_UUID),
+    worldId: u8,
+    channelId: u8,
+    mapId: u32,
+    instance: uuid.optional().transform((id) => id ?? NIL_UUID),
+    dropId: u32,
+    type: z.literal(type),
+    body,
+  });
+}
 
-/** A reserved meso drop is picked up here; item drops and other drop events are not ours. */
+const RESERVED = dropEvent('RESERVED', z.looseObject({ characterId: u32, meso: u32 }));
+
+const MESO_AWARDED = dropEvent(
+  'MESO_AWARDED',
+  z.looseObject({ characterId: u32, amount: u32, picker: z.boolean() }),
+);
+
+function pickUpOf(m: z.infer<typeof RESERVED> | z.infer<typeof MESO_AWARDED>): DropPickUp {
+  return {
+    field: { worldId: m.worldId, channelId: m.channelId, mapId: m.mapId, instance: m.instance },
+    dropId: m.dropId,
+    transactionId: m.transactionId,
+  };
+}
+
+/**
+ * Meso pick-ups, in both protocols: the reference's RESERVED (whole amount) and Atlas HEAD's MESO_AWARDED
+ * (one share per party member), never both for one pick-up (processor/drop-meso.ts). Item drops and other
+ * drop events are not ours.
+ */
 export function consumeDropEvents(deps: ConsumerDeps): Promise<Subscription> {
   const { ctx } = deps;
   const handlers = new Map<string, TypedHandler>([
@@ -68,16 +91,21 @@ export function consumeDropEvents(deps: ConsumerDeps): Promise<Subscription> {
       'RESERVED',
       typed(RESERVED, async (m, c) => {
         if (m.body.meso <= 0) return;
-        const field = { worldId: m.worldId, channelId: m.channelId, mapId: m.mapId, instance: m.instance };
-        await pickUpMeso(
-          ctx,
-          { tenant: c.tenant, cause: c.headers, delivery: c.delivery },
-          m.body.characterId,
-          field,
-          m.dropId,
-          m.body.meso,
-        );
+        const scope = { tenant: c.tenant, cause: c.headers, delivery: c.delivery };
+        await pickUpReservedMeso(ctx, scope, m.body.characterId, pickUpOf(m), m.body.meso);
       }),
+    ],
+    [
+      'MESO_AWARDED',
+      typed(MESO_AWARDED, (m, c) =>
+        awardPickedUpMeso(
+          ctx,
+          { tenant: c.tenant, transactionId: m.transactionId, cause: c.headers, delivery: c.delivery },
+          m.body.characterId,
+          pickUpOf(m),
+          m.body,
+        ),
+      ),
     ],
   ]);
   return consumeByType({

@@ -13,7 +13,15 @@ export interface SavedLocation {
 const FIELDS = `id, character_id AS "characterId", location_type AS "locationType", map_id AS "mapId",
   portal_id AS "portalId"`;
 
-/** Insert or update; returns the stored row, so an update answers the id the row keeps (decisions B12). */
+/**
+ * Insert or update; returns the stored row, so an update answers the id the row keeps (decisions B12), or
+ * undefined when it would write a row the tenant did not have for a character the tenant does not have
+ * (another tenant's id, or none): tenants cannot write under each other's characters. A row the tenant
+ * already has is updated even when its character is gone: an adopted Atlas database keeps such rows, served
+ * until deleted (decisions E4). One statement, so a character deleted meanwhile cannot gain a location after
+ * its locations were deleted. Parameters go uncast into the insert: an adopted database's tenant_id may be
+ * uuid rather than text.
+ */
 export async function putLocation(
   q: Queryable,
   tenantId: string,
@@ -21,16 +29,18 @@ export async function putLocation(
   locationType: string,
   mapId: number,
   portalId: number,
-): Promise<SavedLocation> {
+): Promise<SavedLocation | undefined> {
   const { rows } = await q.query<SavedLocation>(
-    `INSERT INTO saved_locations (id, tenant_id, character_id, location_type, map_id, portal_id)
-     VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO saved_locations (tenant_id, character_id, id, location_type, map_id, portal_id)
+     SELECT $1, $2, $3, $4, $5, $6
+     WHERE EXISTS (SELECT 1 FROM characters WHERE tenant_id = $1 AND id = $2)
+        OR EXISTS (SELECT 1 FROM saved_locations WHERE tenant_id = $1 AND character_id = $2 AND location_type = $4)
      ON CONFLICT (tenant_id, character_id, location_type)
      DO UPDATE SET map_id = excluded.map_id, portal_id = excluded.portal_id
      RETURNING ${FIELDS}`,
-    [randomUUID(), tenantId, characterId, locationType, mapId, portalId],
+    [tenantId, characterId, randomUUID(), locationType, mapId, portalId],
   );
-  return rows[0]!;
+  return rows[0];
 }
 
 export async function getLocation(
@@ -46,7 +56,10 @@ export async function getLocation(
   return rows[0];
 }
 
-/** Deletes and returns the row in one statement (the reference answered with the deleted document). */
+/**
+ * Deletes and returns the tenant's row in one statement (the reference answered with the deleted document);
+ * only the tenant's own rows can go, an adopted database's rows of deleted characters included.
+ */
 export async function deleteLocation(
   q: Queryable,
   tenantId: string,

@@ -23,6 +23,46 @@ const award = (id: number, amount: number, transactionId = TX) =>
     { transactionId },
   );
 
+describe('AWARD_EXPERIENCE showEffect (K5)', () => {
+  const awardShown = (id: number, amounts: number[], showEffect?: unknown) =>
+    command(t, 'AWARD_EXPERIENCE', id, {
+      channelId: 1,
+      distributions: amounts.map((amount) => ({ experienceType: 'YELLOW', amount, attr1: 0 })),
+      ...(showEffect === undefined ? {} : { showEffect }),
+    });
+
+  it('adds WHITE and CHAT distributions of the total when asked to show the effect', async () => {
+    const id = await createCharacter(t, { name: 'Quester' });
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    await awardShown(id, [4, 3], true);
+    await t.app.idle();
+    expect(JSON.stringify(events.ofType('EXPERIENCE_CHANGED')[0]?.value)).toBe(
+      `{"transactionId":"00000000-0000-0000-0000-000000000000","worldId":0,"characterId":${id},` +
+        '"type":"EXPERIENCE_CHANGED","body":{"channelId":1,"current":7,"distributions":[' +
+        '{"experienceType":"YELLOW","amount":4,"attr1":0},{"experienceType":"YELLOW","amount":3,"attr1":0},' +
+        '{"experienceType":"WHITE","amount":7,"attr1":0},{"experienceType":"CHAT","amount":7,"attr1":0}]}}',
+    );
+    await events.stop();
+  });
+
+  it.each([
+    ['false', 'Unshown', [5], false],
+    ['absent', 'OldSender', [5], undefined],
+    ['true but nothing awarded', 'Nothing', [0], true],
+  ])('keeps the distributions as sent when showEffect is %s', async (_, name, amounts, showEffect) => {
+    const id = await createCharacter(t, { name });
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    await awardShown(id, amounts, showEffect);
+    await t.app.idle();
+    const [changed] = events.ofType('EXPERIENCE_CHANGED');
+    expect(changed?.value).toMatchObject({ body: { distributions: [expect.anything()] } });
+    expect((changed!.value as { body: { distributions: unknown[] } }).body.distributions).toEqual([
+      { experienceType: 'YELLOW', amount: amounts[0], attr1: 0 },
+    ]);
+    await events.stop();
+  });
+});
+
 describe('experience award → level-up chain', () => {
   it('emits the whole chain with the transaction id flowing through', async () => {
     const id = await createCharacter(t, { name: 'Chain' });

@@ -1,5 +1,5 @@
 import { Events, type ExperienceDistribution, type Scope } from '../producer.js';
-import { awardExperience, awardLevel, deductExperience, Stat } from '../rules/index.js';
+import { awardExperience, awardLevel, deductExperience, Stat, UINT32_MAX } from '../rules/index.js';
 import { updateCharacter } from '../storage/characters.js';
 import { commit, lockExisting, type OperationContext } from './context.js';
 
@@ -7,6 +7,24 @@ import { commit, lockExisting, type OperationContext } from './context.js';
 export interface Channel {
   readonly worldId: number;
   readonly channelId: number;
+}
+
+/**
+ * Atlas HEAD (K5): an award asked to show its effect (NPC, quest and cash rewards) also lists the total as a
+ * WHITE and a CHAT distribution, which HEAD's atlas-channel turns into the "You have gained N exp" line.
+ */
+function announced(
+  distributions: readonly ExperienceDistribution[],
+  amount: number,
+  showEffect: boolean,
+): readonly ExperienceDistribution[] {
+  if (!showEffect || amount <= 0) return distributions;
+  const total = Math.min(amount, UINT32_MAX);
+  return [
+    ...distributions,
+    { experienceType: 'WHITE', amount: total, attr1: 0 },
+    { experienceType: 'CHAT', amount: total, attr1: 0 },
+  ];
 }
 
 /**
@@ -20,6 +38,7 @@ export async function awardCharacterExperience(
   characterId: number,
   channel: Channel,
   distributions: readonly ExperienceDistribution[],
+  showEffect = false,
 ): Promise<void> {
   const amount = distributions.reduce((sum, d) => sum + d.amount, 0);
   const tenantId = scope.tenant.id;
@@ -31,7 +50,13 @@ export async function awardCharacterExperience(
     await updateCharacter(tx.client, scope.tenant.id, characterId, { experience: award.experience });
     const emit = ctx.producer.character(scope, channel.worldId, characterId);
     tx.emit(
-      emit(Events.experienceChanged(channel.channelId, award.experience, distributions)),
+      emit(
+        Events.experienceChanged(
+          channel.channelId,
+          award.experience,
+          announced(distributions, amount, showEffect),
+        ),
+      ),
       emit(Events.statChanged(channel.channelId, [Stat.EXPERIENCE])),
     );
     if (award.levelsGained > 0) {

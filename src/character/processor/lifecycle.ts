@@ -1,5 +1,11 @@
 import { deleteLocationsOf } from '../locations/repository.js';
-import { type Character, CharacterNotFound, CreationRefused, type NewCharacter } from '../model.js';
+import {
+  type Character,
+  CharacterNotFound,
+  CreationRefused,
+  type NewCharacter,
+  NIL_INSTANCE,
+} from '../model.js';
 import { Events, type Scope } from '../producer.js';
 import { isValidNameFormat, MAX_LEVEL, NEW_CHARACTER_SP } from '../rules/index.js';
 import {
@@ -38,7 +44,8 @@ export async function createCharacter(
       if (isNameTaken(error)) throw new CreationRefused(BLOCKED_NAME, 'name');
       throw error;
     }
-    tx.emit(ctx.producer.character(scope, character.worldId, character.id)(Events.created(character.name)));
+    const emit = ctx.producer.character(scope, character.worldId, character.id);
+    tx.emit(emit(Events.created(character.name, character.mapId, NIL_INSTANCE)));
     return character;
   });
 }
@@ -63,13 +70,39 @@ export async function createCharacterOrAnnounce(
 
 /** Deletes a character with its saved locations and live position; session history is kept (B12). */
 export async function deleteOne(ctx: OperationContext, scope: Scope, characterId: number): Promise<void> {
-  await commit(ctx, scope.delivery, async (tx) => {
+  const found = await deleteAndAnnounce(ctx, scope, characterId, 'strict');
+  if (!found) throw new CharacterNotFound(characterId);
+}
+
+/**
+ * DELETE_CHARACTER (K3), the saga orchestrator's compensation of a creation: idempotent. A character already
+ * gone is answered with a synthetic DELETED in world 0, as HEAD does, so the saga's step completes whether
+ * the first attempt, an earlier compensation or a REST delete removed it.
+ */
+export async function deleteIdempotently(
+  ctx: OperationContext,
+  scope: Scope,
+  characterId: number,
+): Promise<void> {
+  await deleteAndAnnounce(ctx, scope, characterId, 'idempotent');
+}
+
+/** One transaction: the row, its saved locations and the DELETED event; false when there was no row. */
+async function deleteAndAnnounce(
+  ctx: OperationContext,
+  scope: Scope,
+  characterId: number,
+  mode: 'strict' | 'idempotent',
+): Promise<boolean> {
+  const found = await commit(ctx, scope.delivery, async (tx) => {
     const deleted = await deleteCharacter(tx.client, scope.tenant.id, characterId);
-    if (!deleted) throw new CharacterNotFound(characterId);
-    await deleteLocationsOf(tx.client, scope.tenant.id, [characterId]);
-    tx.emit(ctx.producer.character(scope, deleted.worldId, characterId)(Events.deleted()));
+    if (!deleted && mode === 'strict') return false;
+    if (deleted) await deleteLocationsOf(tx.client, scope.tenant.id, [characterId]);
+    tx.emit(ctx.producer.character(scope, deleted?.worldId ?? 0, characterId)(Events.deleted()));
+    return deleted !== undefined;
   });
   ctx.positions.delete(scope.tenant.id, characterId);
+  return found;
 }
 
 /** An account deleted elsewhere takes all its characters, in every world, in one transaction. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record, startTestApp, TENANT, type TestApp } from '../../../test/support/app.js';
-import { attributesOf, command, createCharacter, NIL, setColumns } from '../testing/support.js';
+import { attributesOf, command, createCharacter, NIL, setColumns, skipped } from '../testing/support.js';
 
 let t: TestApp;
 
@@ -31,7 +31,7 @@ describe('REQUEST_CHANGE_MESO', () => {
     await changeMeso(id, 500);
     await t.app.idle();
     expect(events.values().map((e) => [e.worldId, e.type, e.body])).toEqual([
-      [2, 'MESO_CHANGED', { actorId: 9, actorType: 'NPC', amount: 500 }],
+      [2, 'MESO_CHANGED', { actorId: 9, actorType: 'NPC', amount: 500, showEffect: false }],
       [2, 'STAT_CHANGED', { channelId: 0, exclRequestSent: true, updates: ['MESO'] }],
     ]);
     // The single-statement path writes its own outbox rows: the bytes must still be Atlas's.
@@ -42,6 +42,37 @@ describe('REQUEST_CHANGE_MESO', () => {
     expect(changed?.headers.MAJOR_VERSION?.toString('hex')).toBe('0053');
     expect(changed?.headers.MINOR_VERSION?.toString('hex')).toBe('0001');
     await events.stop();
+  });
+
+  it.each([
+    ['true', { showEffect: true }, true],
+    ['false', { showEffect: false }, false],
+    ['absent (a reference-era sender)', {}, false],
+  ])('echoes showEffect %s in MESO_CHANGED (K6, K16)', async (_, extra, echoed) => {
+    const id = await createCharacter(t, { name: `Shown${String(echoed)}${Object.keys(extra).length}` });
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    await command(t, 'REQUEST_CHANGE_MESO', id, { actorId: 3, actorType: 'QUEST', amount: 25, ...extra });
+    await t.app.idle();
+    const [changed] = events.messages;
+    expect(JSON.stringify(changed?.value)).toBe(
+      `{"transactionId":"${NIL}","worldId":0,"characterId":${id},"type":"MESO_CHANGED",` +
+        `"body":{"actorId":3,"actorType":"QUEST","amount":25,"showEffect":${echoed}}}`,
+    );
+    await events.stop();
+  });
+
+  it('skips a showEffect that is not a boolean, and counts it', async () => {
+    const id = await createCharacter(t, { name: 'Showy' });
+    const before = await skipped(t, 'COMMAND_TOPIC_CHARACTER', 'schema');
+    await command(t, 'REQUEST_CHANGE_MESO', id, {
+      actorId: 3,
+      actorType: 'QUEST',
+      amount: 25,
+      showEffect: 1,
+    });
+    await t.app.idle();
+    expect(await skipped(t, 'COMMAND_TOPIC_CHARACTER', 'schema')).toBe(before + 1);
+    expect(await attributesOf(t, id)).toMatchObject({ meso: 0 });
   });
 
   it('answers a change below 0 with the flat NOT_ENOUGH_MESO error and changes nothing', async () => {
@@ -57,13 +88,16 @@ describe('REQUEST_CHANGE_MESO', () => {
     await events.stop();
   });
 
-  it('ignores a change that would pass uint32, as the reference', async () => {
-    const id = await createCharacter(t, { name: 'Croesus' });
+  it('refuses a change that would pass uint32 with the flat MESO_OVERFLOW error (K15)', async () => {
+    const id = await createCharacter(t, { name: 'Croesus', worldId: 3 });
     await setColumns(t, id, { meso: 4_294_967_000 });
     const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
     await changeMeso(id, 1_000);
     await t.app.idle();
-    expect(events.messages).toHaveLength(0);
+    expect(events.messages.map((m) => JSON.stringify(m.value))).toEqual([
+      `{"transactionId":"${NIL}","worldId":3,"characterId":${id},"type":"ERROR",` +
+        '"body":{"error":"MESO_OVERFLOW","amount":1000}}',
+    ]);
     expect(await attributesOf(t, id)).toMatchObject({ meso: 4_294_967_000 });
     await events.stop();
   });
@@ -125,60 +159,5 @@ describe('REQUEST_DROP_MESO', () => {
     await t.app.idle();
     expect(JSON.stringify(events.values()[0]?.body)).toBe('{"error":"NOT_ENOUGH_MESO","amount":-1294967296}');
     await events.stop();
-  });
-});
-
-describe('meso pick-up (drop RESERVED)', () => {
-  const reserved = (characterId: number, meso: number) =>
-    t.app.bus.publish(
-      'EVENT_TOPIC_DROP_STATUS',
-      {
-        transactionId: NIL,
-        worldId: 0,
-        channelId: 2,
-        mapId: 104000000,
-        instance: NIL,
-        dropId: 77,
-        type: 'RESERVED',
-        body: { characterId, itemId: 0, quantity: 0, meso, strength: 0 },
-      },
-      { key: 77, tenant: TENANT },
-    );
-
-  it('credits the meso and completes the pick-up', async () => {
-    const id = await createCharacter(t, { name: 'Finder' });
-    const drops = record(t.app, 'COMMAND_TOPIC_DROP');
-    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
-    await reserved(id, 500);
-    await t.app.idle();
-    expect(drops.values()).toEqual([
-      {
-        worldId: 0,
-        channelId: 2,
-        mapId: 104000000,
-        instance: NIL,
-        type: 'REQUEST_PICK_UP',
-        body: { dropId: 77, characterId: id },
-      },
-    ]);
-    expect(events.values().map((e) => [e.type, e.body])).toEqual([
-      ['STAT_CHANGED', { channelId: 2, exclRequestSent: true, updates: ['MESO'] }],
-    ]);
-    expect(await attributesOf(t, id)).toMatchObject({ meso: 500 });
-    await drops.stop();
-    await events.stop();
-  });
-
-  it('cancels the reservation when the credit would overflow (B9)', async () => {
-    const id = await createCharacter(t, { name: 'Hoarder' });
-    await setColumns(t, id, { meso: 4_294_967_000 });
-    const drops = record(t.app, 'COMMAND_TOPIC_DROP');
-    await reserved(id, 1_000);
-    await t.app.idle();
-    expect(drops.values().map((d) => [d.type, d.body])).toEqual([
-      ['CANCEL_RESERVATION', { dropId: 77, characterId: id }],
-    ]);
-    expect(await attributesOf(t, id)).toMatchObject({ meso: 4_294_967_000 });
-    await drops.stop();
   });
 });

@@ -1,29 +1,37 @@
-import { randomUUID } from 'node:crypto';
 import type { Field } from '../../platform/fields.js';
 import { Events, type Scope } from '../producer.js';
-import { changeMeso, dropMeso, pickUpMeso as pickUpMesoRule, Stat } from '../rules/index.js';
+import { changeMeso, dropMeso, Stat } from '../rules/index.js';
 import { updateCharacter } from '../storage/characters.js';
 import { adjustMesoWithEvents } from '../storage/meso.js';
 import { commit, lockExisting, type OperationContext } from './context.js';
+
+/** Who asked for a meso change, and whether HEAD's channel should show it as a chat line (K6). */
+export interface MesoActor {
+  readonly actorId: number;
+  readonly actorType: string;
+  readonly showEffect: boolean;
+}
 
 /**
  * REQUEST_CHANGE_MESO (character.md §2.14, decisions B2). The common case is one atomic conditional
  * statement that also writes the events, so a thousand concurrent changes give the exact sum and cost one
  * round trip each. When it does not apply (not enough meso, overflow, unknown character) the change is
  * decided again under the row lock: not enough meso answers ERROR NOT_ENOUGH_MESO; an overflow changes
- * nothing and, as in the reference, sends nothing.
+ * nothing and answers ERROR MESO_OVERFLOW (Atlas HEAD, K15; the reference sent nothing, so a saga waited).
  */
 export async function requestChangeMeso(
   ctx: OperationContext,
   scope: Scope,
   characterId: number,
-  actorId: number,
-  actorType: string,
+  actor: MesoActor,
   amount: number,
 ): Promise<void> {
   const events = (worldId: number) => {
     const emit = ctx.producer.character(scope, worldId, characterId);
-    return [emit(Events.mesoChanged(actorId, actorType, amount)), emit(Events.statChanged(0, [Stat.MESO]))];
+    return [
+      emit(Events.mesoChanged(actor.actorId, actor.actorType, amount, actor.showEffect)),
+      emit(Events.statChanged(0, [Stat.MESO])),
+    ];
   };
   const worldId = await ctx.worlds.of(ctx.db.pool, scope.tenant.id, characterId);
   if (worldId !== undefined) {
@@ -50,7 +58,8 @@ export async function requestChangeMeso(
     } else if (result.reason === 'NOT_ENOUGH_MESO') {
       tx.emit(ctx.producer.character(scope, c.worldId, characterId)(Events.notEnoughMeso(amount)));
     } else {
-      ctx.logger.warn({ characterId, meso: c.meso, amount }, 'meso change would overflow; ignored');
+      ctx.logger.warn({ characterId, meso: c.meso, amount }, 'meso change would overflow; refused');
+      tx.emit(ctx.producer.character(scope, c.worldId, characterId)(Events.mesoOverflow(amount)));
     }
   });
 }
@@ -84,35 +93,6 @@ export async function requestDropMeso(
     tx.emit(
       emit(Events.statChanged(field.channelId, [Stat.MESO])),
       ctx.producer.spawnMesoDrop(scope, field, characterId, amount, at.x, at.y),
-    );
-  });
-}
-
-/**
- * A reserved meso drop: credit and ask the drop service to complete the pick-up; a credit that would
- * overflow cancels the reservation instead, so the meso stays on the ground (B9).
- */
-export async function pickUpMeso(
-  ctx: OperationContext,
-  scope: Omit<Scope, 'transactionId'>,
-  characterId: number,
-  field: Field,
-  dropId: number,
-  meso: number,
-): Promise<void> {
-  const withTransaction: Scope = { ...scope, transactionId: randomUUID() };
-  await commit(ctx, scope.delivery, async (tx) => {
-    const c = await lockExisting(tx, scope.tenant.id, characterId);
-    const result = pickUpMesoRule(c.meso, meso);
-    if (!result.ok) {
-      tx.emit(ctx.producer.cancelReservation(withTransaction, field, dropId, characterId));
-      return;
-    }
-    await updateCharacter(tx.client, scope.tenant.id, characterId, { meso: result.meso });
-    const emit = ctx.producer.character(withTransaction, field.worldId, characterId);
-    tx.emit(
-      emit(Events.statChanged(field.channelId, [Stat.MESO])),
-      ctx.producer.pickUp(withTransaction, field, dropId, characterId),
     );
   });
 }

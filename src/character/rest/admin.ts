@@ -5,8 +5,8 @@ import { findLegacyConflicts } from '../storage/schema/conflicts.js';
 
 /**
  * What the operator reads after adopting an Atlas database: rows that broke a rule before this project
- * enforced it, as they are now (a row fixed or deleted since start-up is gone). Tenant-free, like
- * /api/admin/dead-letters: it spans tenants.
+ * enforced it, as they are now (a row fixed or deleted since start-up is gone). Tenant-free: it spans the
+ * adopted database's tenants, so, like every /api/admin route, only an operator may read it.
  */
 export function adminRoutes(app: FastifyInstance, ctx: OperationContext): void {
   app.get('/admin/legacy-conflicts', async () =>

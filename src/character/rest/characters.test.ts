@@ -3,11 +3,21 @@ import {
   OTHER_TENANT,
   record,
   startTestApp,
+  TENANT,
   type TestApp,
   tenantHeaders,
 } from '../../../test/support/app.js';
 import { expectChildSpanOf } from '../../../test/support/trace.js';
-import { BEGINNER, call, createCharacter, sql } from '../testing/support.js';
+import {
+  attributesOf,
+  BEGINNER,
+  call,
+  command,
+  createCharacter,
+  NIL,
+  skipped,
+  sql,
+} from '../testing/support.js';
 
 let t: TestApp;
 
@@ -33,7 +43,7 @@ describe('POST /api/characters', () => {
         '"level":1,"experience":0,"gachaponExperience":0,"strength":12,"dexterity":5,"intelligence":4,"luck":4,' +
         '"hp":50,"maxHp":50,"mp":5,"maxMp":5,"meso":0,"hpMpUsed":0,"jobId":0,"skinColor":0,"gender":0,"fame":0,' +
         '"hair":30030,"face":20000,"ap":0,"sp":"0,0,0,0,0,0,0,0,0,0","mapId":10000,' +
-        '"instance":"00000000-0000-0000-0000-000000000000","spawnPoint":0,"gm":0,"x":0,"y":0,"stance":0}}}',
+        '"instance":"00000000-0000-0000-0000-000000000000","spawnPoint":0,"gm":0,"x":0,"y":0,"fh":0,"stance":0}}}',
     );
     await t.app.idle();
     expect(events.values()).toEqual([
@@ -42,7 +52,7 @@ describe('POST /api/characters', () => {
         worldId: 0,
         characterId: Number(id),
         type: 'CREATED',
-        body: { name: 'Created' },
+        body: { name: 'Created', mapId: 10000, instance: '00000000-0000-0000-0000-000000000000' },
       },
     ]);
     await events.stop();
@@ -61,6 +71,41 @@ describe('POST /api/characters', () => {
     expect(events.messages).toHaveLength(1);
     expectChildSpanOf(events.messages[0]!.headers.traceparent, traceparent);
     expect(events.messages[0]!.headers.tracestate).toBeUndefined();
+    await events.stop();
+  });
+
+  it("passes HEAD's ENVIRONMENT header from a request, and from a consumed command, to the messages they cause", async () => {
+    const events = record(t.app, 'EVENT_TOPIC_CHARACTER_STATUS');
+    const response = await fetch(`${t.url}/api/characters`, {
+      method: 'POST',
+      headers: { ...tenantHeaders(), 'content-type': 'application/json', ENVIRONMENT: 'pr-7' },
+      body: JSON.stringify({ data: { type: 'characters', attributes: { ...BEGINNER, name: 'Envied' } } }),
+    });
+    expect(response.status).toBe(201);
+    const id = Number(((await response.json()) as { data: { id: string } }).data.id);
+    await t.app.idle();
+    await t.app.bus.publish(
+      'COMMAND_TOPIC_CHARACTER',
+      {
+        transactionId: '00000000-0000-0000-0000-000000000000',
+        worldId: 0,
+        characterId: id,
+        type: 'REQUEST_CHANGE_MESO',
+        body: { actorId: 0, actorType: 'SYSTEM', amount: 5 },
+      },
+      { key: id, tenant: TENANT, headers: { ENVIRONMENT: Buffer.from('main') } },
+    );
+    await t.app.idle();
+    expect(
+      events.messages.map((m) => [
+        m.value && (m.value as { type: string }).type,
+        m.headers.ENVIRONMENT?.toString(),
+      ]),
+    ).toEqual([
+      ['CREATED', 'pr-7'],
+      ['MESO_CHANGED', 'main'],
+      ['STAT_CHANGED', 'main'],
+    ]);
     await events.stop();
   });
 
@@ -126,6 +171,35 @@ describe('GET /api/characters/{id}', () => {
     expect(answer.text).toBe(
       `{"data":{"type":"characters","id":"${id}","attributes":{"mapId":100000000,"stance":0,"x":0,"y":0}}}`,
     );
+  });
+
+  it('shows the live foothold as fh, in full and sparse documents (C3, K7); a warp resets it', async () => {
+    const id = await createCharacter(t, { name: 'Footed', mapId: 100000000 });
+    const move = (movement: object) =>
+      t.app.bus.publish(
+        'COMMAND_TOPIC_CHARACTER_MOVEMENT',
+        { worldId: 0, channelId: 1, mapId: 100000000, objectId: id, observerId: id, ...movement },
+        { key: id, tenant: TENANT },
+      );
+    await move({ x: 12, y: -40, fh: -7, stance: 5 });
+    await t.app.idle();
+    const sparse = await call(t, 'GET', `/characters/${id}?fields[characters]=x,y,fh,stance`);
+    expect(sparse.text).toBe(
+      `{"data":{"type":"characters","id":"${id}","attributes":{"fh":-7,"stance":5,"x":12,"y":-40}}}`,
+    );
+    expect((await call(t, 'GET', `/characters/${id}`)).text).toContain('"x":12,"y":-40,"fh":-7,"stance":5}');
+    // A reference-era movement has no fh: the foothold reads 0.
+    await move({ x: 13, y: -40, stance: 5 });
+    // Out of int16: skipped and counted, the position stays.
+    const before = await skipped(t, 'COMMAND_TOPIC_CHARACTER_MOVEMENT', 'schema');
+    await move({ x: 14, y: -40, fh: 40_000, stance: 5 });
+    await t.app.idle();
+    expect(await skipped(t, 'COMMAND_TOPIC_CHARACTER_MOVEMENT', 'schema')).toBe(before + 1);
+    expect(await attributesOf(t, id)).toMatchObject({ x: 13, fh: 0 });
+    await move({ x: 14, y: -40, fh: 3, stance: 5 });
+    await command(t, 'CHANGE_MAP', id, { channelId: 1, mapId: 104000000, instance: NIL, portalId: 0 });
+    await t.app.idle();
+    expect(await attributesOf(t, id)).toMatchObject({ x: 0, y: 0, fh: 0, stance: 5 });
   });
 
   it('refuses an unknown sparse field with 400', async () => {

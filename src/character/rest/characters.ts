@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { badRequest, notFound } from '../../platform/http/errors.js';
-import {
-  collection,
-  pageMeta,
-  parsePage,
-  parseRequestDocument,
-  single,
-} from '../../platform/http/jsonapi.js';
-import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
+import { collection, parseRequestDocument, single } from '../../platform/http/jsonapi.js';
+import { CHARACTER_PAGES, envelope, parseListing, window } from '../../platform/http/pagination.js';
+import { queryValue } from '../../platform/http/query.js';
+import { causeOfRequest } from '../../platform/wire/headers.js';
 import { CharacterNotFound, CreationRefused, UpdateRefused } from '../model.js';
 import type { OperationContext } from '../processor/context.js';
 import { createCharacter, deleteOne } from '../processor/lifecycle.js';
@@ -27,7 +23,6 @@ import {
   checkCharacterDocumentId,
   parseCharacterId,
   parseUint,
-  queryValue,
   UpdateAttributes,
 } from './schemas.js';
 
@@ -36,8 +31,6 @@ interface ById {
   Params: { characterId: string };
   Querystring: Query;
 }
-
-const PAGE = { size: 50, maxSize: 250 };
 
 /**
  * The query keys present choose the filter (decisions B11): every given filter applies, so accountId alone
@@ -57,21 +50,26 @@ function filterOf(query: Query): CharacterFilter {
 }
 
 /**
- * Later Atlas's name check (decisions B1), its response included: `reason` is length, regex or duplicate
- * (tenant-wide and in any case here, as the unique index decides), with later Atlas's `detail` texts.
+ * Atlas HEAD's name check (decisions B1, head-contract C6), its response included: `reason` is length, regex
+ * or duplicate, with HEAD's `detail` texts, and `reserved` (a name held by a pending name change). `scope` is
+ * WORLD (the default) or TENANT; both check the whole tenant here, in any case, because that is what creation
+ * enforces (the unique index): HEAD's WORLD scope calls a name taken in another world valid, and its own
+ * creation then refuses it.
  */
 async function nameValidity(ctx: OperationContext, tenantId: string, name: string) {
   if ([...name].length < 3 || [...name].length > 12) {
-    return { valid: false, reason: 'length', detail: 'Name must be 3-12 characters.' };
+    return { valid: false, reason: 'length', detail: 'Name must be 3-12 characters.', reserved: false };
   }
   if (!isValidNameFormat(name)) {
-    return { valid: false, reason: 'regex', detail: 'Name contains invalid characters.' };
+    return { valid: false, reason: 'regex', detail: 'Name contains invalid characters.', reserved: false };
   }
   if (await nameExists(ctx.db.pool, tenantId, name)) {
-    return { valid: false, reason: 'duplicate', detail: 'Name already taken.' };
+    return { valid: false, reason: 'duplicate', detail: 'Name already taken.', reserved: false };
   }
-  return { valid: true };
+  return { valid: true, reserved: false };
 }
+
+const SCOPES = new Set(['WORLD', 'TENANT']);
 
 export function characterRoutes(app: FastifyInstance, ctx: OperationContext): void {
   const live = (tenantId: string, id: number) => ctx.positions.get(tenantId, id);
@@ -79,22 +77,19 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
   app.get<{ Querystring: Query }>('/characters', async (request) => {
     const { query, tenant } = request;
     const filter = filterOf(query);
-    const page = parsePage(query, PAGE);
-    const rows = await listCharacters(
-      ctx.db.pool,
-      tenant.id,
-      filter,
-      page && { offset: (page.number - 1) * page.size, limit: page.size },
-    );
-    const meta = page && pageMeta(page, await countCharacters(ctx.db.pool, tenant.id, filter));
+    const listing = parseListing(request.url, CHARACTER_PAGES);
+    const rows = await listCharacters(ctx.db.pool, tenant.id, filter, window(listing));
+    const total = listing.page ? await countCharacters(ctx.db.pool, tenant.id, filter) : rows.length;
     const resources = rows.map((c) => characterResource(c, live(tenant.id, c.id)));
-    return withSparseFields(collection(resources, meta ? { meta } : {}), query);
+    return withSparseFields(collection(resources, { envelope: envelope(listing, total) }), query);
   });
 
   app.get<{ Querystring: Query }>('/characters/name-validity', async (request) => {
     const name = queryValue(request.query, 'name');
     if (!name) throw badRequest('name is required', { parameter: 'name' });
     parseUint(queryValue(request.query, 'worldId'), 'worldId', 255);
+    const scope = queryValue(request.query, 'scope') ?? 'WORLD';
+    if (!SCOPES.has(scope)) throw badRequest('scope must be WORLD or TENANT', { parameter: 'scope' });
     return nameValidity(ctx, request.tenant.id, name);
   });
 
@@ -107,7 +102,7 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
         {
           tenant: request.tenant,
           transactionId: randomUUID(),
-          cause: traceHeadersOfRequest(request.headers),
+          cause: causeOfRequest(request.headers),
         },
         attributes,
       );
@@ -138,7 +133,7 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
         request.tenant,
         characterId,
         attributes,
-        traceHeadersOfRequest(request.headers),
+        causeOfRequest(request.headers),
       );
     } catch (error) {
       if (error instanceof CharacterNotFound) throw notFound(error.message);
@@ -156,7 +151,7 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
         {
           tenant: request.tenant,
           transactionId: randomUUID(),
-          cause: traceHeadersOfRequest(request.headers),
+          cause: causeOfRequest(request.headers),
         },
         characterId,
       );

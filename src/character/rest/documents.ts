@@ -35,10 +35,15 @@ export const CHARACTER_FIELDS = [
   'gm',
   'x',
   'y',
+  'fh',
   'stance',
 ] as const;
 
-/** x, y and stance come from the live position; a character not seen moving has its stored one. */
+/**
+ * x, y and stance come from the live position; a character not seen moving has its stored one. `fh` (HEAD's
+ * foothold, between y and stance as HEAD writes it) is live only: it is not stored, so it is 0 until the
+ * character's first movement after a start-up.
+ */
 export function characterResource(c: Character, live: Position | undefined): Resource {
   const at = live ?? c;
   return {
@@ -75,6 +80,7 @@ export function characterResource(c: Character, live: Position | undefined): Res
       gm: c.gm,
       x: at.x,
       y: at.y,
+      fh: live?.fh ?? 0,
       stance: at.stance,
     },
   };

@@ -35,6 +35,7 @@ export function locationRoutes(app: FastifyInstance, ctx: OperationContext): voi
       attributes.mapId,
       attributes.portalId,
     );
+    if (!location) throw notFound(`character ${characterId} not found`);
     return withSparseFields(single(locationResource(location)), request.query);
   });
 

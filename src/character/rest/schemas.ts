@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from '../../platform/http/errors.js';
+import { queryValue } from '../../platform/http/query.js';
 import { i32, integer, u8, u16, u32 } from '../../platform/wire/numbers.js';
 
 /** GM level: the reference's Go int; non-negative and within what every client reads. */
@@ -46,13 +47,6 @@ export const LocationAttributes = z.object({ mapId: u32, portalId: u32 });
 const UINT32_MAX = 4_294_967_295;
 
 type Query = Record<string, unknown>;
-
-/** The last value of a query parameter (repeated parameters: the last wins). */
-export function queryValue(query: Query, name: string): string | undefined {
-  const value = query[name];
-  if (Array.isArray(value)) return value.length > 0 ? String(value[value.length - 1]) : undefined;
-  return value === undefined ? undefined : String(value);
-}
 
 /** A decimal integer within [0, max], from a path or query parameter; anything else names itself in a 400. */
 export function parseUint(text: string | undefined, name: string, max = UINT32_MAX): number {

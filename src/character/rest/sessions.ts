@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { collection, single } from '../../platform/http/jsonapi.js';
+import { CHARACTER_PAGES, pageOf, parseListing } from '../../platform/http/pagination.js';
 import type { OperationContext } from '../processor/context.js';
 import { formatPlaytime, playtimeMs, playtimeSeconds } from '../rules/index.js';
 import { sessionsSince } from '../sessions/history.js';
@@ -19,8 +20,10 @@ export function sessionRoutes(app: FastifyInstance, ctx: OperationContext): void
   app.get<ById>('/characters/:characterId/sessions', async (request) => {
     const characterId = parseCharacterId(request.params.characterId);
     const since = parseSince(request.query, ctx.clock.now());
+    const listing = parseListing(request.url, CHARACTER_PAGES);
     const sessions = await sessionsSince(ctx.db.pool, request.tenant.id, characterId, since);
-    return withSparseFields(collection(sessions.map(sessionResource)), request.query);
+    const { items, envelope } = pageOf(sessions, listing);
+    return withSparseFields(collection(items.map(sessionResource), { envelope }), request.query);
   });
 
   app.get<ById>('/characters/:characterId/sessions/playtime', async (request) => {

@@ -72,10 +72,28 @@ export {
   MIN_FAME,
   UINT32_MAX,
 } from './limits.js';
-export { changeMeso, dropMeso, type MesoResult, pickUpMeso } from './meso.js';
+export { awardDropMeso, changeMeso, dropMeso, type MesoResult, pickUpMeso } from './meso.js';
 export { isValidNameFormat } from './names.js';
 export { formatPlaytime, overlapMs, type PlaySession, playtimeMs, playtimeSeconds } from './playtime.js';
+export {
+  inFamily,
+  isPointResetMagician,
+  magicianTakeMp,
+  minimumMaxHp,
+  minimumMaxMp,
+  type PointResetPolicy,
+  pointResetPolicy,
+} from './point-reset.js';
 export { type Random, randInt } from './random.js';
+export {
+  invalidRebalanceTarget,
+  REBALANCE_STATS,
+  type RebalanceCharacter,
+  type RebalanceRefusal,
+  type RebalanceResult,
+  type RebalanceTarget,
+  rebalanceAp,
+} from './rebalance-ap.js';
 export {
   addSp,
   distributeSp,
@@ -100,3 +118,9 @@ export {
   resetStats,
   setHp,
 } from './stats.js';
+export {
+  type TransferApCharacter,
+  type TransferApError,
+  type TransferApResult,
+  transferAp,
+} from './transfer-ap.js';

@@ -24,3 +24,15 @@ export function pickUpMeso(meso: number, amount: number): MesoResult {
   if (next > UINT32_MAX) return { ok: false, reason: 'OVERFLOW' };
   return { ok: true, meso: next };
 }
+
+/** The largest amount MESO_CHANGED can carry: its `amount` is an int32. */
+const INT32_MAX = 2_147_483_647;
+
+/**
+ * One recipient's share of a picked-up meso drop (MESO_AWARDED, Atlas HEAD): an amount MESO_CHANGED could not
+ * carry is refused like an overflow, rather than announced as a negative change.
+ */
+export function awardDropMeso(meso: number, amount: number): MesoResult {
+  if (amount > INT32_MAX) return { ok: false, reason: 'OVERFLOW' };
+  return pickUpMeso(meso, amount);
+}

@@ -32,6 +32,14 @@ export const Stat = Object.fromEntries(STAT_TYPES.map((type) => [type, type])) a
 };
 
 /** The keys of a STAT_CHANGED event's `values` object: snake_case on the wire. */
-export type StatValueKey = 'strength' | 'dexterity' | 'intelligence' | 'luck' | 'max_hp' | 'max_mp';
+export type StatValueKey =
+  | 'strength'
+  | 'dexterity'
+  | 'intelligence'
+  | 'luck'
+  | 'hp'
+  | 'max_hp'
+  | 'mp'
+  | 'max_mp';
 
 export type StatValues = Partial<Record<StatValueKey, number>>;

@@ -168,8 +168,9 @@ export async function insertCharacter(
   const { rows } = await q.query<Character>(
     `WITH inserted AS (
        INSERT INTO characters (tenant_id, account_id, world, name, level, strength, dexterity, intelligence,
-         luck, hp, max_hp, mp, max_mp, job_id, skin_color, gender, hair, face, map_id, gm, sp)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+         luck, hp, max_hp, mp, max_mp, job_id, skin_color, gender, hair, face, map_id, gm, sp, meso)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+         $20)
        RETURNING *)
      SELECT ${FIELDS} FROM inserted`,
     [
@@ -192,6 +193,7 @@ export async function insertCharacter(
       c.mapId,
       c.gm,
       sp,
+      c.meso ?? 0,
     ],
   );
   return rows[0]!;

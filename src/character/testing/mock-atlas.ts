@@ -14,7 +14,8 @@ export type MockRoutes = Record<string, object | number>;
 export async function mockAtlas(routes: MockRoutes): Promise<MockAtlas> {
   const requests: MockAtlas['requests'] = [];
   const server: Server = createServer((request, response) => {
-    const path = (request.url ?? '').replace(/^\/api\//, '');
+    // Page parameters of a drained list are ignored: a whole list without `meta` is complete.
+    const path = (request.url ?? '').split('?')[0]!.replace(/^\/api\//, '');
     requests.push({ path, headers: request.headers });
     const answer = routes[path];
     if (answer === undefined || typeof answer === 'number') {

@@ -98,24 +98,28 @@ export function command(
 }
 
 /** Runs SQL on the application's database, to put it in the state a test needs. */
-export async function sql(t: TestApp, text: string, values: unknown[] = []): Promise<void> {
+export async function sql(
+  t: TestApp,
+  text: string,
+  values: unknown[] = [],
+): Promise<Array<Record<string, unknown>>> {
   const { database } = t.app.config;
   if (database.kind !== 'external') throw new Error('tests run on an external database URL');
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    await client.query(text, values);
+    return (await client.query(text, values)).rows;
   } finally {
     await client.end();
   }
 }
 
 /** Sets stored columns directly. */
-export function setColumns(t: TestApp, id: number, columns: Record<string, unknown>): Promise<void> {
+export async function setColumns(t: TestApp, id: number, columns: Record<string, unknown>): Promise<void> {
   const sets = Object.keys(columns)
     .map((name, i) => `${name} = $${i + 2}`)
     .join(', ');
-  return sql(t, `UPDATE characters SET ${sets} WHERE id = $1`, [id, ...Object.values(columns)]);
+  await sql(t, `UPDATE characters SET ${sets} WHERE id = $1`, [id, ...Object.values(columns)]);
 }
 
 /** The malformed-message counter of a topic and reason, from /api/metrics. */

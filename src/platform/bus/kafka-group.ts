@@ -104,7 +104,15 @@ export class KafkaGroup {
       await this.close();
       return;
     }
-    if (this.running.has(topic)) this.consumer?.pause([{ topic }]);
+    // Paused, not resubscribed: the others keep their partitions, and nothing more of this topic is
+    // fetched or committed. (A consumer between two starts holds nothing to pause.)
+    if (this.running.has(topic)) {
+      try {
+        this.consumer?.pause([{ topic }]);
+      } catch (error) {
+        this.deps.logger.debug({ group: this.deps.group, topic, err: error }, 'nothing to pause');
+      }
+    }
   }
 
   get topicNames(): string[] {

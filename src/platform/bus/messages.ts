@@ -1,7 +1,7 @@
 import type { Tenant } from '../tenant.js';
 import type { Topics, TopicVariable } from '../topics.js';
 import { encodeJson } from '../wire/envelope.js';
-import { type Headers, tenantHeaders } from '../wire/headers.js';
+import { ENVIRONMENT, type Headers, tenantHeaders } from '../wire/headers.js';
 import { toKey } from '../wire/keys.js';
 import { childTraceHeaders } from '../wire/trace.js';
 import type { BusMessage } from './bus.js';
@@ -42,9 +42,11 @@ export class MessageFactory {
     options: MessageOptions = {},
   ): OutgoingMessage {
     const tenant = options.tenant ? this.headersOf(options.tenant) : undefined;
-    // Span headers first, then the tenant's, as Go's producer decorators write them.
+    // Span headers first, then the tenant's, then HEAD's environment, as Go's producer decorators write them.
     const headers: Headers =
       options.traced === false ? { ...tenant } : { ...childTraceHeaders(options.cause), ...tenant };
+    const environment = options.cause?.[ENVIRONMENT];
+    if (environment && environment.length > 0) headers[ENVIRONMENT] = environment;
     return { topic: this.topics[variable], key: toKey(key), value: encodeJson(body), headers };
   }
 

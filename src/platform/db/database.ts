@@ -7,6 +7,24 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
+// SQLSTATEs of a database that is momentarily unreachable or busy: connection exceptions (class 08), an
+// administrator or crash shutdown, too many connections, a serialization failure or deadlock to retry.
+const TRANSIENT_STATES = new Set(['57P01', '57P02', '57P03', '53300', '40001', '40P01']);
+const TRANSIENT_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+
+/**
+ * True when retrying shortly may succeed: REST answers those 503 with `Retry-After: 1`, as Atlas HEAD does,
+ * instead of 500.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (code.startsWith('08') || TRANSIENT_STATES.has(code) || TRANSIENT_ERRNOS.has(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  // node-postgres's own words for a pool that could not connect in time and a connection that dropped.
+  return /timeout exceeded when trying to connect|Connection terminated/.test(message);
+}
+
 export type { Migration } from './migrations.js';
 
 /** One lock for every start-up of every replica: migrations and their dry run never interleave. */

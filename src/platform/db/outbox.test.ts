@@ -213,7 +213,7 @@ describe('outbox', () => {
     }
   });
 
-  it('keeps rows when publishing fails, and relays them on the next pass', async () => {
+  it('keeps rows when publishing fails, and relays them on the next sweep (commits do not hammer a dead bus)', async () => {
     const inner = new MemoryBus();
     const seen = recorder(inner, 'status-events');
     let fail = true;
@@ -225,16 +225,25 @@ describe('outbox', () => {
     });
     await db.transaction((client) => writeOutbox(client, [statusEvent(3, 'LOGIN')]));
     const relay = new OutboxRelay(db, bus, logger);
-    relay.wake();
+    relay.start(200);
     await relay.settled();
     expect(await rowCount()).toBe(1);
 
     fail = false;
+    // A commit's wake right after the failure waits for the sweep...
     relay.wake();
-    await relay.settled();
+    expect(relay.idle()).toBe(true);
+    expect(await rowCount()).toBe(1);
+    // ...which relays the rows.
+    const began = Date.now();
+    while ((await rowCount()) > 0 && Date.now() - began < 5_000) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await relay.settled();
+    }
     await inner.idle();
     expect(seen).toHaveLength(1);
     expect(await rowCount()).toBe(0);
+    await relay.stop();
   });
 
   it('relays in batches until the table is empty', async () => {

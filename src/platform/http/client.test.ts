@@ -7,6 +7,7 @@ import { AtlasClient, RemoteError } from './client.js';
 
 describe('AtlasClient', () => {
   const requests: http.IncomingHttpHeaders[] = [];
+  const urls: string[] = [];
   let base: string;
   let server: http.Server;
   const client = new AtlasClient(500, createLogger('silent'));
@@ -14,11 +15,27 @@ describe('AtlasClient', () => {
   beforeAll(async () => {
     server = http.createServer((request, response) => {
       requests.push(request.headers);
+      urls.push(request.url ?? '');
       const send = (status: number, body: string) => {
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(body);
       };
-      switch (request.url) {
+      const url = new URL(request.url ?? '/', 'http://upstream');
+      switch (url.pathname) {
+        case '/paged': {
+          // A HEAD-era list of 600 maps, paged as atlas-rest pages it.
+          const number = Number(url.searchParams.get('page[number]') ?? 1);
+          const size = Number(url.searchParams.get('page[size]') ?? 50);
+          const ids = Array.from({ length: 600 }, (_, i) => i + 1).slice((number - 1) * size, number * size);
+          const data = ids.map((id) => ({ type: 'maps', id: String(id), attributes: {} }));
+          return send(
+            200,
+            JSON.stringify({
+              data,
+              meta: { page: { last: Math.ceil(600 / size), number, size }, total: 600 },
+            }),
+          );
+        }
         case '/maps/1':
           return send(200, '{"data":{"type":"maps","id":"1","attributes":{"name":"Ellinia"}}}');
         case '/maps':
@@ -44,6 +61,16 @@ describe('AtlasClient', () => {
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('drains every page of a HEAD-era list, 250 a page, and reads a reference-era list in one request', async () => {
+    urls.length = 0;
+    const all = await client.getMany(`${base}/paged`, 'maps', TENANT);
+    expect(all.map((r) => Number(r.id))).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+    expect(urls).toEqual([1, 2, 3].map((n) => `/paged?page%5Bnumber%5D=${n}&page%5Bsize%5D=250`));
+    urls.length = 0;
+    expect(await client.getMany(`${base}/maps`, 'maps')).toHaveLength(2);
+    expect(urls).toHaveLength(1);
   });
 
   it('GETs one resource with the tenant headers as decimal strings', async () => {

@@ -7,6 +7,10 @@ export interface RemoteResource {
   readonly attributes: Record<string, unknown>;
 }
 
+const DRAIN_PAGE_SIZE = 250;
+/** 250,000 resources: beyond that an upstream's `meta` is not believed. */
+const MAX_DRAIN_PAGES = 1_000;
+
 export class RemoteError extends Error {
   constructor(
     readonly url: string,
@@ -27,10 +31,30 @@ export class AtlasClient {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * Every page of a list (Atlas HEAD's lists are paginated, 50 a page by default): pages of 250 from 1 to
+   * `meta.page.last`, as Go's DrainProvider reads them; an answer without `meta` (the reference's services
+   * ignore page parameters and answer the whole list) is complete on its own.
+   */
   async getMany(url: string, type: string, tenant?: Tenant): Promise<RemoteResource[]> {
-    const { data, status } = await this.get(url, tenant);
-    const list = Array.isArray(data) ? data : [data];
-    return list.map((item) => this.resource(url, status, item, type));
+    const out: RemoteResource[] = [];
+    let last = 1;
+    for (let number = 1; number <= last; number++) {
+      const pageUrl = new URL(url);
+      pageUrl.searchParams.set('page[number]', String(number));
+      pageUrl.searchParams.set('page[size]', String(DRAIN_PAGE_SIZE));
+      const { data, status, meta } = await this.get(pageUrl.toString(), tenant);
+      const list = Array.isArray(data) ? data : [data];
+      for (const item of list) out.push(this.resource(url, status, item, type));
+      const announced = (meta as { page?: { last?: unknown } } | undefined)?.page?.last;
+      if (number === 1 && typeof announced === 'number' && Number.isInteger(announced)) {
+        if (announced > MAX_DRAIN_PAGES) {
+          throw new RemoteError(url, status, `${announced} pages is more than ${MAX_DRAIN_PAGES}`);
+        }
+        last = announced;
+      }
+    }
+    return out;
   }
 
   async getOne(url: string, type: string, tenant?: Tenant): Promise<RemoteResource> {
@@ -39,7 +63,10 @@ export class AtlasClient {
     return this.resource(url, status, data, type);
   }
 
-  private async get(url: string, tenant?: Tenant): Promise<{ data: unknown; status: number }> {
+  private async get(
+    url: string,
+    tenant?: Tenant,
+  ): Promise<{ data: unknown; status: number; meta?: unknown }> {
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
       ...(tenant ? tenantToHttpHeaders(tenant) : {}),
@@ -64,7 +91,8 @@ export class AtlasClient {
     if (typeof body !== 'object' || body === null || !('data' in body)) {
       throw new RemoteError(url, response.status, 'not a JSON:API document');
     }
-    return { data: (body as { data: unknown }).data, status: response.status };
+    const { data, meta } = body as { data: unknown; meta?: unknown };
+    return { data, status: response.status, meta };
   }
 
   // Errors carry the status actually received (200 or 202), not an assumed one.

@@ -6,9 +6,7 @@ import {
   applySparseFields,
   collection,
   type Document,
-  paginate,
   parseInclude,
-  parsePage,
   parseRequestDocument,
   type Resource,
   single,
@@ -87,65 +85,6 @@ describe('documents', () => {
   });
 });
 
-describe('pagination', () => {
-  const defaults = { size: 20, maxSize: 100 };
-
-  it('is undefined when the request names neither page parameter', () => {
-    expect(parsePage({}, defaults)).toBeUndefined();
-    expect(parsePage({ 'page[number]': '' }, defaults)).toBeUndefined();
-  });
-
-  it('fills the missing half with defaults', () => {
-    expect(parsePage({ 'page[number]': '3' }, defaults)).toEqual({ number: 3, size: 20 });
-    expect(parsePage({ 'page[size]': '5' }, defaults)).toEqual({ number: 1, size: 5 });
-    expect(parsePage({ 'page[number]': '2', 'page[size]': '100' }, defaults)).toEqual({
-      number: 2,
-      size: 100,
-    });
-  });
-
-  it.each([
-    { query: { 'page[size]': '0' }, parameter: 'page[size]' },
-    { query: { 'page[size]': 'abc' }, parameter: 'page[size]' },
-    { query: { 'page[size]': '101' }, parameter: 'page[size]' },
-    { query: { 'page[size]': '-1' }, parameter: 'page[size]' },
-    { query: { 'page[size]': '2.5' }, parameter: 'page[size]' },
-    { query: { 'page[number]': '0' }, parameter: 'page[number]' },
-    { query: { 'page[number]': 'first' }, parameter: 'page[number]' },
-  ])('$query → 400 naming $parameter', ({ query, parameter }) => {
-    const error = httpError(() => parsePage(query, defaults));
-    expect(error.status).toBe(400);
-    expect(error.source).toEqual({ parameter });
-    expect(error.detail).toContain(parameter);
-  });
-
-  it('paginates a list and describes the page in meta', () => {
-    const items = Array.from({ length: 45 }, (_, i) => i);
-    expect(paginate(items, { number: 3, size: 20 })).toEqual({
-      items: [40, 41, 42, 43, 44],
-      meta: { page: { number: 3, size: 20, total: 45, pages: 3 } },
-    });
-    expect(paginate(items, { number: 4, size: 20 })).toEqual({
-      items: [],
-      meta: { page: { number: 4, size: 20, total: 45, pages: 3 } },
-    });
-  });
-
-  it('returns everything without meta when there is no page', () => {
-    const result = paginate([1, 2, 3], undefined);
-    expect(result).toEqual({ items: [1, 2, 3] });
-    expect('meta' in result).toBe(false);
-  });
-
-  it('puts meta into a collection document after data', () => {
-    const { items, meta } = paginate([character(1), character(2)], { number: 1, size: 1 });
-    const doc = collection(items, { meta });
-    expect(wire(doc)).toBe(
-      '{"data":[{"type":"characters","id":"1","attributes":{"accountId":1,"name":"c1","level":10,"mapId":100000000}}],"meta":{"page":{"number":1,"size":1,"total":2,"pages":2}}}',
-    );
-  });
-});
-
 describe('include', () => {
   it('is an empty set when absent', () => {
     expect(parseInclude({}).size).toBe(0);
@@ -207,9 +146,13 @@ describe('sparse fieldsets', () => {
     expect(error.detail).toBe('Field "foo" does not exist for type "characters"');
   });
 
-  it('answers a field of an unknown type with 400', () => {
-    const error = httpError(() => applySparseFields(single(character(1)), { 'fields[pets]': 'name' }, known));
-    expect(error.source).toEqual({ parameter: 'fields[pets]' });
+  it('ignores fields of a type the service does not serve, as api2go does, and still checks the served ones', () => {
+    const doc = single(character(1));
+    expect(applySparseFields(doc, { 'fields[pets]': 'name,nonsense' }, known)).toEqual(doc);
+    const error = httpError(() =>
+      applySparseFields(doc, { 'fields[pets]': 'name', 'fields[characters]': 'nonsense' }, known),
+    );
+    expect(error.source).toEqual({ parameter: 'fields[characters]' });
   });
 });
 

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { badRequest } from './errors.js';
+import type { Envelope, PageLinks, PageMeta } from './pagination.js';
+import { queryValue } from './query.js';
 
 /**
  * JSON:API documents as Atlas (api2go) writes them: `{data}` with resources keyed type, id, attributes,
@@ -23,21 +25,9 @@ export interface Resource<A extends object = Record<string, unknown>> {
   readonly relationships?: Record<string, Relationship>;
 }
 
-export interface Page {
-  readonly number: number;
-  readonly size: number;
-}
-
-export interface PageMeta {
-  readonly page: {
-    readonly number: number;
-    readonly size: number;
-    readonly total: number;
-    readonly pages: number;
-  };
-}
-
+// Field order is api2go's: links, data, included, meta.
 export interface Document {
+  links?: PageLinks;
   data: Resource | Resource[];
   included?: Resource[];
   meta?: PageMeta;
@@ -61,61 +51,24 @@ export function single(resource: Resource, included: readonly Resource[] = []): 
   return doc;
 }
 
+/** A list; `envelope` (platform/http/pagination.ts) adds HEAD's `links` and `meta`. */
 export function collection(
   resources: readonly Resource[],
-  options: { included?: readonly Resource[]; meta?: PageMeta } = {},
+  options: { included?: readonly Resource[]; envelope?: Envelope } = {},
 ): Document {
-  const doc: Document = { data: [...resources] };
+  const doc: Document = options.envelope
+    ? { links: options.envelope.links, data: [...resources] }
+    : { data: [...resources] };
   if (options.included && options.included.length > 0) doc.included = dedupe(options.included);
-  if (options.meta) doc.meta = options.meta;
+  if (options.envelope) doc.meta = options.envelope.meta;
   return doc;
 }
 
 type Query = Record<string, unknown>;
 
-function queryText(query: Query, name: string): string | undefined {
-  const value = query[name];
-  if (Array.isArray(value)) return value.length > 0 ? String(value[value.length - 1]) : undefined;
-  return value === undefined ? undefined : String(value);
-}
-
-function positiveInteger(query: Query, name: string, max: number): number | undefined {
-  const text = queryText(query, name);
-  if (text === undefined || text === '') return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) {
-    throw badRequest(`${name} must be an integer from 1 to ${max}`, { parameter: name });
-  }
-  return Number(text);
-}
-
-/**
- * `page[number]` (from 1) and `page[size]`. Returns undefined when the request named neither, so that
- * unpaginated requests keep the reference's exact document (no `meta`).
- */
-export function parsePage(query: Query, defaults: { size: number; maxSize: number }): Page | undefined {
-  const number = positiveInteger(query, 'page[number]', Number.MAX_SAFE_INTEGER);
-  const size = positiveInteger(query, 'page[size]', defaults.maxSize);
-  if (number === undefined && size === undefined) return undefined;
-  return { number: number ?? 1, size: size ?? defaults.size };
-}
-
-/** Applies a page (if any) to an in-memory list and builds its `meta`. */
-export function paginate<T>(items: readonly T[], page: Page | undefined): { items: T[]; meta?: PageMeta } {
-  if (!page) return { items: [...items] };
-  const start = (page.number - 1) * page.size;
-  return {
-    items: items.slice(start, start + page.size),
-    meta: pageMeta(page, items.length),
-  };
-}
-
-export function pageMeta(page: Page, total: number): PageMeta {
-  return { page: { number: page.number, size: page.size, total, pages: Math.ceil(total / page.size) } };
-}
-
 /** `include=a,b` as a set of relationship names. */
 export function parseInclude(query: Query): Set<string> {
-  const text = queryText(query, 'include');
+  const text = queryValue(query, 'include');
   if (!text) return new Set();
   return new Set(
     text
@@ -129,7 +82,7 @@ export function parseInclude(query: Query): Set<string> {
  * Sparse fieldsets: `fields[<type>]=a,b` keeps only the named attributes of resources of that type, in data
  * and included. api2go re-marshals the kept attributes from a map, so their keys come out in alphabetical
  * order: so do ours, for every type. The reference answers an unknown field with status 200 by accident; we
- * answer 400.
+ * answer 400. A type the document cannot contain is ignored, as the reference does.
  */
 export function applySparseFields(
   doc: Document,
@@ -141,13 +94,16 @@ export function applySparseFields(
     const match = /^fields\[(.+)\]$/.exec(name);
     if (!match) continue;
     const type = match[1]!;
-    const fields = (queryText(query, name) ?? '')
+    const fields = (queryValue(query, name) ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
     const allowed = known[type];
+    // A type this service does not serve filters nothing (api2go ignores it too); only an unknown field of a
+    // served type is a mistake worth a 400.
+    if (!allowed) continue;
     for (const field of fields) {
-      if (!allowed?.includes(field)) {
+      if (!allowed.includes(field)) {
         throw badRequest(`Field "${field}" does not exist for type "${type}"`, { parameter: name });
       }
     }

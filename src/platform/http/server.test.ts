@@ -7,18 +7,11 @@ import { TENANT } from '../../../test/support/tenant.js';
 import { MemoryBus } from '../bus/memory-bus.js';
 import { createLogger } from '../logging.js';
 import { Metrics } from '../metrics.js';
-import { tenantHeaders as busTenantHeaders } from '../wire/headers.js';
-import { integerKey } from '../wire/keys.js';
 import { HttpError, notFound } from './errors.js';
-import {
-  applySparseFields,
-  collection,
-  paginate,
-  parsePage,
-  parseRequestDocument,
-  single,
-} from './jsonapi.js';
-import { createHttpServer, requireTenant } from './server.js';
+import { applySparseFields, collection, parseRequestDocument, single } from './jsonapi.js';
+import { pageOf, parseListing } from './pagination.js';
+import { requireTenant } from './scope.js';
+import { createHttpServer } from './server.js';
 
 const GO_TENANT_HEADERS = {
   Tenant_id: TENANT.id,
@@ -89,6 +82,10 @@ describe('HTTP server', () => {
         scope.get('/boom', async () => {
           throw new Error('secret connection string');
         });
+        scope.get('/database-down/:code', async (request) => {
+          const { code } = request.params as { code: string };
+          throw Object.assign(new Error('terminating connection due to administrator command'), { code });
+        });
         scope.get('/escaped', async () => ({ name: '<a&b>' }));
         scope.get('/paged', async (request) => {
           const query = request.query as Record<string, unknown>;
@@ -97,8 +94,13 @@ describe('HTTP server', () => {
             id: String(n),
             attributes: { name: `c${n}`, level: n },
           }));
-          const { items, meta } = paginate(all, parsePage(query, { size: 2, maxSize: 50 }));
-          return applySparseFields(collection(items, { meta }), query, { characters: ['name', 'level'] });
+          const listing = parseListing(request.url, {
+            size: 2,
+            maxSize: 50,
+            invalid: 'invalid page parameter',
+          });
+          const { items, envelope } = pageOf(all, listing);
+          return applySparseFields(collection(items, { envelope }), query, { characters: ['name', 'level'] });
         });
       },
       { prefix: '/api' },
@@ -283,18 +285,50 @@ describe('HTTP server', () => {
     );
   });
 
+  it.each(['57P01', '08006', '53300', 'ECONNREFUSED'])(
+    'answers a transient database error (%s) 503 with Retry-After: 1, as Atlas HEAD does',
+    async (code) => {
+      const response = await fetch(`${base}/api/database-down/${code}`, { headers: GO_TENANT_HEADERS });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(await response.json()).toEqual({
+        errors: [{ status: '503', title: 'Service Unavailable', detail: 'temporarily unavailable' }],
+      });
+    },
+  );
+
+  it('answers a database error that retrying cannot fix 500', async () => {
+    const response = await fetch(`${base}/api/database-down/23505`, { headers: GO_TENANT_HEADERS });
+    expect(response.status).toBe(500);
+  });
+
+  it('refuses an ENVIRONMENT header HEAD could not have sent, and accepts a plain one', async () => {
+    const bad = await fetch(`${base}/api/boom`, { headers: { ...GO_TENANT_HEADERS, ENVIRONMENT: 'a b' } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { source: unknown }[] }).errors[0]!.source).toEqual({
+      header: 'ENVIRONMENT',
+    });
+    const good = await fetch(`${base}/api/boom`, {
+      headers: { ...GO_TENANT_HEADERS, ENVIRONMENT: 'pr-123' },
+    });
+    expect(good.status).toBe(500);
+  });
+
   it.each([
     { name: 'literal brackets', query: '?page[number]=2&fields[characters]=name' },
     { name: 'encoded brackets', query: '?page%5Bnumber%5D=2&fields%5Bcharacters%5D=name' },
   ])('reads page and fields parameters with $name', async ({ query }) => {
     const response = await fetch(`${base}/api/paged${query}`, { headers: GO_TENANT_HEADERS });
     expect(response.status).toBe(200);
+    const link = (n: number) =>
+      `/api/paged?fields%5Bcharacters%5D=name&page%5Bnumber%5D=${n}&page%5Bsize%5D=2`;
     expect(await response.json()).toEqual({
+      links: { first: link(1), last: link(3), next: link(3), prev: link(1), self: link(2) },
       data: [
         { type: 'characters', id: '3', attributes: { name: 'c3' } },
         { type: 'characters', id: '4', attributes: { name: 'c4' } },
       ],
-      meta: { page: { number: 2, size: 2, total: 5, pages: 3 } },
+      meta: { page: { last: 3, number: 2, size: 2 }, total: 5 },
     });
   });
 
@@ -331,31 +365,5 @@ describe('HTTP server', () => {
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).toContain('nodejs_heap_size_used_bytes');
     expect(text).toContain('# TYPE bus_messages_handled_total counter');
-  });
-
-  it('lists dead letters at /api/admin/dead-letters', async () => {
-    await bus.subscribe('COMMAND_TOPIC_CHARACTER', 'Character Service', () => {
-      throw new Error('always fails');
-    });
-    await bus.publish('COMMAND_TOPIC_CHARACTER', [
-      { key: integerKey(1), value: Buffer.from('{"type":"X"}'), headers: busTenantHeaders(TENANT) },
-    ]);
-    await bus.idle();
-    const response = await fetch(`${base}/api/admin/dead-letters`);
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as {
-      data: Array<{ type: string; id: string; attributes: Record<string, unknown> }>;
-    };
-    expect(body.data).toHaveLength(1);
-    expect(body.data[0]).toMatchObject({
-      type: 'dead-letters',
-      id: '1',
-      attributes: {
-        topic: 'COMMAND_TOPIC_CHARACTER',
-        key: '0100000000000000',
-        value: '{"type":"X"}',
-        error: 'always fails',
-      },
-    });
   });
 });

@@ -7,12 +7,17 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Bus } from '../bus/bus.js';
+import { isTransientDatabaseError } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
-import { type Tenant, TenantHeaderError, tenantFromHttpHeaders } from '../tenant.js';
+import type { Tenant } from '../tenant.js';
 import { goEscape } from '../wire/envelope.js';
+import { deadLetterRoutes, guardOperatorEndpoints } from './admin.js';
+import { discardBody, HttpDrain } from './drain.js';
 import { badRequest, errorDocument, HttpError } from './errors.js';
 import { collection } from './jsonapi.js';
+import { parseQuery } from './query.js';
+import { RouteTable } from './routing.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,21 +29,10 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly bus: Bus;
+  /** ADMIN_TOKEN (see admin.ts). */
+  readonly adminToken?: string;
   /** Named readiness checks for /readyz (database, bus, ...). */
   readonly readiness: () => Promise<Record<string, boolean>>;
-}
-
-/**
- * Parses the four tenant headers of a tenant-scoped route. Domains register it as a preHandler hook inside
- * their plugin, so routes that are not tenant-scoped (health, metrics) never see it.
- */
-export async function requireTenant(request: FastifyRequest): Promise<void> {
-  try {
-    request.tenant = tenantFromHttpHeaders(request.headers);
-  } catch (error) {
-    if (error instanceof TenantHeaderError) throw badRequest(error.message, { header: error.header });
-    throw error;
-  }
 }
 
 function parseJsonBody(
@@ -66,17 +60,45 @@ function fastifyErrorStatus(error: { statusCode?: number; code?: string }): numb
   return 500;
 }
 
+const BODY_LIMIT = 1024 * 1024;
+/** How much of an oversized body is read and dropped so that its 413 reaches the client (see discardBody). */
+const DISCARD_LIMIT = 64 * BODY_LIMIT;
+
+const drains = new WeakMap<FastifyInstance, HttpDrain>();
+
+/** Stops the server within `budgetMs`, every request it took answered (see HttpDrain). */
+export async function closeHttpServer(app: FastifyInstance, budgetMs: number): Promise<void> {
+  const drain = drains.get(app);
+  if (drain) await drain.close(app, budgetMs);
+  else await app.close();
+}
+
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const { logger, metrics } = options;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request lines come from our onResponse hook (the top-level disableRequestLogging is deprecated).
     logController: new LogController({ disableRequestLogging: true }),
-    routerOptions: { ignoreTrailingSlash: true },
-    bodyLimit: 1024 * 1024,
+    // Trailing slashes, HEAD and wrong methods are answered as gorilla/mux does, by routes.notFound.
+    routerOptions: {
+      ignoreTrailingSlash: false,
+      querystringParser: parseQuery,
+      // Go's router has no limit: a long parameter reaches the handler, which names it in a 400.
+      maxParamLength: 4096,
+    },
+    exposeHeadRoutes: false,
+    bodyLimit: BODY_LIMIT,
+    // New requests during a stop get our JSON:API 503 from the drain, not Fastify's own body.
+    return503OnClosing: false,
     // Go's net/http accepts underscores in header names; so does Node's parser. Nothing to configure.
   });
   app.decorateRequest('tenant', null as unknown as Tenant);
+  const routes = new RouteTable();
+  routes.attach(app);
+  const drain = new HttpDrain();
+  drain.attach(app);
+  drains.set(app, drain);
+  guardOperatorEndpoints(app, options.adminToken);
 
   // Atlas clients send application/json, JSON:API clients application/vnd.api+json, some send neither: the
   // reference reads every body as JSON, and so do we.
@@ -102,11 +124,19 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   app.setErrorHandler(
-    (error: Error & { statusCode?: number; code?: string }, request, reply: FastifyReply) => {
+    async (error: Error & { statusCode?: number; code?: string }, request, reply: FastifyReply) => {
       if (error instanceof HttpError) {
         return reply.status(error.status).send(errorDocument(error));
       }
+      if (isTransientDatabaseError(error)) {
+        request.log.warn({ err: error, url: request.url }, 'database unavailable; answered 503');
+        reply.header('retry-after', '1');
+        return reply
+          .status(503)
+          .send(errorDocument(new HttpError(503, 'Service Unavailable', 'temporarily unavailable')));
+      }
       const status = fastifyErrorStatus(error);
+      if (status === 413) await discardBody(request.raw, DISCARD_LIMIT);
       if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
       // 413 Payload Too Large, 415, ...: the title names the status actually sent.
       const title = status >= 500 ? 'Internal Server Error' : (STATUS_CODES[status] ?? 'Bad Request');
@@ -115,11 +145,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     },
   );
 
-  app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .send(errorDocument(new HttpError(404, 'Not Found', `no route for ${request.method} ${request.url}`)));
-  });
+  app.setNotFoundHandler(routes.notFound);
+  app.addHook('onRequest', routes.emptyLastParameter);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -158,16 +185,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     reply.raw.end(text);
   });
 
-  // What the operator reads when a message kept failing (tenant-free: it spans tenants).
-  app.get('/api/admin/dead-letters', async () =>
-    collection(
-      options.bus.deadLetters().map((letter, index) => ({
-        type: 'dead-letters',
-        id: String(index + 1),
-        attributes: { ...letter },
-      })),
-    ),
-  );
+  deadLetterRoutes(app, options.bus);
 
   return app;
 }

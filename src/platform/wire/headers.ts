@@ -41,18 +41,28 @@ export function tenantFromHeaders(headers: Headers): Tenant | undefined {
   };
 }
 
-const TRACE_HEADERS = ['traceparent', 'tracestate'] as const;
+/** Atlas HEAD's deployment environment (`main`, `pr-123`), on REST requests and messages alike. */
+export const ENVIRONMENT = 'ENVIRONMENT';
+
+/** An ENVIRONMENT value as HEAD's gate could read it: printable ASCII, at most 128 characters. */
+export function isEnvironment(text: string): boolean {
+  return /^[\x21-\x7e]{1,128}$/.test(text);
+}
 
 /**
- * The W3C trace context of an HTTP request as bus headers, so that the messages a REST call causes continue
- * its trace (Atlas's Go clients send `traceparent` on every call).
+ * What a REST request passes on to the messages it causes, as bus headers: its W3C trace context (Atlas's Go
+ * clients send `traceparent` on every call) and HEAD's ENVIRONMENT header.
  */
-export function traceHeadersOfRequest(headers: Record<string, string | string[] | undefined>): Headers {
+export function causeOfRequest(headers: Record<string, string | string[] | undefined>): Headers {
   const out: Headers = {};
-  for (const name of TRACE_HEADERS) {
-    const value = headers[name];
+  for (const [from, to] of [
+    ['traceparent', 'traceparent'],
+    ['tracestate', 'tracestate'],
+    ['environment', ENVIRONMENT],
+  ] as const) {
+    const value = headers[from];
     const text = Array.isArray(value) ? value[0] : value;
-    if (text) out[name] = Buffer.from(text, 'utf8');
+    if (text) out[to] = Buffer.from(text, 'utf8');
   }
   return out;
 }

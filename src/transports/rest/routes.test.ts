@@ -41,12 +41,12 @@ async function get(path: string, headers = tenantHeaders()) {
 }
 
 describe('GET /api/transports/routes', () => {
-  it("lists the tenant's routes by name with the reference's attributes plus C8, trips only on request", async () => {
+  it("lists the tenant's routes in id order with the reference's attributes plus C8, trips only on request", async () => {
     const { status, type, body } = await get('routes');
     expect(status).toBe(200);
     expect(type).toBe('application/json');
     const doc = body as Doc;
-    expect(doc.data.map((r) => r.attributes.name)).toEqual([
+    expect(doc.data.map((r) => r.attributes.name).sort()).toEqual([
       'airplane-cbd-kc',
       'airplane-kc-cbd',
       'boat-ellinia-orbis',
@@ -60,9 +60,12 @@ describe('GET /api/transports/routes', () => {
       'train-ludibrium-orbis',
       'train-orbis-ludibrium',
     ]);
+    // HEAD sorts by id (the UUID text); without page parameters the whole list is its only page.
+    const ids = doc.data.map((r) => r.id);
+    expect(ids).toEqual([...ids].sort());
     expect(doc.included).toBeUndefined();
-    expect(doc.meta).toBeUndefined();
-    const boat = doc.data[2]!;
+    expect(doc.meta).toEqual({ page: { last: 1, number: 1, size: 12 }, total: 12 });
+    const boat = doc.data.find((r) => r.id === BOAT_A)!;
     expect(boat).toEqual({
       type: 'routes',
       id: BOAT_A,
@@ -98,15 +101,17 @@ describe('GET /api/transports/routes', () => {
     const response = await fetch(`${harness.url}/api/transports/routes?filter[startMapId]=101000300`, {
       headers: tenantHeaders(),
     });
+    const self = '/api/transports/routes?filter%5BstartMapId%5D=101000300';
     expect(await response.text()).toBe(
-      `{"data":[{"type":"routes","id":"${BOAT_A}","attributes":{"name":"boat-ellinia-orbis",` +
+      `{"links":{"first":"${self}","last":"${self}","self":"${self}"},` +
+        `"data":[{"type":"routes","id":"${BOAT_A}","attributes":{"name":"boat-ellinia-orbis",` +
         '"startMapId":101000300,"stagingMapId":101000301,"enRouteMapIds":[200090010,200090011],' +
         '"destinationMapId":200000100,"observationMapId":101000300,"state":"open_entry",' +
         '"cycleInterval":900000000000,"boardingWindowSeconds":240,"preDepartureSeconds":60,' +
         '"travelDurationSeconds":600,"cycleIntervalSeconds":900,"nextState":"locked_entry",' +
         '"nextTransitionAt":"2026-02-18T00:04:00Z"},"relationships":{"schedule":{"links":' +
         `{"related":"/api/routes/${BOAT_A}/schedule","self":"/api/routes/${BOAT_A}/relationships/schedule"},` +
-        '"data":[]}}}]}',
+        '"data":[]}}}],"meta":{"page":{"last":1,"number":1,"size":1},"total":1}}',
     );
   });
 
@@ -134,11 +139,14 @@ describe('GET /api/transports/routes', () => {
     expect((await get('routes?filter[startMapId]=4294967296')).status).toBe(400);
     const page = (await get('routes?page[number]=3&page[size]=5')).body as Doc;
     expect(page.data).toHaveLength(2);
-    expect(page.meta).toEqual({ page: { number: 3, size: 5, total: 12, pages: 3 } });
+    expect(page.meta).toEqual({ page: { last: 3, number: 3, size: 5 }, total: 12 });
     expect((await get('routes?page[size]=251')).status).toBe(400);
     expect((await get('routes?page[number]=0')).status).toBe(400);
     const sparse = (await get('routes?fields[routes]=name,state')).body as Doc;
-    expect(sparse.data[0]!.attributes).toEqual({ name: 'airplane-cbd-kc', state: 'open_entry' });
+    expect(sparse.data.find((r) => r.id === BOAT_A)!.attributes).toEqual({
+      name: 'boat-ellinia-orbis',
+      state: 'open_entry',
+    });
     expect((await get('routes?fields[routes]=nope')).status).toBe(400);
   });
 
@@ -167,10 +175,11 @@ describe('GET /api/transports/routes/{id}', () => {
 describe('instance routes', () => {
   const FERRY = instanceRoute('sky-ferry-victoria-to-ereve');
 
-  it('lists them by name with nanosecond and second durations', async () => {
+  it('lists them in id order with nanosecond and second durations', async () => {
     const doc = (await get('instance-routes')).body as Doc;
     expect(doc.data).toHaveLength(12);
-    expect(doc.data[0]!.attributes.name).toBe('hak-to-mu-lung');
+    const ids = doc.data.map((r) => r.id);
+    expect(ids).toEqual([...ids].sort());
     const ferry = doc.data.find((r) => r.id === FERRY)!;
     expect(ferry).toEqual({
       type: 'instance-routes',
@@ -190,13 +199,17 @@ describe('instance routes', () => {
       },
     });
     expect(((await get('instance-routes?page[size]=5')).body as Doc).meta).toEqual({
-      page: { number: 1, size: 5, total: 12, pages: 3 },
+      page: { last: 3, number: 1, size: 5 },
+      total: 12,
     });
   });
 
   it('answers one route, its (empty) status, 400 and 404', async () => {
     expect(((await get(`instance-routes/${FERRY}`)).body as One).data.id).toBe(FERRY);
-    expect((await get(`instance-routes/${FERRY}/status`)).body).toEqual({ data: [] });
+    expect((await get(`instance-routes/${FERRY}/status`)).body).toMatchObject({
+      data: [],
+      meta: { page: { last: 1, number: 1, size: 1 }, total: 0 },
+    });
     expect((await get('instance-routes/ferry')).status).toBe(400);
     expect((await get('instance-routes/ferry/status')).status).toBe(400);
     expect((await get('instance-routes/6f1d2c3b-0000-4000-8000-000000000000')).status).toBe(404);

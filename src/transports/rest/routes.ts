@@ -5,16 +5,16 @@ import {
   applySparseFields,
   collection,
   type Document,
-  paginate,
   parseInclude,
-  parsePage,
   parseRequestDocument,
   type Resource,
   single,
 } from '../../platform/http/jsonapi.js';
-import { requireTenant } from '../../platform/http/server.js';
+import { pageOf, parseListing, STANDARD_PAGES } from '../../platform/http/pagination.js';
+import { queryValue } from '../../platform/http/query.js';
+import { tenantScoped } from '../../platform/http/scope.js';
 import { isUuid, normaliseUuid } from '../../platform/tenant.js';
-import { traceHeadersOfRequest } from '../../platform/wire/headers.js';
+import { causeOfRequest } from '../../platform/wire/headers.js';
 import { u8, u32 } from '../../platform/wire/numbers.js';
 import { timetableAt } from '../core/schedule.js';
 import { type InstanceTransports, StartError } from '../instances/processor.js';
@@ -41,7 +41,6 @@ export interface TransportRoutesDeps {
 
 type Query = Record<string, unknown>;
 
-const PAGE = { size: 50, maxSize: 250 };
 const FIELDS = {
   routes: ROUTE_ATTRIBUTES,
   'trip-schedule': TRIP_ATTRIBUTES,
@@ -64,9 +63,8 @@ function routeIdParam(request: FastifyRequest): string {
 }
 
 function startMapFilter(query: Query): number | undefined {
-  const value = query['filter[startMapId]'];
-  if (value === undefined) return undefined;
-  const text = Array.isArray(value) ? String(value[value.length - 1]) : String(value);
+  const text = queryValue(query, 'filter[startMapId]');
+  if (text === undefined) return undefined;
   if (!/^\d{1,10}$/.test(text) || Number(text) > 0xffff_ffff) {
     throw badRequest('filter[startMapId] must be a map id (an unsigned 32-bit integer)', {
       parameter: 'filter[startMapId]',
@@ -76,15 +74,20 @@ function startMapFilter(query: Query): number | undefined {
 }
 
 /** The REST surface under /api/transports, tenant-scoped (transports.md §6 with decisions C8). */
+/** HEAD lists routes, instance routes and rides in id order (the UUID text). */
+function byId<T extends { readonly id: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps): void {
-  app.addHook('preHandler', requireTenant);
+  app.addHook('preHandler', tenantScoped);
   const tenantOf = (request: FastifyRequest) => deps.tenants.get(request.tenant.id);
   const answer = (doc: Document, query: Query) => applySparseFields(doc, query, FIELDS);
 
   app.get('/transports/routes', async (request) => {
     const query = request.query as Query;
     const startMapId = startMapFilter(query);
-    const page = parsePage(query, PAGE);
+    const listing = parseListing(request.url, STANDARD_PAGES);
     const withSchedule = parseInclude(query).has('schedule');
     const loaded = tenantOf(request);
     let routes = loaded?.routes ?? EMPTY;
@@ -93,7 +96,7 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
       const match = routes.find((route) => route.startMapId === startMapId);
       routes = match ? [match] : [];
     }
-    const { items, meta } = paginate(routes, page);
+    const { items, envelope } = pageOf(byId(routes), listing);
     const now = deps.now();
     const included: Resource[] = [];
     const data = items.map((route) => {
@@ -102,7 +105,7 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
       if (trips) included.push(...trips.map(tripResource));
       return routeResource(route, schedule, loaded!.tenant.id, now, trips);
     });
-    return answer(collection(data, meta ? { included, meta } : { included }), query);
+    return answer(collection(data, { included, envelope }), query);
   });
 
   app.get('/transports/routes/:routeId', async (request) => {
@@ -122,9 +125,9 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
 
   app.get('/transports/instance-routes', async (request) => {
     const query = request.query as Query;
-    const page = parsePage(query, PAGE);
-    const { items, meta } = paginate(tenantOf(request)?.instanceRoutes ?? [], page);
-    return answer(collection(items.map(instanceRouteResource), meta ? { meta } : {}), query);
+    const listing = parseListing(request.url, STANDARD_PAGES);
+    const { items, envelope } = pageOf(byId(tenantOf(request)?.instanceRoutes ?? []), listing);
+    return answer(collection(items.map(instanceRouteResource), { envelope }), query);
   });
 
   app.get('/transports/instance-routes/:routeId', async (request) => {
@@ -137,21 +140,21 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
   app.get('/transports/instance-routes/:routeId/status', async (request) => {
     const routeId = routeIdParam(request);
     const query = request.query as Query;
-    const page = parsePage(query, PAGE);
+    const listing = parseListing(request.url, STANDARD_PAGES);
     const rides = deps.registry.ofRoute(request.tenant.id, routeId);
     // A removed route can still have rides finishing; only a route with neither is unknown.
     if (rides.length === 0 && !tenantOf(request)?.instanceRoutesById.has(routeId)) {
       throw notFound(`instance route ${routeId} not found`);
     }
-    const { items, meta } = paginate(rides, page);
-    return answer(collection(items.map(instanceStatusResource), meta ? { meta } : {}), query);
+    const { items, envelope } = pageOf(byId(rides), listing);
+    return answer(collection(items.map(instanceStatusResource), { envelope }), query);
   });
 
   app.post('/transports/instance-routes/:routeId/start', async (request, reply) => {
     const { attributes } = parseRequestDocument(request.body, 'start-transport', startAttributes);
     const routeId = routeIdParam(request);
     try {
-      await deps.instances.start(request.tenant, routeId, attributes, traceHeadersOfRequest(request.headers));
+      await deps.instances.start(request.tenant, routeId, attributes, causeOfRequest(request.headers));
     } catch (error) {
       if (error instanceof StartError) {
         throw error.reason === 'unknown-route' ? notFound(error.message) : badRequest(error.message);

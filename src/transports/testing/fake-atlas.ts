@@ -67,7 +67,8 @@ export class FakeAtlas {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): unknown {
-    const url = request.url ?? '';
+    // Answers whole lists, without `meta`, as the reference's services do: page parameters are ignored.
+    const url = (request.url ?? '').split('?')[0]!;
     this.requests.push(url);
     const send = (status: number, body?: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' });

@@ -2,6 +2,7 @@ import { adoptTable, existingColumns, existingIndexes } from '../../../platform/
 import type { Queryable } from '../../../platform/db/database.js';
 import type { AdoptingMigration, Step } from '../../../platform/db/migrations.js';
 import { findLegacyConflicts, indexExceptions } from './conflicts.js';
+import { DROP_MESO_TABLES } from './drop-meso.js';
 import { characterTables, NAME_INDEX, NO_EXCEPTIONS, OPEN_SESSION_INDEX } from './tables.js';
 
 /**
@@ -37,7 +38,9 @@ export const CHARACTER_TABLES: AdoptingMigration = {
     const exceptions = built ? NO_EXCEPTIONS : indexExceptions(await findLegacyConflicts(q));
     const before = await existingColumns(q, 'characters');
     const steps: Step[] = [];
-    for (const table of characterTables(exceptions)) steps.push(...(await adoptTable(q, table)));
+    for (const table of [...characterTables(exceptions), ...DROP_MESO_TABLES]) {
+      steps.push(...(await adoptTable(q, table)));
+    }
     steps.push(...(await locationBackfill(q, before)));
     return steps;
   },

@@ -1,0 +1,144 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OTHER_TENANT, TENANT } from '../../../test/support/tenant.js';
+import { MemoryBus } from '../bus/memory-bus.js';
+import { createLogger } from '../logging.js';
+import { Metrics } from '../metrics.js';
+import type { Tenant } from '../tenant.js';
+import { tenantHeaders as busTenantHeaders } from '../wire/headers.js';
+import { integerKey } from '../wire/keys.js';
+import { createHttpServer } from './server.js';
+
+const PATH = '/api/admin/dead-letters';
+const servers: FastifyInstance[] = [];
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+function restHeaders(tenant: Tenant): Record<string, string> {
+  return {
+    TENANT_ID: tenant.id,
+    REGION: tenant.region,
+    MAJOR_VERSION: String(tenant.majorVersion),
+    MINOR_VERSION: String(tenant.minorVersion),
+  };
+}
+
+/** A server whose bus holds one dead letter of each tenant. */
+async function serverWithLetters(adminToken?: string) {
+  const bus = new MemoryBus({ retryDelaysMs: [] });
+  await bus.subscribe('COMMAND_TOPIC_CHARACTER', 'Character Service', () => {
+    throw new Error('always fails');
+  });
+  await bus.publish('COMMAND_TOPIC_CHARACTER', [
+    { key: integerKey(1), value: Buffer.from('{"type":"A"}'), headers: busTenantHeaders(TENANT) },
+    { key: integerKey(2), value: Buffer.from('{"type":"B"}'), headers: busTenantHeaders(OTHER_TENANT) },
+  ]);
+  await bus.idle();
+  const app = createHttpServer({
+    logger: createLogger('silent'),
+    metrics: new Metrics(),
+    bus,
+    readiness: async () => ({}),
+    ...(adminToken ? { adminToken } : {}),
+  });
+  servers.push(app);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+}
+
+type Letters = { data: Array<{ type: string; id: string; attributes: Record<string, unknown> }> };
+
+describe('operator endpoints', () => {
+  it("list the requesting tenant's dead letters only, to a loopback client", async () => {
+    const { base } = await serverWithLetters();
+    for (const [tenant, value] of [
+      [TENANT, '{"type":"A"}'],
+      [OTHER_TENANT, '{"type":"B"}'],
+    ] as const) {
+      const response = await fetch(`${base}${PATH}`, { headers: restHeaders(tenant) });
+      expect(response.status).toBe(200);
+      const { data } = (await response.json()) as Letters;
+      expect(data).toHaveLength(1);
+      expect(data[0]).toMatchObject({
+        type: 'dead-letters',
+        attributes: {
+          topic: 'COMMAND_TOPIC_CHARACTER',
+          value,
+          error: 'always fails',
+          headers: { TENANT_ID: tenant.id },
+        },
+      });
+    }
+    const none = await fetch(`${base}${PATH}`, {
+      headers: restHeaders({ ...TENANT, id: '11111111-2222-3333-4444-555555555555' }),
+    });
+    expect(((await none.json()) as Letters).data).toEqual([]);
+  });
+
+  it('need the tenant headers', async () => {
+    const { base } = await serverWithLetters();
+    const response = await fetch(`${base}${PATH}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ source: { header: 'TENANT_ID' } }] });
+  });
+
+  it('without ADMIN_TOKEN, answer 403 to a client that is not on this machine', async () => {
+    const { app } = await serverWithLetters();
+    for (const remoteAddress of ['10.1.2.3', '192.168.0.9', '::ffff:10.0.0.1', '2001:db8::1']) {
+      const response = await app.inject({
+        method: 'GET',
+        url: PATH,
+        headers: restHeaders(TENANT),
+        remoteAddress,
+      });
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toMatchObject({ errors: [{ status: '403', title: 'Forbidden' }] });
+    }
+    const debug = await app.inject({ method: 'GET', url: '/api/debug/consumers', remoteAddress: '10.1.2.3' });
+    expect(debug.statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/api/debug/consumers' })).statusCode).toBe(200);
+    for (const remoteAddress of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+      const response = await app.inject({
+        method: 'GET',
+        url: PATH,
+        headers: restHeaders(TENANT),
+        remoteAddress,
+      });
+      expect(response.statusCode).toBe(200);
+    }
+  });
+
+  it('with ADMIN_TOKEN, answer whoever presents it, from anywhere, and 401 to anyone else', async () => {
+    const { app } = await serverWithLetters('s3cret-token');
+    const ask = (authorization: string | undefined, remoteAddress: string) =>
+      app.inject({
+        method: 'GET',
+        url: PATH,
+        headers: { ...restHeaders(TENANT), ...(authorization ? { authorization } : {}) },
+        remoteAddress,
+      });
+    expect((await ask('Bearer s3cret-token', '10.1.2.3')).statusCode).toBe(200);
+    const debug = await app.inject({
+      method: 'GET',
+      url: '/api/debug/consumers',
+      remoteAddress: '127.0.0.1',
+    });
+    expect(debug.statusCode).toBe(401);
+    for (const wrong of [
+      undefined,
+      'Bearer s3cret-tokeN',
+      'Bearer s3cret-token2',
+      'Basic s3cret-token',
+      'Bearer ',
+    ]) {
+      for (const from of ['10.1.2.3', '127.0.0.1']) {
+        const response = await ask(wrong, from);
+        expect(response.statusCode).toBe(401);
+        expect(response.json()).toMatchObject({ errors: [{ status: '401', title: 'Unauthorized' }] });
+      }
+    }
+  });
+});
