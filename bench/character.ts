@@ -22,6 +22,7 @@ import { createLogger } from '../src/platform/logging.js';
 import { Metrics } from '../src/platform/metrics.js';
 import type { Tenant } from '../src/platform/tenant.js';
 import { resolveTopics } from '../src/platform/topics.js';
+import { BENCH_HEADERS, createCharacters } from './support.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 const TENANT: Tenant = {
@@ -30,7 +31,7 @@ const TENANT: Tenant = {
   majorVersion: 83,
   minorVersion: 1,
 };
-const HEADERS = { TENANT_ID: TENANT.id, REGION: 'GMS', MAJOR_VERSION: '83', MINOR_VERSION: '1' };
+const HEADERS = BENCH_HEADERS;
 const CONCURRENCY = 32;
 const POOL = 16; // the application's pool size (platform/db/database.ts)
 const HTTP_SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -122,22 +123,6 @@ async function bareServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { url: (id) => `http://127.0.0.1:${port}/characters/${id}`, close: () => app.close() };
-}
-
-async function createCharacters(app: App, count: number): Promise<number[]> {
-  const ids: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const response = await fetch(`${app.url}/api/characters`, {
-      method: 'POST',
-      headers: { ...HEADERS, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        data: { type: 'characters', attributes: { accountId: i, worldId: 0, name: `Bench${i}`, level: 10 } },
-      }),
-    });
-    ids.push(Number(((await response.json()) as { data: { id: string } }).data.id));
-  }
-  await app.idle();
-  return ids;
 }
 
 async function mesoThroughBus(app: App, ids: number[]): Promise<number> {

@@ -12,6 +12,7 @@ import { type App, start } from '../src/app.js';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
 import { createLogger } from '../src/platform/logging.js';
 import { goKey, goTenantHeaders, kprodPath, produceGo, startMockBroker } from '../test/kafka/support.js';
+import { createCharacters } from './support.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 const TENANT = {
@@ -20,7 +21,6 @@ const TENANT = {
   majorVersion: 83,
   minorVersion: 1,
 };
-const HEADERS = { TENANT_ID: TENANT.id, REGION: 'GMS', MAJOR_VERSION: '83', MINOR_VERSION: '1' };
 const KEYS = 32;
 const COMMANDS = Number(process.env.BENCH_KAFKA_COMMANDS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -36,21 +36,6 @@ const command = (characterId: number) => ({
   type: 'REQUEST_CHANGE_MESO',
   body: { actorId: 1, actorType: 'BENCH', amount: 1 },
 });
-
-async function createCharacters(app: App): Promise<number[]> {
-  const ids: number[] = [];
-  for (let i = 0; i < KEYS; i++) {
-    const response = await fetch(`${app.url}/api/characters`, {
-      method: 'POST',
-      headers: { ...HEADERS, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        data: { type: 'characters', attributes: { accountId: i, worldId: 0, name: `Bench${i}`, level: 10 } },
-      }),
-    });
-    ids.push(Number(((await response.json()) as { data: { id: string } }).data.id));
-  }
-  return ids;
-}
 
 async function totalMeso(pool: pg.Pool): Promise<number> {
   const { rows } = await pool.query<{ total: string | null }>(
@@ -127,8 +112,8 @@ async function main(): Promise<void> {
   });
   const pool = new pg.Pool({ connectionString: urls[1]!, max: 2 });
   try {
-    const memoryIds = await createCharacters(memory);
-    const kafkaIds = await createCharacters(kafka);
+    const memoryIds = await createCharacters(memory, KEYS);
+    const kafkaIds = await createCharacters(kafka, KEYS);
     // Warm-up: topics created, partitions assigned, statements prepared.
     await throughKafka(broker.bootstrap, pool, kafkaIds);
     await inProcess(memory, memoryIds);

@@ -17,7 +17,7 @@ import { INBOX_MIGRATION, InboxPruner } from './platform/db/inbox.js';
 import { OUTBOX_MIGRATION, OutboxRelay, outboxSources, writeOutbox } from './platform/db/outbox.js';
 import { OutboxSender } from './platform/db/outbox-sender.js';
 import { settledBy } from './platform/deadline.js';
-import { FieldDirectoryHolder } from './platform/fields.js';
+import { FieldDirectoryHolder, LocationDirectoryHolder } from './platform/fields.js';
 import { AtlasClient } from './platform/http/client.js';
 import { closeHttpServer, createHttpServer } from './platform/http/server.js';
 import { createLogger, type Logger } from './platform/logging.js';
@@ -128,6 +128,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
   const messages = new MessageFactory(config.topics);
   const tasks = new TaskTracker();
   const fields = new FieldDirectoryHolder();
+  const locations = new LocationDirectoryHolder();
   const modules = MODULES.filter((m) => config.services.has(m.name));
   const migrations = migrationsOf(modules);
   const needsDatabase = migrations.length > 0;
@@ -254,6 +255,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
         consumersEnabled: config.serviceMode === 'MIXED',
         group: config.consumerGroups[module.name],
         fields,
+        locations,
       };
       // Not raced with the abort: a module must finish starting to be stopped; closing the bus ends its waits.
       const service = await module.start(context);

@@ -187,6 +187,44 @@ export class Producer {
     return this.drop(scope, field, 'CANCEL_RESERVATION', { dropId, characterId });
   }
 
+  /**
+   * In `maps` mode a PATCH of `mapId` becomes a warp request to the location owner (head-contract C5): the
+   * reference's CHANGE_MAP command, keyed by the character.
+   */
+  changeMapCommand(scope: Scope, worldId: number, characterId: number, target: Field, portalId: number) {
+    return this.messages.create(
+      'COMMAND_TOPIC_CHARACTER',
+      characterId,
+      {
+        transactionId: scope.transactionId,
+        worldId,
+        characterId,
+        type: 'CHANGE_MAP',
+        body: { channelId: target.channelId, mapId: target.mapId, instance: target.instance, portalId },
+      },
+      { tenant: scope.tenant, cause: scope.cause },
+    );
+  }
+
+  /**
+   * HEAD's CHANNEL_CHANGE_REQUEST (atlas-channel's struct: no type, no body), sent to the presence module of
+   * this process when it owns location and the channel server did not ask itself (a reference-era one).
+   */
+  channelChangeRequest(
+    scope: Scope,
+    worldId: number,
+    characterId: number,
+    oldChannelId: number,
+    targetChannelId: number,
+  ) {
+    return this.messages.create(
+      'COMMAND_TOPIC_CHARACTER_CHANNEL_CHANGE_REQUEST',
+      characterId,
+      { transactionId: scope.transactionId, characterId, worldId, oldChannelId, targetChannelId },
+      { tenant: scope.tenant, cause: scope.cause },
+    );
+  }
+
   /** Skill commands are keyed by character and carry neither transaction nor world (§6.8). */
   skill(
     scope: Scope,

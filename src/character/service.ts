@@ -5,13 +5,21 @@ import type { ConsumerDeps } from './commands/deps.js';
 import { consumeMovement } from './commands/movement.js';
 import { consumeAccountEvents, consumeDropEvents, consumeStatusEvents } from './events/consumer.js';
 import { EffectiveStatsLookup } from './lookups/effective-stats.js';
+import { LocationLookup } from './lookups/location.js';
 import { PortalLookup } from './lookups/portal.js';
 import { SkillLookup } from './lookups/skills.js';
+import { TransferGates } from './pending-changes/gates.js';
+import { DEFAULT_EXPIRY_MS } from './pending-changes/model.js';
+import type { PendingChangeContext } from './pending-changes/processor.js';
+import { PendingChangeProducer } from './pending-changes/producer.js';
+import { pendingChangeHooks } from './pending-changes/sessions.js';
+import { ExpirySweep } from './pending-changes/sweep.js';
 import { Positions } from './position.js';
 import type { OperationContext } from './processor/context.js';
 import { PendingLevels } from './processor/pending-levels.js';
 import { Producer } from './producer.js';
 import { adminRoutes } from './rest/admin.js';
+import { headFeatureRoutes } from './rest/head-features.js';
 import { characterRoutesPlugin } from './rest/routes.js';
 import { consumeChannelEvents, consumeSessionEvents } from './sessions/consumer.js';
 import { SessionTracker } from './sessions/tracker.js';
@@ -19,6 +27,9 @@ import { savePositions } from './storage/characters.js';
 import { WorldCache } from './storage/meso.js';
 import { describeConflict, findLegacyConflicts } from './storage/schema/conflicts.js';
 import { CHARACTER_MIGRATIONS } from './storage/schema/migration.js';
+import { consumeTeleportRockCommands } from './teleport-rocks/consumer.js';
+import type { TeleportRockContext } from './teleport-rocks/processor.js';
+import { TeleportRockProducer } from './teleport-rocks/producer.js';
 
 function operationContext(context: ServiceContext, positions: Positions): OperationContext {
   const { db, outbox, client, config, logger } = context;
@@ -36,6 +47,15 @@ function operationContext(context: ServiceContext, positions: Positions): Operat
     portals: new PortalLookup(client, urls.data, logger),
     skills: new SkillLookup(client, urls.skills, urls.data, logger),
     stats: new EffectiveStatsLookup(client, urls.effectiveStats, logger),
+    locations: new LocationLookup(
+      config.locationOwner,
+      // In the embedded default presence owns location in this process: an internal handover (§3.3).
+      config.services.has('presence'),
+      context.locations,
+      client,
+      urls.maps,
+      logger,
+    ),
     logger,
   };
 }
@@ -57,8 +77,13 @@ async function reportLegacyConflicts(ctx: OperationContext): Promise<void> {
   }
 }
 
-function subscribe(deps: ConsumerDeps, sessions: SessionTracker): Promise<Subscription>[] {
+function subscribe(
+  deps: ConsumerDeps,
+  sessions: SessionTracker,
+  trc: TeleportRockContext,
+): Promise<Subscription>[] {
   return [
+    consumeTeleportRockCommands(deps, trc),
     consumeCommands(deps),
     consumeMovement(deps, deps.ctx.positions),
     consumeStatusEvents(deps),
@@ -80,7 +105,14 @@ export const characterService: ServiceModule = {
   async start(context: ServiceContext): Promise<RunningService> {
     const ctx = operationContext(context, new Positions());
     await reportLegacyConflicts(ctx);
-    const sessions = new SessionTracker(ctx, context.tasks);
+    const trc: TeleportRockContext = { ctx, producer: new TeleportRockProducer(context.messages) };
+    const pcc: PendingChangeContext = {
+      ctx,
+      producer: new PendingChangeProducer(context.messages),
+      gates: new TransferGates(context.client, context.config.serviceUrls),
+      expiryMs: DEFAULT_EXPIRY_MS,
+    };
+    const sessions = new SessionTracker(ctx, context.tasks, pendingChangeHooks(pcc));
     const rebuilt = await sessions.rebuild();
     if (rebuilt > 0)
       context.logger.info({ sessions: rebuilt }, 'session registry rebuilt from open sessions');
@@ -92,16 +124,23 @@ export const characterService: ServiceModule = {
       logger: context.logger,
       metrics: context.metrics,
     };
-    const subscriptions = context.consumersEnabled ? await Promise.all(subscribe(deps, sessions)) : [];
+    const subscriptions = context.consumersEnabled ? await Promise.all(subscribe(deps, sessions, trc)) : [];
+    // Expiry is a state change: like the consumers, not in READ_ONLY.
+    const sweep = new ExpirySweep(pcc, context.tasks);
+    if (context.consumersEnabled) sweep.start();
     return {
       routes: async (app) => {
         // The admin route spans tenants: outside the tenant-scoped plugin and its hook.
         adminRoutes(app, ctx);
         await app.register(async (scope) => characterRoutesPlugin(scope, ctx));
+        await app.register(async (scope) => headFeatureRoutes(scope, trc, pcc));
       },
       idle: () => !sessions.busy,
       // Sessions still in their 5 s transition end now, and their LOGOUT reaches presence and transports.
-      drain: () => sessions.close(),
+      drain: () => {
+        sweep.stop();
+        return sessions.close();
+      },
       async close() {
         for (const subscription of subscriptions) await subscription.close();
         await flushPositions(ctx);

@@ -64,6 +64,16 @@ describe('loadConfig defaults', () => {
       effectiveStats: undefined,
       tenants: undefined,
       maps: undefined,
+      worlds: undefined,
+      accounts: undefined,
+      bans: undefined,
+      guilds: undefined,
+      families: undefined,
+      trades: undefined,
+      merchants: undefined,
+      mts: undefined,
+      parties: undefined,
+      buddies: undefined,
     });
     expect(config.bootstrapServers).toEqual([]);
     expect(config.traceEndpoint).toBeUndefined();
@@ -141,13 +151,15 @@ describe('loadConfig values', () => {
       MAPS_SERVICE_URL: 'http://maps:8080/api/',
       TENANTS_SERVICE_URL: 'https://tenants/api',
     });
-    expect(config.serviceUrls).toEqual({
+    expect(config.serviceUrls).toMatchObject({
       data: 'http://atlas-ingress.atlas.svc.cluster.local:80/api/',
       skills: 'http://atlas-ingress.atlas.svc.cluster.local:80/api/',
       effectiveStats: 'http://atlas-ingress.atlas.svc.cluster.local:80/api/',
       tenants: 'https://tenants/api/',
       maps: 'http://maps:8080/api/',
     });
+    expect(config.serviceUrls.worlds).toBe('http://atlas-ingress.atlas.svc.cluster.local:80/api/');
+    expect(config.serviceUrls.merchants).toBe('http://atlas-ingress.atlas.svc.cluster.local:80/api/');
   });
 
   it('sets one service consumer group with KAFKA_CONSUMER_GROUP when one Atlas service runs', () => {
@@ -200,6 +212,19 @@ describe('loadConfig values', () => {
   });
 });
 
+describe('LOCATION_OWNER (decisions §F3)', () => {
+  it.each([
+    [{}, 'maps'],
+    [{ SERVICES: 'character,transports' }, 'character'],
+    // MAPS_SERVICE_URL alone keeps the reference's answer (§F5): the atlas-maps of either era answers it.
+    [{ SERVICES: 'character,transports', MAPS_SERVICE_URL: 'http://maps/' }, 'character'],
+    [{ SERVICES: 'character', LOCATION_OWNER: 'maps' }, 'maps'],
+    [{ LOCATION_OWNER: ' Character ' }, 'character'],
+  ])('%j → %s', (env, owner) => {
+    expect(loadConfig(env).locationOwner).toBe(owner);
+  });
+});
+
 describe('loadConfig errors name the variable', () => {
   it.each([
     { env: { REST_PORT: 'abc' }, variable: 'REST_PORT' },
@@ -223,6 +248,7 @@ describe('loadConfig errors name the variable', () => {
     },
     { env: { BOOTSTRAP_SERVERS: 'not a broker' }, variable: 'BOOTSTRAP_SERVERS' },
     { env: { OUTBOUND_TIMEOUT_MS: '0' }, variable: 'OUTBOUND_TIMEOUT_MS' },
+    { env: { LOCATION_OWNER: 'presence' }, variable: 'LOCATION_OWNER' },
   ])('$env → $variable', ({ env, variable }) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);

@@ -6,6 +6,13 @@ import { resolveTopics, type Topics } from './topics.js';
 export const SERVICE_NAMES = ['character', 'transports', 'presence'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/**
+ * Who owns character location (decisions §F3): `character` is the reference (atlas-character handles
+ * CHANGE_MAP and emits MAP_CHANGED / CHANNEL_CHANGED); `maps` is HEAD (atlas-maps, or the embedded presence
+ * module standing in for it, owns them, and the character service follows its events).
+ */
+export type LocationOwner = 'character' | 'maps';
+
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
 export type DatabaseConfig =
@@ -19,6 +26,17 @@ export interface ServiceUrls {
   readonly effectiveStats?: string;
   readonly tenants?: string;
   readonly maps?: string;
+  /** Atlas HEAD's world-transfer gates and saga snapshot (head-contract.md C11), each optional. */
+  readonly worlds?: string;
+  readonly accounts?: string;
+  readonly bans?: string;
+  readonly guilds?: string;
+  readonly families?: string;
+  readonly trades?: string;
+  readonly merchants?: string;
+  readonly mts?: string;
+  readonly parties?: string;
+  readonly buddies?: string;
 }
 
 export interface Config {
@@ -39,6 +57,7 @@ export interface Config {
   readonly adminToken?: string;
   readonly configFile: string;
   readonly topics: Topics;
+  readonly locationOwner: LocationOwner;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +142,16 @@ function serviceUrls(env: Env): ServiceUrls {
     effectiveStats: pick('EFFECTIVE_STATS_SERVICE_URL'),
     tenants: pick('TENANTS_SERVICE_URL'),
     maps: pick('MAPS_SERVICE_URL'),
+    worlds: pick('WORLDS_SERVICE_URL'),
+    accounts: pick('ACCOUNTS_SERVICE_URL'),
+    bans: pick('BANS_SERVICE_URL'),
+    guilds: pick('GUILDS_SERVICE_URL'),
+    families: pick('FAMILIES_SERVICE_URL'),
+    trades: pick('TRADES_SERVICE_URL'),
+    merchants: pick('MERCHANT_SERVICE_URL'),
+    mts: pick('MTS_SERVICE_URL'),
+    parties: pick('PARTIES_SERVICE_URL'),
+    buddies: pick('BUDDIES_SERVICE_URL'),
   };
 }
 
@@ -162,6 +191,21 @@ function consumerGroups(env: Env, running: ReadonlySet<ServiceName>): Record<Ser
     );
   }
   return { ...DEFAULT_GROUPS, [atlasServices[0]!]: override };
+}
+
+/**
+ * LOCATION_OWNER, else: `maps` when presence runs in this process (it is then the owner and the character
+ * service hands over to it internally), `character` otherwise. MAPS_SERVICE_URL alone does not switch: the
+ * atlas-maps of the reference era also answers it, and decisions §F5 keeps the reference's answer as the
+ * default, with HEAD's (LOCATION_OWNER=maps) one setting away.
+ */
+function locationOwner(env: Env, running: ReadonlySet<ServiceName>): LocationOwner {
+  const value = text(env, 'LOCATION_OWNER')?.toLowerCase();
+  if (value === undefined) return running.has('presence') ? 'maps' : 'character';
+  if (value !== 'character' && value !== 'maps') {
+    throw new ConfigError('LOCATION_OWNER', `must be character or maps, got "${value}"`);
+  }
+  return value;
 }
 
 export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): Config {
@@ -215,5 +259,6 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     adminToken: text(env, 'ADMIN_TOKEN'),
     configFile: path.resolve(overrides.configFile ?? text(env, 'CONFIG_FILE') ?? DEFAULT_CONFIG_FILE),
     topics: resolveTopics(env),
+    locationOwner: locationOwner(env, running),
   };
 }

@@ -34,3 +34,37 @@ export class FieldDirectoryHolder implements FieldDirectory {
     return this.provider.charactersIn(tenant, field);
   }
 }
+
+/** HEAD's presence states of a character location (`IN_CASH_SHOP` is not tracked by the stand-in). */
+export type PresenceState = 'OFFLINE' | 'IN_FIELD' | 'IN_CASH_SHOP';
+
+/** Where a character is, online or not: HEAD atlas-maps' `character-locations` resource. */
+export interface CharacterLocation extends Field {
+  readonly state: PresenceState;
+}
+
+/** "Where is this character": answered in process by presence when it is the location owner. */
+export interface LocationDirectory {
+  locationOf(tenant: Tenant, characterId: number): Promise<CharacterLocation | undefined>;
+}
+
+/**
+ * The seam through which the character service reads presence's location table in process (for the
+ * LOGIN / LOGOUT bodies in `maps` mode) without importing presence's files.
+ */
+export class LocationDirectoryHolder implements LocationDirectory {
+  private provider: LocationDirectory | undefined;
+
+  provide(directory: LocationDirectory): void {
+    this.provider = directory;
+  }
+
+  get available(): boolean {
+    return this.provider !== undefined;
+  }
+
+  locationOf(tenant: Tenant, characterId: number): Promise<CharacterLocation | undefined> {
+    if (!this.provider) return Promise.resolve(undefined);
+    return this.provider.locationOf(tenant, characterId);
+  }
+}

@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import type { Config, ServiceName } from './config.js';
 import type { Database, Migration } from './db/database.js';
 import type { Delivery } from './db/inbox.js';
-import type { FieldDirectoryHolder } from './fields.js';
+import type { FieldDirectoryHolder, LocationDirectoryHolder } from './fields.js';
 import type { AtlasClient } from './http/client.js';
 import type { Logger } from './logging.js';
 import type { Metrics } from './metrics.js';
@@ -35,6 +35,8 @@ export interface ServiceContext {
   readonly group: string;
   /** Presence provides "who is in this field"; transports asks (when MAPS_SERVICE_URL is unset). */
   readonly fields: FieldDirectoryHolder;
+  /** Presence (as location owner) provides "where is this character"; the character service asks. */
+  readonly locations: LocationDirectoryHolder;
 }
 
 export interface OutboxWriter {

@@ -14,6 +14,9 @@ function statusEvent<T extends string, B extends z.ZodRawShape>(type: T, body: B
 const fieldBody = { channelId: byte, mapId: uint32, instance: uuid };
 
 export const CHARACTER_STATUS_EVENTS = {
+  // HEAD adds mapId and instance (K12); from a producer of the reference era they are absent, and presence
+  // then seeds nothing rather than guess a map (the first LOGIN creates the row).
+  CREATED: statusEvent('CREATED', { mapId: uint32.optional(), instance: uuid.optional() }),
   LOGIN: statusEvent('LOGIN', fieldBody),
   LOGOUT: statusEvent('LOGOUT', fieldBody),
   MAP_CHANGED: statusEvent('MAP_CHANGED', {

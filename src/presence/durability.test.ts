@@ -131,7 +131,10 @@ describe('presence across a restart', () => {
     await characterEvent(t, 'LOGOUT', 7, logout);
     await characterEvent(t, 'LOGOUT', 7, logout);
     expect(await idsIn(t, `${SHARED}/100000000/characters`)).toEqual([]);
-    expect(await rows(databaseUrl, 'SELECT character_id FROM presence')).toEqual([]);
+    // The location stays, offline (HEAD atlas-maps' character_locations keeps every character).
+    expect(await rows(databaseUrl, 'SELECT character_id, map_id, state FROM presence')).toEqual([
+      { character_id: 7, map_id: 100000000, state: 'OFFLINE' },
+    ]);
   });
 
   it('a move that cannot be written is neither applied nor announced', async () => {

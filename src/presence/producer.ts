@@ -43,3 +43,66 @@ export function characterMapStatus(
     { tenant: origin.tenant, cause: origin.headers },
   );
 }
+
+/**
+ * A character status event as HEAD atlas-maps writes it (`AM/kafka/producer/character.go`): the envelope
+ * `{transactionId, worldId, characterId, type, body}` on EVENT_TOPIC_CHARACTER_STATUS, keyed by the character.
+ */
+export function characterStatus(
+  messages: MessageFactory,
+  envelope: { transactionId: string; worldId: number; characterId: number },
+  type: 'MAP_CHANGED' | 'CHANNEL_CHANGED',
+  body: object,
+  origin: Partial<Origin> & Pick<Origin, 'tenant'>,
+): OutgoingMessage {
+  const { transactionId, worldId, characterId } = envelope;
+  return messages.create(
+    'EVENT_TOPIC_CHARACTER_STATUS',
+    characterId,
+    { transactionId, worldId, characterId, type, body },
+    { tenant: origin.tenant, cause: origin.headers },
+  );
+}
+
+/** MAP_CHANGED's body in HEAD's field order; Go writes the three target-position fields always. */
+export function mapChangedBody(
+  old: Field,
+  target: Field,
+  portalId: number,
+  position: { useTargetPosition: boolean; targetX: number; targetY: number },
+) {
+  return {
+    channelId: target.channelId,
+    oldMapId: old.mapId,
+    oldInstance: old.instance,
+    targetMapId: target.mapId,
+    targetInstance: target.instance,
+    targetPortalId: portalId,
+    useTargetPosition: position.useTargetPosition,
+    targetX: position.targetX,
+    targetY: position.targetY,
+  };
+}
+
+/** CHANGE_MAP on COMMAND_TOPIC_CHARACTER, for the owner when presence is not (LOCATION_OWNER=character). */
+export function changeMapCommand(
+  messages: MessageFactory,
+  envelope: { transactionId: string; worldId: number; characterId: number },
+  target: Field,
+  portalId: number,
+  origin: Partial<Origin> & Pick<Origin, 'tenant'>,
+): OutgoingMessage {
+  const { transactionId, worldId, characterId } = envelope;
+  return messages.create(
+    'COMMAND_TOPIC_CHARACTER',
+    characterId,
+    {
+      transactionId,
+      worldId,
+      characterId,
+      type: 'CHANGE_MAP',
+      body: { channelId: target.channelId, mapId: target.mapId, instance: target.instance, portalId },
+    },
+    { tenant: origin.tenant, cause: origin.headers },
+  );
+}

@@ -5,11 +5,34 @@ import { normaliseUuid } from '../platform/tenant.js';
 interface TenantPresence {
   readonly positions: Map<number, Field>;
   readonly occupants: Map<string, Set<number>>;
+  /** The same, per map over all its instances (HEAD's `.../maps/{m}/characters`). */
+  readonly mapOccupants: Map<string, Set<number>>;
+}
+
+type MapOf = Omit<Field, 'instance'>;
+
+function mapKey(field: MapOf): string {
+  return `${field.worldId}:${field.channelId}:${field.mapId}`;
 }
 
 function fieldKey(field: Field): string {
-  return `${field.worldId}:${field.channelId}:${field.mapId}:${normaliseUuid(field.instance)}`;
+  return `${mapKey(field)}:${normaliseUuid(field.instance)}`;
 }
+
+function add(index: Map<string, Set<number>>, key: string, characterId: number): void {
+  const set = index.get(key);
+  if (set) set.add(characterId);
+  else index.set(key, new Set([characterId]));
+}
+
+function drop(index: Map<string, Set<number>>, key: string, characterId: number): void {
+  const set = index.get(key);
+  set?.delete(characterId);
+  // Empty entries are dropped so that memory follows the characters online, not every map ever visited.
+  if (set?.size === 0) index.delete(key);
+}
+
+const ascending = (set: Set<number> | undefined) => (set ? [...set].sort((a, b) => a - b) : []);
 
 /**
  * Where every character stands, per tenant, in memory: the reads (every warp of every boat asks) never wait
@@ -28,10 +51,8 @@ export class PresenceRegistry {
     this.leave(presence, characterId);
     const stored: Field = { ...field, instance: normaliseUuid(field.instance) };
     presence.positions.set(characterId, stored);
-    const key = fieldKey(stored);
-    const occupants = presence.occupants.get(key);
-    if (occupants) occupants.add(characterId);
-    else presence.occupants.set(key, new Set([characterId]));
+    add(presence.occupants, fieldKey(stored), characterId);
+    add(presence.mapOccupants, mapKey(stored), characterId);
   }
 
   /** Takes the character out of the game; returns the field it stood in, if it stood anywhere. */
@@ -49,19 +70,20 @@ export class PresenceRegistry {
 
   /** Character ids in the field, ascending (a stable order for REST answers and callers that compare). */
   charactersIn(tenantId: string, field: Field): number[] {
-    const occupants = this.tenant(tenantId, false)?.occupants.get(fieldKey(field));
-    return occupants ? [...occupants].sort((a, b) => a - b) : [];
+    return ascending(this.tenant(tenantId, false)?.occupants.get(fieldKey(field)));
+  }
+
+  /** Character ids in any instance of the map, ascending. */
+  charactersInMap(tenantId: string, map: MapOf): number[] {
+    return ascending(this.tenant(tenantId, false)?.mapOccupants.get(mapKey(map)));
   }
 
   private leave(presence: TenantPresence, characterId: number): Field | undefined {
     const field = presence.positions.get(characterId);
     if (!field) return undefined;
     presence.positions.delete(characterId);
-    const key = fieldKey(field);
-    const occupants = presence.occupants.get(key);
-    occupants?.delete(characterId);
-    // Empty fields are dropped so that memory follows the characters online, not every map ever visited.
-    if (occupants?.size === 0) presence.occupants.delete(key);
+    drop(presence.occupants, fieldKey(field), characterId);
+    drop(presence.mapOccupants, mapKey(field), characterId);
     return field;
   }
 
@@ -70,7 +92,7 @@ export class PresenceRegistry {
   private tenant(tenantId: string, create: boolean): TenantPresence | undefined {
     let presence = this.tenants.get(tenantId);
     if (!presence && create) {
-      presence = { positions: new Map(), occupants: new Map() };
+      presence = { positions: new Map(), occupants: new Map(), mapOccupants: new Map() };
       this.tenants.set(tenantId, presence);
     }
     return presence;

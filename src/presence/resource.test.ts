@@ -81,7 +81,9 @@ describe('GET /api/worlds/{worldId}/channels/{channelId}/maps/{mapId}/characters
       targetPortalId: 0,
     });
     expect(await idsIn(`${SHARED}/200090000/characters`)).toEqual([]);
-    expect(await idsIn(`${SHARED}/200090010/characters`)).toEqual([]);
+    // HEAD's map route (M3) answers every instance of the map; the nil instance alone has its own route.
+    expect(await idsIn(`${SHARED}/200090010/characters`)).toEqual([20]);
+    expect(await idsIn(`${SHARED}/200090010/instances/${NIL_UUID}/characters`)).toEqual([]);
     expect(await idsIn(`${SHARED}/200090010/instances/${INSTANCE}/characters`)).toEqual([20]);
     expect(await idsIn(`${SHARED}/200090010/instances/${INSTANCE.toUpperCase()}/characters`)).toEqual([20]);
 

@@ -24,34 +24,53 @@ function integerParam(params: FieldParams, name: 'worldId' | 'channelId' | 'mapI
   return Number(text);
 }
 
-function fieldOf(params: FieldParams): Field {
-  const instance = params.instanceId ?? NIL_UUID;
-  if (!isUuid(instance)) throw badRequest('instanceId must be a UUID', { parameter: 'instanceId' });
+function mapOf(params: FieldParams): MapOf {
   return {
     worldId: integerParam(params, 'worldId', 255),
     channelId: integerParam(params, 'channelId', 255),
     mapId: integerParam(params, 'mapId', 0xffffffff),
-    instance: normaliseUuid(instance),
   };
 }
 
+function fieldOf(params: FieldParams): Field {
+  const instance = params.instanceId ?? NIL_UUID;
+  if (!isUuid(instance)) throw badRequest('instanceId must be a UUID', { parameter: 'instanceId' });
+  return { ...mapOf(params), instance: normaliseUuid(instance) };
+}
+
+type MapOf = Omit<Field, 'instance'>;
+
+/** Who stands where, as the routes ask it: one field, or every instance of a map. */
+export interface PresenceReads {
+  charactersIn(tenantId: string, field: Field): Promise<number[]>;
+  charactersInMap(tenantId: string, map: MapOf): Promise<number[]>;
+}
+
 /**
- * "Who is in this field", as atlas-maps serves it: the shared map (nil instance) or one map instance.
- * Registered inside the service's own plugin scope, so the tenant hook applies to these routes only.
+ * "Who is in this field", as HEAD atlas-maps serves it: every instance of a map (M3; the reference had no
+ * such route, so HEAD's meaning is adopted), or one map instance (M4). HEAD's Go clients ask the instance
+ * route with a trailing slash, which gorilla/mux redirects; here the server ignores trailing slashes, so
+ * both forms answer directly. Registered
+ * inside the service's own plugin scope, so the tenant hook applies to these routes only.
  */
-export function presenceRoutes(charactersIn: (tenantId: string, field: Field) => Promise<number[]>) {
+export function presenceRoutes(reads: PresenceReads) {
   return (app: FastifyInstance): void => {
     app.addHook('preHandler', tenantScoped);
-    const charactersInField = async (request: FastifyRequest<{ Params: FieldParams }>) => {
-      const field = fieldOf(request.params);
+    type Request = FastifyRequest<{ Params: FieldParams }>;
+    const page = async (request: Request, found: Promise<number[]>) => {
       const listing = parseListing(request.url, FIELD_PAGES);
       // Ids ascending, as atlas-maps pages them.
-      const ids = [...(await charactersIn(request.tenant.id, field))].sort((a, b) => a - b);
+      const ids = [...(await found)].sort((a, b) => a - b);
       const { items, envelope } = pageOf(ids, listing);
       return collection(items.map(characterResource), { envelope });
     };
-    app.get('/worlds/:worldId/channels/:channelId/maps/:mapId/characters', charactersInField);
-    const inInstance = '/worlds/:worldId/channels/:channelId/maps/:mapId/instances/:instanceId/characters';
+    const charactersInMap = (request: Request) =>
+      page(request, reads.charactersInMap(request.tenant.id, mapOf(request.params)));
+    const charactersInField = (request: Request) =>
+      page(request, reads.charactersIn(request.tenant.id, fieldOf(request.params)));
+    const map = '/worlds/:worldId/channels/:channelId/maps/:mapId';
+    app.get(`${map}/characters`, charactersInMap);
+    const inInstance = `${map}/instances/:instanceId/characters`;
     app.get(inInstance, charactersInField);
     // HEAD's clients (atlas-transports, atlas-events) call this one with a trailing slash, which atlas-maps
     // redirects; answering it directly saves them the round trip.

@@ -9,7 +9,7 @@ import { Database } from '../platform/db/database.js';
 import { INBOX_MIGRATION } from '../platform/db/inbox.js';
 import { OUTBOX_MIGRATION, OutboxRelay, writeOutbox } from '../platform/db/outbox.js';
 import { OutboxSender } from '../platform/db/outbox-sender.js';
-import { FieldDirectoryHolder } from '../platform/fields.js';
+import { FieldDirectoryHolder, LocationDirectoryHolder } from '../platform/fields.js';
 import { AtlasClient } from '../platform/http/client.js';
 import { createLogger } from '../platform/logging.js';
 import { Metrics } from '../platform/metrics.js';
@@ -57,6 +57,7 @@ function contextFor(
     consumersEnabled: true,
     group: config.consumerGroups.presence,
     fields,
+    locations: new LocationDirectoryHolder(),
   };
 }
 

@@ -1,52 +1,81 @@
 import { randomUUID } from 'node:crypto';
 import type { Subscription } from '../platform/bus/bus.js';
-import type { Field } from '../platform/fields.js';
 import type { ServiceModule } from '../platform/service.js';
-import { consumeCharacterStatus } from './consumer.js';
+import { consumeCharacterStatus, consumeLocationCommands } from './consumer.js';
+import { MapData } from './forced-return.js';
+import { locationRoutes } from './location-resource.js';
+import { LocationOwner } from './owner.js';
 import { PresenceProcessor } from './processor.js';
 import { PresenceRegistry } from './registry.js';
-import { presenceRoutes } from './resource.js';
-import { charactersInField, loadPlacements, PRESENCE_MIGRATIONS } from './storage.js';
+import { type PresenceReads, presenceRoutes } from './resource.js';
+import { charactersInField, findLocation, loadPlacements, PRESENCE_MIGRATIONS } from './storage.js';
 
 /**
- * The embedded stand-in for atlas-maps (decisions.md D): follows characters through their status events,
- * announces CHARACTER_ENTER / CHARACTER_EXIT on the map status topic, and answers "who is in this field"
- * for transports (in process) and over REST. Unlike atlas-maps it survives a restart: every move is written
- * to the presence table, and start-up loads the table into the in-memory registry that answers the reads,
- * so the passengers of a boat that was under way when the process stopped still arrive.
+ * The embedded stand-in for atlas-maps (decisions.md D, F3): follows characters through their status events,
+ * announces CHARACTER_ENTER / CHARACTER_EXIT on the map status topic, keeps every character's location, and
+ * answers "who is in this field" for transports (in process) and over REST. With LOCATION_OWNER=maps (the
+ * default when it runs) it also owns location as HEAD atlas-maps does: CHANGE_MAP, CHANNEL_CHANGE_REQUEST,
+ * the forced return, and the only MAP_CHANGED / CHANNEL_CHANGED. Unlike atlas-maps it survives a restart:
+ * every move is written to the presence table, and start-up loads the table into the in-memory registry
+ * that answers the reads, so the passengers of a boat that was under way when the process stopped still arrive.
  */
 export const presenceService: ServiceModule = {
   name: 'presence',
   migrations: PRESENCE_MIGRATIONS,
   async start(context) {
-    const { db, logger, outbox } = context;
+    const { db, logger, outbox, config } = context;
     if (!db || !outbox) throw new Error('the presence service needs its database and outbox');
-    let charactersIn: (tenantId: string, field: Field) => Promise<number[]>;
-    let subscription: Subscription | undefined;
+    const isOwner = config.locationOwner === 'maps';
+    const mapData = new MapData(context.client, config.serviceUrls.data, logger);
+    const owner = new LocationOwner({
+      db,
+      messages: context.messages,
+      outbox,
+      mapData,
+      transactionId: randomUUID,
+      logger,
+      owner: isOwner,
+    });
+    let reads: PresenceReads;
+    const subscriptions: Subscription[] = [];
     if (context.consumersEnabled) {
       const registry = new PresenceRegistry();
       // Loaded before subscribing, so that the events consumed next move characters from where they stood.
       const placements = await loadPlacements(db.pool);
       for (const { tenantId, characterId, field } of placements) registry.place(tenantId, characterId, field);
       if (placements.length > 0) logger.info({ characters: placements.length }, 'presence loaded');
-      charactersIn = async (tenantId, field) => registry.charactersIn(tenantId, field);
+      reads = {
+        charactersIn: async (tenantId, field) => registry.charactersIn(tenantId, field),
+        charactersInMap: async (tenantId, map) => registry.charactersInMap(tenantId, map),
+      };
       const processor = new PresenceProcessor({
         registry,
         db,
         messages: context.messages,
         outbox,
         transactionId: randomUUID,
+        mapData: isOwner ? mapData : undefined,
       });
-      subscription = await consumeCharacterStatus(context, processor);
+      subscriptions.push(await consumeCharacterStatus(context, processor));
+      if (isOwner) subscriptions.push(...(await consumeLocationCommands(context, owner)));
     } else {
       // READ_ONLY follows no events, so a registry would never move: read what the MIXED replicas write.
-      charactersIn = (tenantId, field) => charactersInField(db.pool, tenantId, field);
+      reads = {
+        charactersIn: (tenantId, field) => charactersInField(db.pool, tenantId, field),
+        charactersInMap: (tenantId, map) => charactersInField(db.pool, tenantId, map),
+      };
     }
-    context.fields.provide({ charactersIn: (tenant, field) => charactersIn(tenant.id, field) });
+    const locationOf = (tenantId: string, characterId: number) =>
+      findLocation(db.pool, tenantId, characterId);
+    context.fields.provide({ charactersIn: (tenant, field) => reads.charactersIn(tenant.id, field) });
+    if (isOwner) context.locations.provide({ locationOf: (tenant, id) => locationOf(tenant.id, id) });
     return {
-      routes: presenceRoutes(charactersIn),
+      routes: async (app) => {
+        await app.register(async (scope) => presenceRoutes(reads)(scope));
+        await app.register(async (scope) => locationRoutes(locationOf, owner)(scope));
+      },
       close: async () => {
-        await subscription?.close();
+        for (const subscription of subscriptions) await subscription.close();
       },
     };
   },

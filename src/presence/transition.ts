@@ -15,6 +15,7 @@ export interface Transition {
  * The atlas-maps reactions (wire.md §3.4): LOGIN enters, LOGOUT exits, MAP_CHANGED exits the old map then
  * enters the target on the same channel, CHANNEL_CHANGED exits the same map on the old channel then enters
  * it on the new one. DELETED only forgets: atlas-maps drops the character from its registry without a message.
+ * CREATED only seeds an offline location (the processor), announcing nothing.
  */
 export function transitionOf(event: CharacterStatusEvent): Transition {
   switch (event.type) {
@@ -40,6 +41,7 @@ export function transitionOf(event: CharacterStatusEvent): Transition {
         enter: { worldId: event.worldId, channelId, mapId, instance },
       };
     }
+    case 'CREATED':
     case 'DELETED':
       return {};
   }

@@ -57,7 +57,8 @@ async function runDay(rate: number) {
     services: ['presence', 'transports'],
     maps: false,
     data: false,
-    env: { CONFIG_FILE: file },
+    // This test plays the reference's character service (it answers CHANGE_MAP): presence only follows.
+    env: { CONFIG_FILE: file, LOCATION_OWNER: 'character' },
   });
   const { app, clock } = harness;
   const status = recorder(app, clock, 'EVENT_TOPIC_TRANSPORT_STATUS');

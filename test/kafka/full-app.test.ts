@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BEGINNER } from '../../src/character/testing/support.js';
 import { instanceRouteId } from '../../src/transports/core/ids.js';
+import { tenantHeaders } from '../support/app.js';
 import { createTestDatabase } from '../support/database.js';
 import { TENANT } from '../support/tenant.js';
 import {
@@ -19,13 +20,7 @@ import {
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 const PARTITIONS = [0, 1, 2, 3];
-const HEADERS = {
-  'content-type': 'application/json',
-  TENANT_ID: TENANT.id,
-  REGION: TENANT.region,
-  MAJOR_VERSION: String(TENANT.majorVersion),
-  MINOR_VERSION: String(TENANT.minorVersion),
-};
+const HEADERS = { 'content-type': 'application/json', ...tenantHeaders() };
 const TRAIN = instanceRouteId(TENANT.id, 'kerning-train-to-square');
 const TRAIN_TRANSIT = 103000301;
 

@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/platform/clock.js';
 import { parseTenantsFile } from '../../src/transports/core/config.js';
 import { computeTimetables, tripAt, tripCount } from '../../src/transports/core/timetable.js';
 import { at, DAY } from '../../src/transports/testing/harness.js';
-import { advanceTo, startTestApp, TENANT, type TestApp } from '../support/app.js';
+import { advanceTo, startTestApp, TENANT, type TestApp, tenantHeaders } from '../support/app.js';
 import { eventually, goKey, type MockBroker, readTopic, startMockBroker } from './support.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
@@ -59,12 +59,7 @@ describe.skipIf(!inject('kafkaTools'))('transports through a broker outage', () 
       },
       { key: 1, tenant: TENANT },
     );
-    const headers = {
-      TENANT_ID: TENANT.id,
-      REGION: TENANT.region,
-      MAJOR_VERSION: String(TENANT.majorVersion),
-      MINOR_VERSION: String(TENANT.minorVersion),
-    };
+    const headers = tenantHeaders();
     await eventually('the passenger aboard', async () => {
       const response = await fetch(`${url}/api/worlds/0/channels/1/maps/${enRoute}/characters`, { headers });
       const document = (await response.json()) as { data: { id: string }[] };

@@ -202,9 +202,13 @@ function handlers(ctx: OperationContext): Map<string, TypedHandler> {
 }
 
 export function consumeCommands(deps: ConsumerDeps): Promise<Subscription> {
+  const all = handlers(deps.ctx);
+  // K1: in `maps` mode the location owner (atlas-maps, or presence) takes CHANGE_MAP off this topic and
+  // announces the warp; handling it here too would announce every warp twice.
+  if (deps.ctx.locations.owner === 'maps') all.delete('CHANGE_MAP');
   return consumeByType({
     ...subscriptionOf(deps),
     topic: deps.messages.topic('COMMAND_TOPIC_CHARACTER'),
-    handlers: handlers(deps.ctx),
+    handlers: all,
   });
 }

@@ -9,6 +9,7 @@ import { StatusEventSchemas as S } from '../commands/schemas.js';
 import { awardPickedUpMeso, type DropPickUp, pickUpReservedMeso } from '../processor/drop-meso.js';
 import { deleteAccount } from '../processor/lifecycle.js';
 import { processJobChange, processLevelChange } from '../processor/progression.js';
+import { locationFollowers } from './location.js';
 
 /**
  * The service consumes its own LEVEL_CHANGED and JOB_CHANGED (and anyone else's) to apply the gains, as the
@@ -42,6 +43,7 @@ export function consumeStatusEvents(deps: ConsumerDeps): Promise<Subscription> {
         ),
       ),
     ],
+    ...locationFollowers(ctx),
   ]);
   return consumeByType({
     ...subscriptionOf(deps),

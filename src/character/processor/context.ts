@@ -6,6 +6,7 @@ import { type Delivery, recordDelivery } from '../../platform/db/inbox.js';
 import type { Logger } from '../../platform/logging.js';
 import type { OutboxWriter, Random } from '../../platform/service.js';
 import type { EffectiveStatsLookup } from '../lookups/effective-stats.js';
+import type { LocationLookup } from '../lookups/location.js';
 import type { PortalLookup } from '../lookups/portal.js';
 import type { SkillLookup } from '../lookups/skills.js';
 import { type Character, CharacterNotFound } from '../model.js';
@@ -28,6 +29,8 @@ export interface OperationContext {
   readonly portals: PortalLookup;
   readonly skills: SkillLookup;
   readonly stats: EffectiveStatsLookup;
+  /** Who owns location (decisions §F3) and where the owner says a character is. */
+  readonly locations: LocationLookup;
   readonly logger: Logger;
 }
 

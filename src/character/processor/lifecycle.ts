@@ -6,6 +6,7 @@ import {
   type NewCharacter,
   NIL_INSTANCE,
 } from '../model.js';
+import { isNameReserved } from '../pending-changes/names.js';
 import { Events, type Scope } from '../producer.js';
 import { isValidNameFormat, MAX_LEVEL, NEW_CHARACTER_SP } from '../rules/index.js';
 import {
@@ -15,6 +16,7 @@ import {
   insertCharacter,
   isNameTaken,
 } from '../storage/characters.js';
+import { deleteTeleportRocksOf } from '../teleport-rocks/storage.js';
 import { commit, type OperationContext } from './context.js';
 
 /** The reference's error texts, which CREATION_FAILED carries. */
@@ -34,7 +36,10 @@ export async function createCharacter(
   if (!isValidNameFormat(input.name)) throw new CreationRefused(BLOCKED_NAME, 'name');
   if (input.level < 1 || input.level > MAX_LEVEL) throw new CreationRefused(INVALID_LEVEL, 'level');
   return commit(ctx, scope.delivery, async (tx) => {
-    if (!(await claimName(tx.client, scope.tenant.id, input.name))) {
+    if (
+      !(await claimName(tx.client, scope.tenant.id, input.name)) ||
+      (await isNameReserved(tx.client, scope.tenant.id, input.name))
+    ) {
       throw new CreationRefused(BLOCKED_NAME, 'name');
     }
     let character: Character;
@@ -97,7 +102,10 @@ async function deleteAndAnnounce(
   const found = await commit(ctx, scope.delivery, async (tx) => {
     const deleted = await deleteCharacter(tx.client, scope.tenant.id, characterId);
     if (!deleted && mode === 'strict') return false;
-    if (deleted) await deleteLocationsOf(tx.client, scope.tenant.id, [characterId]);
+    if (deleted) {
+      await deleteLocationsOf(tx.client, scope.tenant.id, [characterId]);
+      await deleteTeleportRocksOf(tx.client, scope.tenant.id, [characterId]);
+    }
     tx.emit(ctx.producer.character(scope, deleted?.worldId ?? 0, characterId)(Events.deleted()));
     return deleted !== undefined;
   });
@@ -114,6 +122,11 @@ export async function deleteAccount(
   const deleted = await commit(ctx, scope.delivery, async (tx) => {
     const rows = await deleteAccountCharacters(tx.client, scope.tenant.id, accountId);
     await deleteLocationsOf(
+      tx.client,
+      scope.tenant.id,
+      rows.map((r) => r.id),
+    );
+    await deleteTeleportRocksOf(
       tx.client,
       scope.tenant.id,
       rows.map((r) => r.id),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Tenant } from '../../platform/tenant.js';
 import type { Headers } from '../../platform/wire/headers.js';
 import { type Character, type CharacterChanges, NIL_INSTANCE, UpdateRefused } from '../model.js';
+import { isNameReserved } from '../pending-changes/names.js';
 import { Events, type StatusEvent } from '../producer.js';
 import { isValidNameFormat } from '../rules/index.js';
 import { claimName, isNameTaken, updateCharacter } from '../storage/characters.js';
@@ -85,12 +86,26 @@ export async function updateCharacterAttributes(
   input: CharacterUpdate,
   cause?: Headers,
 ): Promise<void> {
+  // K1 / C5: in `maps` mode the warp is the owner's to make and announce; it is asked with CHANGE_MAP, on
+  // the channel where the owner last saw the character (channel 0 when it does not say).
+  const { mapId, ...rest } = input;
+  const warpByOwner = mapId !== undefined && ctx.locations.owner === 'maps';
+  const channelId = warpByOwner ? ((await ctx.locations.locationOf(tenant, characterId))?.channelId ?? 0) : 0;
   // A REST request: nothing consumed to record.
   await commit(ctx, undefined, async (tx) => {
     const c = await lockExisting(tx, tenant.id, characterId);
-    const { changes, events } = decide(c, input);
+    const { changes, events } = decide(c, warpByOwner ? rest : input);
+    const scope = { tenant, transactionId: randomUUID(), cause };
+    if (warpByOwner && mapId !== c.mapId) {
+      const target = { worldId: c.worldId, channelId, mapId, instance: NIL_INSTANCE };
+      tx.emit(ctx.producer.changeMapCommand(scope, c.worldId, c.id, target, 0));
+    }
     if (events.length === 0) return;
-    if (changes.name !== undefined && !(await claimName(tx.client, tenant.id, changes.name, characterId))) {
+    if (
+      changes.name !== undefined &&
+      (!(await claimName(tx.client, tenant.id, changes.name, characterId)) ||
+        (await isNameReserved(tx.client, tenant.id, changes.name)))
+    ) {
       throw new UpdateRefused(INVALID_NAME);
     }
     try {
@@ -99,7 +114,7 @@ export async function updateCharacterAttributes(
       if (isNameTaken(error)) throw new UpdateRefused(INVALID_NAME);
       throw error;
     }
-    const emit = ctx.producer.character({ tenant, transactionId: randomUUID(), cause }, c.worldId, c.id);
+    const emit = ctx.producer.character(scope, c.worldId, c.id);
     tx.emit(...events.map(emit));
   });
 }

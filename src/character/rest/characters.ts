@@ -6,6 +6,7 @@ import { CHARACTER_PAGES, envelope, parseListing, window } from '../../platform/
 import { queryValue } from '../../platform/http/query.js';
 import { causeOfRequest } from '../../platform/wire/headers.js';
 import { CharacterNotFound, CreationRefused, UpdateRefused } from '../model.js';
+import { isNameReserved } from '../pending-changes/names.js';
 import type { OperationContext } from '../processor/context.js';
 import { createCharacter, deleteOne } from '../processor/lifecycle.js';
 import { updateCharacterAttributes } from '../processor/update.js';
@@ -65,6 +66,10 @@ async function nameValidity(ctx: OperationContext, tenantId: string, name: strin
   }
   if (await nameExists(ctx.db.pool, tenantId, name)) {
     return { valid: false, reason: 'duplicate', detail: 'Name already taken.', reserved: false };
+  }
+  if (await isNameReserved(ctx.db.pool, tenantId, name)) {
+    const detail = 'Name is reserved by a pending name change.';
+    return { valid: false, reason: 'reserved', detail, reserved: true };
   }
   return { valid: true, reserved: false };
 }

@@ -3,12 +3,30 @@ import type { Delivery } from '../../platform/db/inbox.js';
 import type { TaskTracker } from '../../platform/tasks.js';
 import type { Tenant } from '../../platform/tenant.js';
 import type { Headers } from '../../platform/wire/headers.js';
-import { CharacterNotFound } from '../model.js';
-import { commit, type OperationContext } from '../processor/context.js';
+import type { MapLocation } from '../lookups/location.js';
+import { type Character, CharacterNotFound } from '../model.js';
+import type { SessionHooks } from '../pending-changes/sessions.js';
+import { commit, type OperationContext, type Transaction } from '../processor/context.js';
 import { Events } from '../producer.js';
-import { findCharacter, savePositions } from '../storage/characters.js';
+import { findCharacter, savePositions, updateCharacter } from '../storage/characters.js';
 import { endSession, openSessions, startSession } from './history.js';
 import { SerialQueue, type Session, SessionRegistry } from './registry.js';
+
+/**
+ * The location a LOGIN or LOGOUT announces: the owner's when it answered (K13), else the character's row.
+ * The row follows the owner's answer, so that GET /characters/{id} agrees with it (a forced return on
+ * logout moves the character without a MAP_CHANGED).
+ */
+async function followLocation(
+  tx: Transaction,
+  tenantId: string,
+  c: Character,
+  location: MapLocation | undefined,
+): Promise<MapLocation> {
+  if (!location || (location.mapId === c.mapId && location.instance === c.instance)) return c;
+  await updateCharacter(tx.client, tenantId, c.id, { mapId: location.mapId, instance: location.instance });
+  return location;
+}
 
 /** How long a channel session may be gone before the character counts as logged out (a channel change). */
 export const TRANSITION_MS = 5_000;
@@ -30,6 +48,8 @@ export class SessionTracker {
   constructor(
     private readonly ctx: OperationContext,
     private readonly tasks: TaskTracker,
+    /** Work that commits with a LOGIN or LOGOUT (pending changes, head-contract.md K9). */
+    private readonly hooks?: SessionHooks,
   ) {}
 
   /** Rebuilds the registry from open history rows, so a DESTROYED after a restart still logs out (B15). */
@@ -67,6 +87,9 @@ export class SessionTracker {
       if (session?.state === 'LOGGED_IN' && !session.rebuilt) return;
       const now = this.ctx.clock.now();
       const oldChannelId = session?.state === 'TRANSITION' ? session.channelId : undefined;
+      // Asked before the transaction (it may be a REST call); only a login's body needs it.
+      const location =
+        oldChannelId === undefined ? await this.ctx.locations.locationOf(tenant, characterId) : undefined;
       const found = await commit(this.ctx, delivery, async (tx) => {
         const c = await findCharacter(tx.client, tenant.id, characterId);
         if (!c) {
@@ -76,11 +99,20 @@ export class SessionTracker {
         await startSession(tx.client, tenant.id, characterId, worldId, channelId, now);
         const scope = { tenant, cause, transactionId: randomUUID() };
         const emit = this.ctx.producer.character(scope, worldId, characterId);
-        tx.emit(
-          oldChannelId === undefined
-            ? emit(Events.login(channelId, c.mapId, c.instance))
-            : emit(Events.channelChanged(channelId, oldChannelId, c.mapId, c.instance)),
-        );
+        if (oldChannelId === undefined) {
+          const at = await followLocation(tx, tenant.id, c, location);
+          tx.emit(emit(Events.login(channelId, at.mapId, at.instance)));
+          await this.hooks?.loggedIn(tx, tenant, c);
+        } else if (this.ctx.locations.owner === 'character') {
+          tx.emit(emit(Events.channelChanged(channelId, oldChannelId, c.mapId, c.instance)));
+        } else if (this.ctx.locations.inProcess) {
+          // K2: the owner announces CHANNEL_CHANGED. A reference-era channel server never asks it to, so
+          // the presence module of this process is asked here; a request atlas-channel already sent makes
+          // this one a no-op there. Beside HEAD atlas-maps nothing is sent: atlas-channel asks it itself.
+          tx.emit(
+            this.ctx.producer.channelChangeRequest(scope, worldId, characterId, oldChannelId, channelId),
+          );
+        }
         return true;
       });
       if (!found) {
@@ -163,6 +195,7 @@ export class SessionTracker {
   private async logout(session: Session, at: number): Promise<void> {
     const { tenant, characterId } = session;
     const position = this.ctx.positions.get(tenant.id, characterId);
+    const location = await this.ctx.locations.locationOf(tenant, characterId);
     // Timer-driven or a channel's SHUTDOWN: the closed history row itself makes a repeat do nothing.
     await commit(this.ctx, undefined, async (tx) => {
       await endSession(tx.client, tenant.id, characterId, at);
@@ -174,7 +207,9 @@ export class SessionTracker {
         session.worldId,
         characterId,
       );
-      tx.emit(emit(Events.logout(session.channelId, c.mapId, c.instance)));
+      const here = await followLocation(tx, tenant.id, c, location);
+      tx.emit(emit(Events.logout(session.channelId, here.mapId, here.instance)));
+      await this.hooks?.loggingOut(tx, tenant, c);
     });
     this.registry.remove(session);
     this.ctx.positions.delete(tenant.id, characterId);
