@@ -46,9 +46,9 @@ function percentile(values: number[], p: number): number {
 /** The first boundary of any route after a time of day (ms since midnight). */
 function nextBoundaryAfter(tenant: LoadedTenant, timeOfDay: number): number {
   const day = Date.UTC(2026, 1, 18);
-  const next = [...tenant.timetables.values()].map(
-    (tt) => evaluate(tt, day + timeOfDay).nextTransitionAt ?? Infinity,
-  );
+  const next = [...tenant.schedules.values()]
+    .map((s) => s.timetable)
+    .map((tt) => evaluate(tt, day + timeOfDay).nextTransitionAt ?? Infinity);
   return Math.min(...next) - day;
 }
 
@@ -94,6 +94,13 @@ function runnerFor(
       metrics,
     },
     messages,
+    // No database here: every voyage step counts as a first announcement.
+    voyages: {
+      send: async (parts) => {
+        counter.sent += parts.flatMap((part) => ('messages' in part ? part.messages : part)).length;
+      },
+      unarrived: async () => [],
+    },
     publish: async (outgoing: readonly OutgoingMessage[]) => {
       counter.sent += outgoing.length;
       if (counter.publishLateness && counter.due) counter.publishLateness.push(clock.now() - counter.due());
@@ -128,7 +135,7 @@ async function main() {
   const heapAfter = process.memoryUsage().heapUsed;
   const routes = tenants.reduce((n, t) => n + t.routes.length, 0);
   const trips = tenants.reduce(
-    (n, t) => n + [...t.timetables.values()].reduce((m, tt) => m + tripCount(tt), 0),
+    (n, t) => n + [...t.schedules.values()].map((s) => s.timetable).reduce((m, tt) => m + tripCount(tt), 0),
     0,
   );
   console.log(

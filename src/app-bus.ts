@@ -35,6 +35,11 @@ export interface AppBus {
   subscribe(
     topicVariable: TopicVariable,
     handler: (message: ReceivedMessage) => void | Promise<void>,
+    /**
+     * `earliest` also receives what the bus still retains (the in-process bus keeps recent messages): what
+     * a service sent during its own start-up, before anyone could subscribe. Default `latest`.
+     */
+    options?: { readonly start?: 'earliest' | 'latest' },
   ): Unsubscribe;
   deadLetters(): readonly DeadLetter[];
 }
@@ -56,7 +61,7 @@ export function appBus(bus: Bus, messages: MessageFactory): AppBus {
         extra ? { ...message, headers: { ...message.headers, ...extra } } : message,
       ]);
     },
-    subscribe(variable, handler) {
+    subscribe(variable, handler, options) {
       // A group of its own, never reused: on Kafka a reused name would resume where an earlier run (or
       // another process) left off, or split the messages with it, instead of starting at the latest.
       const group = `atlas-ts observer ${randomUUID()}`;
@@ -64,7 +69,7 @@ export function appBus(bus: Bus, messages: MessageFactory): AppBus {
         messages.topic(topicOf(variable)),
         group,
         (m) => handler({ topic: m.topic, key: m.key, headers: m.headers, value: decodeJson(m.value) }),
-        { start: 'latest' },
+        { start: options?.start ?? 'latest' },
       );
       const ready = subscription.then(() => undefined);
       // Callers may never look at `ready`: a failed subscription must not become an unhandled rejection.

@@ -8,6 +8,7 @@ export const TOPIC_VARIABLES = [
   // HEAD: atlas-channel asks the location owner (atlas-maps, or presence) to move a character's channel.
   'COMMAND_TOPIC_CHARACTER_CHANNEL_CHANGE_REQUEST',
   'COMMAND_TOPIC_CHANNEL_STATUS',
+  'COMMAND_TOPIC_CONSUMABLE',
   'COMMAND_TOPIC_DROP',
   'COMMAND_TOPIC_INSTANCE_TRANSPORT',
   'COMMAND_TOPIC_SKILL',

@@ -52,6 +52,46 @@ describe('produced messages', () => {
     });
   });
 
+  it('VOYAGE_DEPARTED / VOYAGE_ARRIVED: keyed by the voyage id text, HEAD body per channel', () => {
+    const voyage = {
+      id: '34a8116d-c496-5cef-b61c-dad3593d2a8a',
+      departedAt: Date.parse('2026-02-18T00:05:00Z'),
+    };
+    const route = {
+      id: ROUTE,
+      stagingMapId: 101000301,
+      enRouteMapIds: [200090010, 200090011],
+      destinationMapId: 200000100,
+      observationMapId: 101000300,
+    };
+    for (const type of ['VOYAGE_DEPARTED', 'VOYAGE_ARRIVED'] as const) {
+      expect(bytes(messages.voyageStatus(TENANT, type, route, voyage, { worldId: 0, channelId: 2 }))).toEqual(
+        {
+          topic: 'EVENT_TOPIC_TRANSPORT_STATUS',
+          key: Buffer.from(voyage.id, 'ascii').toString('hex'),
+          value:
+            `{"routeId":"${ROUTE}","type":"${type}","body":{"voyageId":"${voyage.id}","worldId":0,"channelId":2,` +
+            '"stagingMapId":101000301,"enRouteMapIds":[200090010,200090011],"destinationMapId":200000100,' +
+            '"observationMapId":101000300,"departedAt":"2026-02-18T00:05:00Z"}}',
+          headers: TENANT_HEADERS,
+        },
+      );
+    }
+  });
+
+  it('APPLY / CANCEL_CONSUMABLE_EFFECT: consumable command topic, 8-byte key, nil transaction, map 0', () => {
+    for (const type of ['APPLY_CONSUMABLE_EFFECT', 'CANCEL_CONSUMABLE_EFFECT'] as const) {
+      expect(bytes(messages.consumableEffect(TENANT, type, { ...RIDER, channelId: 3 }, 2210016))).toEqual({
+        topic: 'COMMAND_TOPIC_CONSUMABLE',
+        key: CHARACTER_KEY,
+        value:
+          `{"transactionId":"${NIL}","worldId":0,"channelId":3,"mapId":0,"instance":"${NIL}",` +
+          `"characterId":12345,"type":"${type}","body":{"itemId":2210016}}`,
+        headers: TENANT_HEADERS,
+      });
+    }
+  });
+
   it('ARRIVED / DEPARTED: keyed by the route id text, no transactionId, world or channel', () => {
     for (const type of ['ARRIVED', 'DEPARTED'] as const) {
       expect(bytes(messages.routeStatus(TENANT, ROUTE, type, 101000300))).toEqual({

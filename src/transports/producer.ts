@@ -1,6 +1,7 @@
 import type { MessageFactory, OutgoingMessage } from '../platform/bus/messages.js';
 import { NIL_UUID, type Tenant } from '../platform/tenant.js';
 import type { Headers } from '../platform/wire/headers.js';
+import { rfc3339 } from './core/go-time.js';
 
 // Every message this service sends, built with the exact field order of the reference's Go structs
 // (transports.md §7.3): JSON.stringify keeps insertion order, so the object literals below are the wire.
@@ -19,7 +20,21 @@ export interface Warp {
 
 export type RouteStatusType = 'ARRIVED' | 'DEPARTED';
 
-export type CancelReason = 'MAP_EXIT' | 'LOGOUT' | 'STUCK';
+export type VoyageStatusType = 'VOYAGE_DEPARTED' | 'VOYAGE_ARRIVED';
+
+/** TIMEOUT (HEAD #1190): the travel time of a route with a forced return ran out. */
+export type CancelReason = 'MAP_EXIT' | 'LOGOUT' | 'STUCK' | 'TIMEOUT';
+
+export type ConsumableEffectType = 'APPLY_CONSUMABLE_EFFECT' | 'CANCEL_CONSUMABLE_EFFECT';
+
+/** The route facts a voyage event carries (HEAD's VoyageStatusEventBody). */
+export interface VoyageRoute {
+  readonly id: string;
+  readonly stagingMapId: number;
+  readonly enRouteMapIds: readonly number[];
+  readonly destinationMapId: number;
+  readonly observationMapId: number;
+}
 
 export class TransportMessages {
   constructor(private readonly factory: MessageFactory) {}
@@ -51,6 +66,66 @@ export class TransportMessages {
       routeId,
       { routeId, type, body: { mapId } },
       { tenant },
+    );
+  }
+
+  /**
+   * VOYAGE_DEPARTED / VOYAGE_ARRIVED for one channel (HEAD #1375), keyed by the voyage id text so that an
+   * arrival never overtakes its departure; `departedAt` as Go writes a time.Time (RFC 3339, UTC).
+   */
+  voyageStatus(
+    tenant: Tenant,
+    type: VoyageStatusType,
+    route: VoyageRoute,
+    voyage: { readonly id: string; readonly departedAt: number },
+    channel: { readonly worldId: number; readonly channelId: number },
+  ): OutgoingMessage {
+    return this.factory.create(
+      'EVENT_TOPIC_TRANSPORT_STATUS',
+      voyage.id,
+      {
+        routeId: route.id,
+        type,
+        body: {
+          voyageId: voyage.id,
+          worldId: channel.worldId,
+          channelId: channel.channelId,
+          stagingMapId: route.stagingMapId,
+          enRouteMapIds: [...route.enRouteMapIds],
+          destinationMapId: route.destinationMapId,
+          observationMapId: route.observationMapId,
+          departedAt: rfc3339(voyage.departedAt),
+        },
+      },
+      { tenant },
+    );
+  }
+
+  /**
+   * APPLY / CANCEL_CONSUMABLE_EFFECT (HEAD's consumable Command): nil transaction id (not a saga's), map 0 and
+   * the nil instance (atlas-consumables resolves the live map itself), keyed by the character.
+   */
+  consumableEffect(
+    tenant: Tenant,
+    type: ConsumableEffectType,
+    rider: Rider & { readonly channelId: number },
+    itemId: number,
+    cause?: Headers,
+  ): OutgoingMessage {
+    return this.factory.create(
+      'COMMAND_TOPIC_CONSUMABLE',
+      rider.characterId,
+      {
+        transactionId: NIL_UUID,
+        worldId: rider.worldId,
+        channelId: rider.channelId,
+        mapId: 0,
+        instance: NIL_UUID,
+        characterId: rider.characterId,
+        type,
+        body: { itemId },
+      },
+      { tenant, cause },
     );
   }
 

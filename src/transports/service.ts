@@ -16,6 +16,7 @@ import { TransportMessages } from './producer.js';
 import { transportRoutes } from './rest/routes.js';
 import { logoutWarp } from './scheduled/logout.js';
 import { ScheduledRunner } from './scheduled/runner.js';
+import { VOYAGES_MIGRATION, VoyageLog } from './scheduled/voyages.js';
 import type { WarpDeps } from './scheduled/warps.js';
 import { TenantRegistry } from './tenants/loaded-tenant.js';
 import { TenantManager } from './tenants/manager.js';
@@ -40,16 +41,17 @@ function fieldDirectory(context: ServiceContext): FieldDirectory {
 
 /**
  * The transports domain: scheduled routes on their timetable, instance transports on demand, their REST
- * surface and their consumers. Everything is in memory and rebuilt from configuration at start-up.
+ * surface and their consumers. Everything is in memory and rebuilt from configuration at start-up, except
+ * which voyages were announced (transport_voyages), which must outlive a restart.
  */
 export const transportsService: ServiceModule = {
   name: 'transports',
-  // No tables of its own yet, but every message leaves through the outbox (and consumed ones are recorded in
-  // the inbox): a broker outage delays a departure's warps, never drops them.
-  migrations: [],
+  // Every message leaves through the outbox (and consumed ones are recorded in the inbox): a broker outage
+  // delays a departure's warps, never drops them. Its one table records which voyages were announced.
+  migrations: [VOYAGES_MIGRATION],
   async start(context: ServiceContext): Promise<RunningService> {
-    const { clock, logger, tasks, outbox } = context;
-    if (!outbox) throw new Error('the transports service needs its database and outbox');
+    const { clock, logger, tasks, outbox, db } = context;
+    if (!outbox || !db) throw new Error('the transports service needs its database and outbox');
     const metrics = transportMetrics(context.metrics);
     const messages = new TransportMessages(context.messages);
     const publish = outbox.send;
@@ -67,7 +69,18 @@ export const transportsService: ServiceModule = {
       logger,
       metrics,
     };
-    const runner = new ScheduledRunner({ clock, logger, metrics, channels, warps, messages, publish, track });
+    const voyages = new VoyageLog(db, outbox);
+    const runner = new ScheduledRunner({
+      clock,
+      logger,
+      metrics,
+      channels,
+      warps,
+      messages,
+      publish,
+      voyages,
+      track,
+    });
     const instances = new InstanceTransports({
       clock,
       logger,

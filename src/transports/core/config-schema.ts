@@ -74,6 +74,25 @@ export const vesselResourceSchema = resource('vessels', {
   turnaroundDelay: seconds,
 });
 
+/**
+ * A consumable ("use") item: MapleStory item ids of inventory type 2 are 2,000,000-2,999,999. Anything else
+ * names no consumable, so no effect could be applied or cancelled.
+ */
+const consumableItemId = z
+  .number(typed('an item id'))
+  .int('must be an item id (an integer)')
+  .min(2_000_000, 'must be a consumable item id (2000000 to 2999999)')
+  .max(2_999_999, 'must be a consumable item id (2000000 to 2999999)');
+
+/**
+ * Per tenant, beyond Atlas: every duration is divided by it. Up to 1000 (a one-minute leg lasts 60 ms; every
+ * positive duration keeps at least 1 ms, and a JSON string or zero is an error, not a default).
+ */
+export const travelRateSchema = z
+  .number(typed('a number'))
+  .gt(0, 'must be a number greater than 0')
+  .max(1000, 'must be at most 1000');
+
 export const instanceRouteResourceSchema = resource('instance-routes', {
   name: nonEmpty,
   startMapId: mapId,
@@ -84,6 +103,13 @@ export const instanceRouteResourceSchema = resource('instance-routes', {
   // Zero is allowed: arrival then follows the end of boarding immediately.
   travelDurationSeconds: duration(0, UINT32_MAX),
   transitMessage: z.string(typed('a string')).optional(),
+  // HEAD #1190. Absent means none; HEAD serves `[]` and 0 for "none", so those are accepted too.
+  effectItemIds: z
+    .array(consumableItemId, typed('a list of item ids'))
+    .refine((ids) => new Set(ids).size === ids.length, 'must not list an item twice')
+    .nullish(),
+  // 0 would warp a timed-out rider to map 0: written explicitly it is a mistake, so it is refused.
+  forcedReturnMapId: integerIn(1, UINT32_MAX, 'a map id other than 0').optional(),
 });
 
 export const worldSchema = z.object(
@@ -104,6 +130,7 @@ export const tenantEntrySchema = z.object(
     majorVersion: uint16,
     minorVersion: uint16,
     worlds: z.array(worldSchema, typed('a list')).default([]),
+    travelRate: travelRateSchema.default(1),
     routes: z.array(z.unknown(), typed('a list')).default([]),
     vessels: z.array(z.unknown(), typed('a list')).default([]),
     instanceRoutes: z.array(z.unknown(), typed('a list')).default([]),

@@ -24,6 +24,7 @@ describe('the bundled configuration', () => {
       majorVersion: 83,
       minorVersion: 1,
       worlds: [{ id: 0, name: 'Scania', channels: [0, 1, 2] }],
+      travelRate: 1,
     });
   });
 

@@ -16,6 +16,22 @@ import type { InstanceRoute, ScheduledRoute, TenantConfiguration, Vessel } from 
 const MINUTE_MS = 60_000;
 const SECOND_MS = 1_000;
 
+/**
+ * A configured duration under the tenant's travel rate, in whole milliseconds: the timetable packs
+ * milliseconds, and the timers, REST's nanoseconds and its whole `*Seconds` all derive from this one value,
+ * so they can never disagree. A positive duration never rounds to 0 (a zero cycle would never advance).
+ */
+export function scaledMs(ms: number, travelRate: number): number {
+  if (ms === 0 || travelRate === 1) return ms;
+  return Math.max(1, Math.round(ms / travelRate));
+}
+
+/**
+ * The most a scaled route or instance-route duration may be: REST shows it as Go time.Duration nanoseconds
+ * (int64), and a travel rate below 1 lengthens durations past what the configuration bounds allowed.
+ */
+const MAX_SCALED_MS = 153_722_867 * MINUTE_MS;
+
 export type ResourceKind = 'routes' | 'vessels' | 'instance-routes';
 
 export interface ParsedResources<T> {
@@ -49,7 +65,7 @@ function parseEach<R extends { id: string }, T>(
   kind: ResourceKind,
   resources: readonly unknown[],
   schema: z.ZodType<R>,
-  toModel: (resource: R) => T,
+  toModel: (resource: R) => T | string,
 ): ParsedResources<T> {
   const noun = ENTRY_NOUN[kind];
   const items: T[] = [];
@@ -65,14 +81,29 @@ function parseEach<R extends { id: string }, T>(
       problems.push(`${label}: id is already used by an earlier ${noun}`);
     } else {
       seen.add(result.data.id);
-      items.push(toModel(result.data));
+      const model = toModel(result.data);
+      if (typeof model === 'string') problems.push(`${label}: ${model}`);
+      else items.push(model);
     }
   });
   return { items, problems };
 }
 
-function toScheduledRoute(tenantId: string, { id, attributes: a }: RouteResource): ScheduledRoute {
-  return {
+/** The first of `durations` (field name → scaled ms) too long for REST, as a problem line; else undefined. */
+function tooLong(durations: Record<string, number>, travelRate: number): string | undefined {
+  for (const [field, ms] of Object.entries(durations)) {
+    if (ms > MAX_SCALED_MS)
+      return `${field} at travelRate ${travelRate} exceeds ${MAX_SCALED_MS / MINUTE_MS} minutes`;
+  }
+  return undefined;
+}
+
+function toScheduledRoute(
+  tenantId: string,
+  { id, attributes: a }: RouteResource,
+  rate: number,
+): ScheduledRoute | string {
+  const route: ScheduledRoute = {
     id: scheduledRouteId(tenantId, id),
     slug: id,
     name: a.name,
@@ -81,25 +112,39 @@ function toScheduledRoute(tenantId: string, { id, attributes: a }: RouteResource
     enRouteMapIds: a.enRouteMapIds,
     destinationMapId: a.destinationMapId,
     observationMapId: a.observationMapId,
-    boardingWindowMs: a.boardingWindowDuration * MINUTE_MS,
-    preDepartureMs: a.preDepartureDuration * MINUTE_MS,
-    travelMs: a.travelDuration * MINUTE_MS,
-    cycleIntervalMs: a.cycleInterval * MINUTE_MS,
+    boardingWindowMs: scaledMs(a.boardingWindowDuration * MINUTE_MS, rate),
+    preDepartureMs: scaledMs(a.preDepartureDuration * MINUTE_MS, rate),
+    travelMs: scaledMs(a.travelDuration * MINUTE_MS, rate),
+    cycleIntervalMs: scaledMs(a.cycleInterval * MINUTE_MS, rate),
   };
+  const problem = tooLong(
+    {
+      boardingWindowDuration: route.boardingWindowMs,
+      preDepartureDuration: route.preDepartureMs,
+      travelDuration: route.travelMs,
+      cycleInterval: route.cycleIntervalMs,
+    },
+    rate,
+  );
+  return problem ?? route;
 }
 
-function toVessel({ id, attributes: a }: VesselResource): Vessel {
+function toVessel({ id, attributes: a }: VesselResource, rate: number): Vessel {
   return {
     slug: id,
     name: a.name,
     routeAName: a.routeAID,
     routeBName: a.routeBID,
-    turnaroundMs: a.turnaroundDelay * SECOND_MS,
+    turnaroundMs: scaledMs(a.turnaroundDelay * SECOND_MS, rate),
   };
 }
 
-function toInstanceRoute(tenantId: string, { id, attributes: a }: InstanceRouteResource): InstanceRoute {
-  return {
+function toInstanceRoute(
+  tenantId: string,
+  { id, attributes: a }: InstanceRouteResource,
+  rate: number,
+): InstanceRoute | string {
+  const route: InstanceRoute = {
     id: instanceRouteId(tenantId, id),
     slug: id,
     name: a.name,
@@ -107,10 +152,17 @@ function toInstanceRoute(tenantId: string, { id, attributes: a }: InstanceRouteR
     transitMapIds: a.transitMapIds,
     destinationMapId: a.destinationMapId,
     capacity: a.capacity,
-    boardingWindowMs: a.boardingWindowSeconds * SECOND_MS,
-    travelMs: a.travelDurationSeconds * SECOND_MS,
+    boardingWindowMs: scaledMs(a.boardingWindowSeconds * SECOND_MS, rate),
+    travelMs: scaledMs(a.travelDurationSeconds * SECOND_MS, rate),
     transitMessage: a.transitMessage ?? '',
+    effectItemIds: a.effectItemIds ?? [],
+    forcedReturnMapId: a.forcedReturnMapId ?? 0,
   };
+  const problem = tooLong(
+    { boardingWindowSeconds: route.boardingWindowMs, travelDurationSeconds: route.travelMs },
+    rate,
+  );
+  return problem ?? route;
 }
 
 /**
@@ -122,30 +174,37 @@ export function parseConfigurationResources(
   kind: 'routes',
   resources: readonly unknown[],
   tenantId: string,
+  travelRate?: number,
 ): ParsedResources<ScheduledRoute>;
 export function parseConfigurationResources(
   kind: 'vessels',
   resources: readonly unknown[],
   tenantId: string,
+  travelRate?: number,
 ): ParsedResources<Vessel>;
 export function parseConfigurationResources(
   kind: 'instance-routes',
   resources: readonly unknown[],
   tenantId: string,
+  travelRate?: number,
 ): ParsedResources<InstanceRoute>;
 export function parseConfigurationResources(
   kind: ResourceKind,
   resources: readonly unknown[],
   tenantId: string,
+  travelRate = 1,
 ): ParsedResources<ScheduledRoute | Vessel | InstanceRoute> {
   const namespace = tenantId.toLowerCase();
+  const rate = travelRate;
   switch (kind) {
     case 'routes':
-      return parseEach(kind, resources, routeResourceSchema, (r) => toScheduledRoute(namespace, r));
+      return parseEach(kind, resources, routeResourceSchema, (r) => toScheduledRoute(namespace, r, rate));
     case 'vessels':
-      return parseEach(kind, resources, vesselResourceSchema, toVessel);
+      return parseEach(kind, resources, vesselResourceSchema, (r) => toVessel(r, rate));
     case 'instance-routes':
-      return parseEach(kind, resources, instanceRouteResourceSchema, (r) => toInstanceRoute(namespace, r));
+      return parseEach(kind, resources, instanceRouteResourceSchema, (r) =>
+        toInstanceRoute(namespace, r, rate),
+      );
   }
 }
 
@@ -184,9 +243,10 @@ export function parseTenantConfiguration(raw: unknown): TenantConfiguration {
   }
   const entry = result.data;
   const tenantId = entry.id.toLowerCase();
-  const routes = parseConfigurationResources('routes', entry.routes, tenantId);
-  const vessels = parseConfigurationResources('vessels', entry.vessels, tenantId);
-  const instanceRoutes = parseConfigurationResources('instance-routes', entry.instanceRoutes, tenantId);
+  const rate = entry.travelRate;
+  const routes = parseConfigurationResources('routes', entry.routes, tenantId, rate);
+  const vessels = parseConfigurationResources('vessels', entry.vessels, tenantId, rate);
+  const instanceRoutes = parseConfigurationResources('instance-routes', entry.instanceRoutes, tenantId, rate);
   return {
     tenant: {
       id: tenantId,
@@ -195,6 +255,7 @@ export function parseTenantConfiguration(raw: unknown): TenantConfiguration {
       majorVersion: entry.majorVersion,
       minorVersion: entry.minorVersion,
       worlds: entry.worlds,
+      travelRate: rate,
     },
     routes: routes.items,
     vessels: vessels.items,

@@ -85,3 +85,13 @@ export function evaluate(timetable: RouteTimetable, nowMs: number): RouteEvaluat
     if (nextState !== state) return { state, nextState, nextTransitionAt: dayStart + boundary };
   }
 }
+
+/**
+ * Index of the trip in transit at a time of day (the latest departed trip still travelling, the one
+ * `stateAtTimeOfDay` reads as in_transit), or -1 when none is.
+ */
+export function tripInTransitAtTimeOfDay(times: Int32Array, timeOfDay: number): number {
+  const upcoming = firstTripAfter(times, DEPARTURE, timeOfDay);
+  if (upcoming > 0 && times[(upcoming - 1) * TRIP_STRIDE + ARRIVAL]! > timeOfDay) return upcoming - 1;
+  return -1;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instanceRouteId, scheduledRouteId, tripId } from './ids.js';
+import { instanceRouteId, scheduledRouteId, tripId, voyageId } from './ids.js';
 
 const SAMPLE_TENANT = '083839c6-c47c-42a6-9585-76492795d123';
 const OTHER_TENANT = '5f0c1a3e-9b7d-4c2e-8f6a-1d2b3c4d5e6f';
@@ -56,13 +56,33 @@ describe('route ids', () => {
 describe('trip ids', () => {
   const routeId = scheduledRouteId(SAMPLE_TENANT, 'boat-ellinia-orbis');
 
-  it('is UUIDv5 of trips/<UTC date>/<index> in the route namespace', () => {
+  it('is UUIDv5 of trips/<UTC date>/<departure, ms of the day> in the route namespace', () => {
     expect(tripId(routeId, FEB_18, 0)).toBe('8c9c8b17-0a2f-5ed8-8357-bb160f97baec');
   });
 
-  it('is stable for a day and differs per day and per index', () => {
+  it('is stable for a day and differs per day and per departure', () => {
     expect(tripId(routeId, FEB_18, 3)).toBe(tripId(routeId, FEB_18, 3));
     expect(tripId(routeId, FEB_18, 3)).not.toBe(tripId(routeId, FEB_18, 4));
     expect(tripId(routeId, FEB_18, 3)).not.toBe(tripId(routeId, FEB_18 + 86_400_000, 3));
+  });
+});
+
+describe('voyage ids', () => {
+  const routeId = scheduledRouteId(SAMPLE_TENANT, 'boat-ellinia-orbis');
+  const trip = tripId(routeId, FEB_18, 0);
+
+  // HEAD's VoyageId, computed independently with Python:
+  // uuid5(UUID('6f3a1b2c-9d4e-4a71-8c55-0b7f2d9e4a10'), 'tenant|route|trip|2026-02-18').
+  it('is UUIDv5 in HEAD namespace of tenant|route|trip|departure date', () => {
+    expect(voyageId(SAMPLE_TENANT, routeId, trip, FEB_18 + 5 * 60_000)).toBe(
+      '34a8116d-c496-5cef-b61c-dad3593d2a8a',
+    );
+  });
+
+  it('takes the UTC date of the departure, not its time', () => {
+    const morning = voyageId(SAMPLE_TENANT, routeId, trip, FEB_18);
+    expect(voyageId(SAMPLE_TENANT, routeId, trip, FEB_18 + 86_399_999)).toBe(morning);
+    expect(voyageId(SAMPLE_TENANT, routeId, trip, FEB_18 + 86_400_000)).not.toBe(morning);
+    expect(voyageId(OTHER_TENANT, routeId, trip, FEB_18)).not.toBe(morning);
   });
 });

@@ -22,8 +22,26 @@ export function instanceRouteId(tenantId: string, slug: string): string {
   return uuidv5(`instance-routes/${slug}`, namespaceBytes(tenantId));
 }
 
-/** Stable for a given route, UTC day and trip index, so REST clients see the same trip id all day. */
-export function tripId(routeId: string, dayStartMs: number, index: number): string {
+/**
+ * Stable for a given route, UTC day and departure time, so REST clients see the same trip id all day. The
+ * departure (ms since UTC midnight), not the trip's index, names it: after a reload or a travel-rate change
+ * the day's fifth trip leaves at another time and is another voyage, and must not share the id of the fifth
+ * trip that already sailed (voyages are announced once per id).
+ */
+export function tripId(routeId: string, dayStartMs: number, departureOfDayMs: number): string {
   const day = new Date(dayStartMs).toISOString().slice(0, 10);
-  return uuidv5(`trips/${day}/${index}`, namespaceBytes(routeId));
+  return uuidv5(`trips/${day}/${departureOfDayMs}`, namespaceBytes(routeId));
+}
+
+/** HEAD's voyage namespace (AT/transport/voyage.go): part of the wire contract, atlas-events matches by id. */
+export const VOYAGE_NAMESPACE = '6f3a1b2c-9d4e-4a71-8c55-0b7f2d9e4a10';
+
+/**
+ * One trip of one route on one day, as HEAD derives it: UUIDv5(voyage namespace,
+ * `tenantId|routeId|tripId|YYYY-MM-DD` of the departure, UTC). A pure function of stable ids, so every
+ * restart and replica derives the same id.
+ */
+export function voyageId(tenantId: string, routeId: string, trip: string, departedAt: number): string {
+  const day = new Date(departedAt).toISOString().slice(0, 10);
+  return uuidv5(`${tenantId}|${routeId}|${trip}|${day}`, namespaceBytes(VOYAGE_NAMESPACE));
 }

@@ -16,6 +16,11 @@ export interface Tenant {
   readonly majorVersion: number;
   readonly minorVersion: number;
   readonly worlds: readonly World[];
+  /**
+   * Every scheduled and instance duration of the tenant is divided by this (default 1): a small server
+   * runs its ships faster, as Cosmic's and HeavenMS's travel rate does. The models below are already scaled.
+   */
+  readonly travelRate: number;
 }
 
 export interface ScheduledRoute {
@@ -53,6 +58,10 @@ export interface InstanceRoute {
   readonly boardingWindowMs: number;
   readonly travelMs: number;
   readonly transitMessage: string;
+  /** Consumable items whose effect (the Temple of Time dragon morph) the rider wears for the ride. */
+  readonly effectItemIds: readonly number[];
+  /** Where a ride whose travel time runs out goes instead of the destination; 0 = none (HEAD #1190). */
+  readonly forcedReturnMapId: number;
 }
 
 export interface TenantConfiguration {

@@ -242,7 +242,8 @@ describe('trips for REST', () => {
 
   it('reads a trip as absolute instants of the given UTC day with a stable trip id', () => {
     expect(tripAt(boatA, 1, FEB_18)).toEqual({
-      tripId: tripId(boatA.routeId, FEB_18, 1),
+      // Named by its departure (00:35:10), not its index: another timetable's second trip is another trip.
+      tripId: tripId(boatA.routeId, FEB_18, Date.parse('1970-01-01T00:35:10Z')),
       boardingOpen: Date.parse('2026-02-18T00:30:10Z'),
       boardingClosed: Date.parse('2026-02-18T00:34:10Z'),
       departure: Date.parse('2026-02-18T00:35:10Z'),

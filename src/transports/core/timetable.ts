@@ -127,7 +127,7 @@ export function tripAt(timetable: RouteTimetable, index: number, dayStartMs: num
   const base = index * TRIP_STRIDE;
   const { times } = timetable;
   return {
-    tripId: tripId(timetable.routeId, dayStartMs, index),
+    tripId: tripId(timetable.routeId, dayStartMs, times[base + DEPARTURE]!),
     boardingOpen: dayStartMs + times[base + BOARDING_OPEN]!,
     boardingClosed: dayStartMs + times[base + BOARDING_CLOSED]!,
     departure: dayStartMs + times[base + DEPARTURE]!,

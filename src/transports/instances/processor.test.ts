@@ -1,65 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
-import { MessageFactory } from '../../platform/bus/messages.js';
-import { ManualClock } from '../../platform/clock.js';
-import { createLogger } from '../../platform/logging.js';
-import { Metrics } from '../../platform/metrics.js';
-import { resolveTopics } from '../../platform/topics.js';
-import type { TenantConfiguration } from '../core/model.js';
-import { transportMetrics } from '../metrics.js';
-import { TransportMessages } from '../producer.js';
-import { loadTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
-import { InstanceTransports } from './processor.js';
-import { InstanceRegistry } from './registry.js';
+import { decode, instanceRig, rigRoute, RIG_TENANT as TENANT } from '../testing/instance-rig.js';
 
-const TENANT = {
-  id: '083839c6-c47c-42a6-9585-76492795d123',
-  region: 'GMS',
-  majorVersion: 83,
-  minorVersion: 1,
-};
-const configuration: TenantConfiguration = {
-  tenant: { ...TENANT, name: 't', worlds: [] },
-  routes: [],
-  vessels: [],
-  instanceRoutes: [
-    {
-      id: 'whale',
-      slug: 'whale',
-      name: 'whale',
-      startMapId: 104000000,
-      transitMapIds: [200090060],
-      destinationMapId: 140020300,
-      capacity: 1,
-      boardingWindowMs: 1_000,
-      travelMs: 60_000,
-      transitMessage: '',
-    },
-  ],
-  problems: [],
-};
-
-function setup(publish: (messages: readonly OutgoingMessage[]) => Promise<void>) {
-  const clock = new ManualClock(0);
-  const tenants = new TenantRegistry();
-  tenants.swap(loadTenant(configuration));
-  const pending: Promise<unknown>[] = [];
-  const transports = new InstanceTransports({
-    clock,
-    logger: createLogger('silent'),
-    metrics: transportMetrics(new Metrics()),
-    messages: new TransportMessages(new MessageFactory(resolveTopics({}))),
-    publish,
-    track: (work) => pending.push(work),
-    tenants,
-    registry: new InstanceRegistry(),
-    newId: () => 'ride-1',
-  });
-  return { clock, transports, settle: () => Promise.all(pending) };
-}
-
-const decode = (m: OutgoingMessage) =>
-  JSON.parse(m.value.toString()) as { type: string; body: Record<string, unknown> };
+const setup = (publish: (messages: readonly OutgoingMessage[]) => Promise<void>) =>
+  instanceRig([rigRoute('whale')], publish);
 
 describe('instance ride safety net', () => {
   it('sends a ride whose arrival could not be sent back home at 2 × (boarding + travel) with CANCELLED STUCK', async () => {

@@ -5,8 +5,9 @@ import type { Delivery } from '../../platform/db/inbox.js';
 import type { Logger } from '../../platform/logging.js';
 import { NIL_UUID, type Tenant } from '../../platform/tenant.js';
 import type { Headers } from '../../platform/wire/headers.js';
+import type { InstanceRoute } from '../core/model.js';
 import type { TransportMetrics } from '../metrics.js';
-import type { CancelReason, TransportMessages } from '../producer.js';
+import type { CancelReason, ConsumableEffectType, TransportMessages } from '../producer.js';
 import type { TenantRegistry } from '../tenants/loaded-tenant.js';
 import type { CharacterEntry, InstanceRegistry, TransportInstance } from './registry.js';
 
@@ -74,6 +75,8 @@ export class InstanceTransports {
     const { messages } = this.deps;
     await this.send(
       [
+        // Before the warp, as HEAD buffers them (the morph is on when the transit map loads).
+        ...this.effects(tenant, route, rider, 'APPLY_CONSUMABLE_EFFECT', cause),
         messages.changeMap(
           tenant,
           { ...rider, mapId: route.transitMapIds[0]!, instance: instance.id, portalId: 0 },
@@ -167,6 +170,7 @@ export class InstanceTransports {
     for (const instance of this.deps.registry.all()) {
       if (instance.ending) continue;
       for (const entry of this.end(instance)) {
+        outgoing.push(...this.effects(instance.tenant, instance.route, entry, 'CANCEL_CONSUMABLE_EFFECT'));
         outgoing.push(this.warp(instance, entry, instance.route.startMapId));
       }
     }
@@ -191,18 +195,29 @@ export class InstanceTransports {
     ]);
   }
 
+  /**
+   * The travel timer or the stuck timeout ends a ride: effects cancelled, then the warp, then the event, per
+   * rider, as HEAD. A route with a forced return (HEAD #1190) treats its travel timer running out as a
+   * failure, not a delivery: its transit maps have a time limit, and the rider who did not find the way out
+   * goes to the forced-return map with CANCELLED/TIMEOUT.
+   */
   private finish(instance: TransportInstance, how: 'arrival' | 'stuck'): void {
     if (this.deps.registry.get(instance.tenant.id, instance.id) !== instance) return;
     const { messages } = this.deps;
     const { route, tenant } = instance;
+    const timeout = how === 'arrival' && route.forcedReturnMapId !== 0;
     const outgoing: OutgoingMessage[] = [];
     for (const entry of instance.characters) {
-      if (how === 'arrival') {
-        outgoing.push(this.warp(instance, entry, route.destinationMapId));
-        outgoing.push(messages.completed(tenant, entry, route.id, instance.id));
-      } else {
+      outgoing.push(...this.effects(tenant, route, entry, 'CANCEL_CONSUMABLE_EFFECT'));
+      if (how === 'stuck') {
         outgoing.push(this.warp(instance, entry, route.startMapId));
         outgoing.push(messages.cancelled(tenant, entry, route.id, instance.id, 'STUCK'));
+      } else if (timeout) {
+        outgoing.push(this.warp(instance, entry, route.forcedReturnMapId));
+        outgoing.push(messages.cancelled(tenant, entry, route.id, instance.id, 'TIMEOUT'));
+      } else {
+        outgoing.push(this.warp(instance, entry, route.destinationMapId));
+        outgoing.push(messages.completed(tenant, entry, route.id, instance.id));
       }
     }
     instance.ending = true;
@@ -210,7 +225,7 @@ export class InstanceTransports {
       () => {
         const aboard = this.end(instance);
         for (const entry of aboard) this.deps.registry.forgetLastRoute(tenant.id, entry.characterId);
-        this.count(how === 'arrival' ? 'COMPLETED' : 'CANCELLED', aboard.length);
+        this.count(how === 'arrival' && !timeout ? 'COMPLETED' : 'CANCELLED', aboard.length);
       },
       (error) => {
         // Kept aboard: the stuck timeout (still armed after a failed arrival) sends them home.
@@ -236,9 +251,29 @@ export class InstanceTransports {
     const { instance } = left;
     if (instance.characters.length === 0) this.end(instance);
     await this.send(
-      [this.deps.messages.cancelled(tenant, at, instance.route.id, instance.id, reason, cause)],
+      [
+        ...this.effects(tenant, instance.route, at, 'CANCEL_CONSUMABLE_EFFECT', cause),
+        this.deps.messages.cancelled(tenant, at, instance.route.id, instance.id, reason, cause),
+      ],
       'CANCELLED',
       delivery,
+    );
+  }
+
+  /**
+   * One command per effect item of the route the ride was started on (the ride keeps its route, so a reload
+   * that drops an item still cancels what was applied). A character leaves a ride once (the registry's
+   * `leave` and `release` hand each rider out a single time), so each cancel goes exactly once.
+   */
+  private effects(
+    tenant: Tenant,
+    route: InstanceRoute,
+    rider: CharacterEntry,
+    type: ConsumableEffectType,
+    cause?: Headers,
+  ): OutgoingMessage[] {
+    return route.effectItemIds.map((itemId) =>
+      this.deps.messages.consumableEffect(tenant, type, rider, itemId, cause),
     );
   }
 

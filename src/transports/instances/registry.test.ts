@@ -15,6 +15,8 @@ const route = (capacity: number): InstanceRoute => ({
   boardingWindowMs: 10_000,
   travelMs: 30_000,
   transitMessage: '',
+  effectItemIds: [],
+  forcedReturnMapId: 0,
 });
 const rider = (characterId: number) => ({ characterId, worldId: 0, channelId: 1 });
 

@@ -1,6 +1,7 @@
 import type { Resource } from '../../platform/http/jsonapi.js';
-import { evaluate } from '../core/evaluate.js';
+import { rfc3339, rfc3339Seconds } from '../core/go-time.js';
 import type { InstanceRoute, ScheduledRoute } from '../core/model.js';
+import { evaluateSchedule, type RouteSchedule, voyageAt } from '../core/schedule.js';
 import { type RouteTimetable, type Trip, tripAt, tripCount, utcDayStart } from '../core/timetable.js';
 import type { TransportInstance } from '../instances/registry.js';
 
@@ -9,15 +10,7 @@ import type { TransportInstance } from '../instances/registry.js';
 
 const NS_PER_MS = 1_000_000;
 
-/** A time.Time as Go's encoding/json writes it (RFC3339Nano, UTC): trailing zeros of the fraction dropped. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.?0*Z$/, 'Z');
-}
-
-/** Go's `t.Format(time.RFC3339)`: whole seconds, the fraction truncated (the instance status strings). */
-export function rfc3339Seconds(ms: number): string {
-  return new Date(ms - (((ms % 1000) + 1000) % 1000)).toISOString().replace('.000Z', 'Z');
-}
+export { rfc3339, rfc3339Seconds };
 
 export const ROUTE_ATTRIBUTES = [
   'name',
@@ -34,6 +27,7 @@ export const ROUTE_ATTRIBUTES = [
   'cycleIntervalSeconds',
   'nextState',
   'nextTransitionAt',
+  'voyageId',
 ] as const;
 
 export const TRIP_ATTRIBUTES = ['boardingOpen', 'boardingClosed', 'departure', 'arrival'] as const;
@@ -48,6 +42,8 @@ export const INSTANCE_ROUTE_ATTRIBUTES = [
   'travelDuration',
   'boardingWindowSeconds',
   'travelDurationSeconds',
+  'effectItemIds',
+  'forcedReturnMapId',
 ] as const;
 
 export const INSTANCE_STATUS_ATTRIBUTES = [
@@ -79,6 +75,12 @@ export function tripsOfToday(timetable: RouteTimetable, now: number): Trip[] {
 }
 
 /**
+ * Go's uint32 `*Seconds` of a duration: whole seconds, truncated as Go's conversion does (a travel rate can
+ * leave a fraction; the nanosecond fields stay exact).
+ */
+const wholeSeconds = (ms: number) => Math.floor(ms / 1000);
+
+/**
  * A route, its state evaluated at `now` (exact, where the reference showed the last tick's state), and the
  * schedule relationship: its links (written as the reference writes them, without `transports/`) and its
  * trip identifiers, an empty list when the trips are not included (api2go always writes `data` for a
@@ -86,11 +88,14 @@ export function tripsOfToday(timetable: RouteTimetable, now: number): Trip[] {
  */
 export function routeResource(
   route: ScheduledRoute,
-  timetable: RouteTimetable,
+  schedule: RouteSchedule,
+  tenantId: string,
   now: number,
   trips: readonly Trip[] | undefined,
 ): Resource {
-  const evaluation = evaluate(timetable, now);
+  const evaluation = evaluateSchedule(schedule, now);
+  // HEAD writes voyageId only while in transit (omitempty): what atlas-events compares with its voyage.
+  const voyage = evaluation.state === 'in_transit' ? voyageAt(schedule, tenantId, now) : undefined;
   return {
     type: 'routes',
     id: route.id,
@@ -103,12 +108,13 @@ export function routeResource(
       observationMapId: route.observationMapId,
       state: evaluation.state,
       cycleInterval: route.cycleIntervalMs * NS_PER_MS,
-      boardingWindowSeconds: route.boardingWindowMs / 1000,
-      preDepartureSeconds: route.preDepartureMs / 1000,
-      travelDurationSeconds: route.travelMs / 1000,
-      cycleIntervalSeconds: route.cycleIntervalMs / 1000,
+      boardingWindowSeconds: wholeSeconds(route.boardingWindowMs),
+      preDepartureSeconds: wholeSeconds(route.preDepartureMs),
+      travelDurationSeconds: wholeSeconds(route.travelMs),
+      cycleIntervalSeconds: wholeSeconds(route.cycleIntervalMs),
       nextState: evaluation.nextState,
       nextTransitionAt: evaluation.nextTransitionAt === null ? '' : rfc3339(evaluation.nextTransitionAt),
+      ...(voyage ? { voyageId: voyage.id } : {}),
     },
     relationships: {
       schedule: {
@@ -134,8 +140,10 @@ export function instanceRouteResource(route: InstanceRoute): Resource {
       capacity: route.capacity,
       boardingWindow: route.boardingWindowMs * NS_PER_MS,
       travelDuration: route.travelMs * NS_PER_MS,
-      boardingWindowSeconds: route.boardingWindowMs / 1000,
-      travelDurationSeconds: route.travelMs / 1000,
+      boardingWindowSeconds: wholeSeconds(route.boardingWindowMs),
+      travelDurationSeconds: wholeSeconds(route.travelMs),
+      effectItemIds: [...route.effectItemIds],
+      forcedReturnMapId: route.forcedReturnMapId,
     },
   };
 }

@@ -194,6 +194,8 @@ describe('instance routes', () => {
         travelDuration: 120000000000,
         boardingWindowSeconds: 1,
         travelDurationSeconds: 120,
+        effectItemIds: [],
+        forcedReturnMapId: 0,
       },
     });
     expect(((await get('instance-routes?page[size]=5')).body as Doc).meta).toEqual({

@@ -16,6 +16,7 @@ import { tenantScoped } from '../../platform/http/scope.js';
 import { isUuid, normaliseUuid } from '../../platform/tenant.js';
 import { causeOfRequest } from '../../platform/wire/headers.js';
 import { u8, u32 } from '../../platform/wire/numbers.js';
+import { timetableAt } from '../core/schedule.js';
 import { type InstanceTransports, StartError } from '../instances/processor.js';
 import type { InstanceRegistry } from '../instances/registry.js';
 import type { LoadedTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
@@ -99,10 +100,10 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
     const now = deps.now();
     const included: Resource[] = [];
     const data = items.map((route) => {
-      const timetable = loaded!.timetables.get(route.id)!;
-      const trips = withSchedule ? tripsOfToday(timetable, now) : undefined;
+      const schedule = loaded!.schedules.get(route.id)!;
+      const trips = withSchedule ? tripsOfToday(timetableAt(schedule, now), now) : undefined;
       if (trips) included.push(...trips.map(tripResource));
-      return routeResource(route, timetable, now, trips);
+      return routeResource(route, schedule, loaded!.tenant.id, now, trips);
     });
     return answer(collection(data, { included, envelope }), query);
   });
@@ -112,11 +113,12 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
     const loaded = tenantOf(request);
     const route = loaded?.routesById.get(routeId);
     if (!loaded || !route) throw notFound(`route ${routeId} not found`);
-    const timetable = loaded.timetables.get(route.id)!;
+    const schedule = loaded.schedules.get(route.id)!;
     const now = deps.now();
-    const trips = tripsOfToday(timetable, now);
+    // The trips of the timetable in effect now (the old one until a travel-rate handover's boundary).
+    const trips = tripsOfToday(timetableAt(schedule, now), now);
     return answer(
-      single(routeResource(route, timetable, now, trips), trips.map(tripResource)),
+      single(routeResource(route, schedule, loaded.tenant.id, now, trips), trips.map(tripResource)),
       request.query as Query,
     );
   });

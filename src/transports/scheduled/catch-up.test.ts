@@ -41,7 +41,13 @@ describe('catch-up and channels', () => {
     atlas.place(TENANT.id, 1, { worldId: 0, channelId: 0, mapId: 101000301, instance: NIL });
     await advanceTo(app, clock, at('00:15:00'));
     const boat = status.messages.filter((m) => m.body.routeId === BOAT_A);
-    expect(boat.map((m) => [m.at, m.body.type])).toEqual([[at('00:15:00'), 'DEPARTED']]);
+    // The missed voyage departs and arrives in order, announced on each of the tenant's three channels.
+    const voyage = (type: string) => Array.from({ length: 3 }, () => [at('00:15:00'), type]);
+    expect(boat.map((m) => [m.at, m.body.type])).toEqual([
+      ...voyage('VOYAGE_DEPARTED'),
+      [at('00:15:00'), 'DEPARTED'],
+      ...voyage('VOYAGE_ARRIVED'),
+    ]);
     // Departure at 00:05 and arrival at 00:15 both happened: aboard, then ashore.
     expect(commands.messages.map((m) => [warpOf(m).characterId, warpOf(m).mapId])).toEqual([[1, 200090010]]);
     const metrics = await (await fetch(`${harness.url}/api/metrics`)).text();

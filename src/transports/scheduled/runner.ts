@@ -3,14 +3,15 @@ import type { Clock, TimerHandle } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Tenant } from '../../platform/tenant.js';
 import type { ChannelRegistry } from '../channels.js';
-import { evaluate } from '../core/evaluate.js';
 import type { RouteState, ScheduledRoute } from '../core/model.js';
-import type { RouteTimetable } from '../core/timetable.js';
+import { evaluateSchedule, type RouteSchedule, type Voyage, voyageAt } from '../core/schedule.js';
 import type { TransportMetrics } from '../metrics.js';
 import type { TransportMessages } from '../producer.js';
 import type { LoadedTenant } from '../tenants/loaded-tenant.js';
-import { arrivalWarp, type TransitionAction, transitionActions } from './transition.js';
-import { collectWarps, type WarpDeps } from './warps.js';
+import { arrivalWarp, type TransitionAction, transitionActions, withVoyages } from './transition.js';
+import { transitionMessages } from './transition-messages.js';
+import type { Voyages } from './voyages.js';
+import type { WarpDeps } from './warps.js';
 
 export interface ScheduledRunnerDeps {
   readonly clock: Clock;
@@ -20,6 +21,7 @@ export interface ScheduledRunnerDeps {
   readonly warps: WarpDeps;
   readonly messages: TransportMessages;
   readonly publish: (messages: readonly OutgoingMessage[]) => Promise<void>;
+  readonly voyages: Voyages;
   /** Registers async work so that the application's idle() and shutdown wait for it. */
   readonly track: (work: Promise<unknown>) => void;
 }
@@ -27,8 +29,10 @@ export interface ScheduledRunnerDeps {
 interface RouteRun {
   readonly tenant: Tenant;
   readonly route: ScheduledRoute;
-  readonly timetable: RouteTimetable;
+  readonly schedule: RouteSchedule;
   state: RouteState;
+  /** The trip aboard while in transit: its arrival is announced when the route leaves in_transit. */
+  voyage: Voyage | undefined;
   timer: TimerHandle | undefined;
   /** The route's transitions run one after another, in boundary order, even when look-ups are slow. */
   work: Promise<void>;
@@ -62,29 +66,38 @@ export class ScheduledRunner {
    * Starts serving a tenant's routes, or swaps in its reloaded configuration. The state at start-up is not
    * a transition (no event, no departure warp), but a route that is not travelling sweeps its en-route
    * maps to the destination: whoever is still aboard missed an arrival while the service was down (the
-   * reference's start-up `awaiting_return` did the same). After a reload, a route whose state the new
-   * timetable changes performs that transition now, so a trip cut short still delivers its passengers. A
-   * route that disappears while travelling delivers them too.
+   * reference's start-up `awaiting_return` did the same), and voyages announced departed before the stop
+   * whose arrival passed meanwhile are announced arrived. After a reload, a route whose state the new
+   * timetable changes performs that transition now, so a trip cut short still delivers its passengers (a
+   * travel-rate change instead hands over at the next boundary: see RouteSchedule). A route that disappears
+   * while travelling delivers them too.
    */
   apply(loaded: LoadedTenant): void {
     const now = this.deps.clock.now();
-    const previous = this.tenants.get(loaded.tenant.id) ?? new Map<string, RouteRun>();
+    const tenantId = loaded.tenant.id;
+    const previous = this.tenants.get(tenantId) ?? new Map<string, RouteRun>();
     const next = new Map<string, RouteRun>();
     for (const route of loaded.routes) {
-      const timetable = loaded.timetables.get(route.id)!;
-      const evaluation = evaluate(timetable, now);
+      const schedule = loaded.schedules.get(route.id)!;
+      const evaluation = evaluateSchedule(schedule, now);
       const old = previous.get(route.id);
       old?.timer?.cancel();
+      const state = old?.state ?? evaluation.state;
       const run: RouteRun = {
         tenant: loaded.tenant,
         route,
-        timetable,
-        state: old?.state ?? evaluation.state,
+        schedule,
+        state,
+        voyage: old ? old.voyage : state === 'in_transit' ? voyageAt(schedule, tenantId, now) : undefined,
         timer: undefined,
         work: old?.work ?? Promise.resolve(),
       };
       this.moveTo(run, evaluation.state, now, now);
-      if (!old && run.state !== 'in_transit') this.enqueue(run, [arrivalWarp(route)], run.state, now);
+      if (!old) {
+        const sweep: TransitionAction[] = run.state === 'in_transit' ? [] : [arrivalWarp(route)];
+        sweep.push({ kind: 'recover-voyages', sailing: run.voyage?.id });
+        this.enqueue(run, sweep, run.state, now);
+      }
       this.arm(run, evaluation.nextTransitionAt);
       next.set(route.id, run);
     }
@@ -93,7 +106,7 @@ export class ScheduledRunner {
       old.timer?.cancel();
       this.moveTo(old, 'out_of_service', now, now);
     }
-    this.tenants.set(loaded.tenant.id, next);
+    this.tenants.set(tenantId, next);
   }
 
   /** Transitions whose warps and events are still being collected or sent. */
@@ -129,7 +142,7 @@ export class ScheduledRunner {
     const now = this.deps.clock.now();
     let boundary: number | null = due;
     while (boundary !== null && boundary <= now) {
-      const evaluation = evaluate(run.timetable, boundary);
+      const evaluation = evaluateSchedule(run.schedule, boundary);
       this.moveTo(run, evaluation.state, boundary, now);
       boundary = evaluation.nextTransitionAt;
     }
@@ -138,8 +151,18 @@ export class ScheduledRunner {
 
   private moveTo(run: RouteRun, to: RouteState, at: number, now: number): void {
     const from = run.state;
-    if (from === to) return;
+    const departing = to === 'in_transit' ? voyageAt(run.schedule, run.tenant.id, at) : undefined;
+    if (from === to) {
+      if (to !== 'in_transit' || departing?.id === run.voyage?.id) return;
+      // Another trip is in transit from this instant (a reload or a travel-rate handover changed the
+      // timetable): the trip aboard arrives first, then the new one departs.
+      this.moveTo(run, 'awaiting_return', at, now);
+      this.moveTo(run, 'in_transit', at, now);
+      return;
+    }
+    const arriving = from === 'in_transit' ? run.voyage : undefined;
     run.state = to;
+    run.voyage = departing;
     const { metrics, logger } = this.deps;
     this.transitionCounter(to).inc();
     metrics.lateness.observe(Math.max(0, now - at) / 1000);
@@ -152,7 +175,7 @@ export class ScheduledRunner {
       const text = departed ? 'departed' : arrived ? 'arrived' : `is ${to}`;
       logger[level](fields, `${run.route.name} ${text}`);
     }
-    this.enqueue(run, transitionActions(run.route, from, to), to, at);
+    this.enqueue(run, withVoyages(transitionActions(run.route, from, to), arriving, departing), to, at);
   }
 
   private enqueue(run: RouteRun, actions: readonly TransitionAction[], to: RouteState, at: number): void {
@@ -178,7 +201,7 @@ export class ScheduledRunner {
     const { logger } = this.deps;
     for (const { run, actions, channels, to, at } of queued) {
       run.work = run.work
-        .then(() => this.perform(run, actions, channels))
+        .then(() => this.perform(run, actions, channels, at))
         .catch((error) =>
           logger.error(
             { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at), err: error },
@@ -196,17 +219,13 @@ export class ScheduledRunner {
     run: RouteRun,
     actions: readonly TransitionAction[],
     channels: ReturnType<ChannelRegistry['list']>,
+    at: number,
   ): Promise<void> {
-    const { messages, warps } = this.deps;
-    const outgoing: OutgoingMessage[] = [];
-    for (const action of actions) {
-      if (action.kind === 'event') {
-        outgoing.push(messages.routeStatus(run.tenant, run.route.id, action.type, action.mapId));
-        continue;
-      }
-      const found = await collectWarps(warps, run.tenant, channels, action.fromMapIds, action.toMapId);
-      for (const warp of found) outgoing.push(messages.changeMap(run.tenant, warp));
+    const { parts, voyages } = await transitionMessages(this.deps, run, actions, channels, at);
+    if (voyages) await this.deps.voyages.send(parts);
+    else {
+      const outgoing = (parts as OutgoingMessage[][]).flat();
+      if (outgoing.length > 0) await this.deps.publish(outgoing);
     }
-    if (outgoing.length > 0) await this.deps.publish(outgoing);
   }
 }

@@ -1,5 +1,6 @@
 import type { RouteState, ScheduledRoute } from '../core/model.js';
-import type { RouteStatusType } from '../producer.js';
+import type { Voyage } from '../core/schedule.js';
+import type { RouteStatusType, VoyageStatusType } from '../producer.js';
 
 /** Move everyone standing in `fromMapIds` (every registered channel) to `toMapId`. */
 export interface WarpAction {
@@ -15,7 +16,49 @@ export interface EventAction {
   readonly mapId: number;
 }
 
-export type TransitionAction = WarpAction | EventAction;
+/** VOYAGE_DEPARTED / VOYAGE_ARRIVED on every channel, when the voyage was not announced so already. */
+export interface VoyageAction {
+  readonly kind: 'voyage';
+  readonly type: VoyageStatusType;
+  readonly voyage: Voyage;
+}
+
+/**
+ * At start-up: the route's voyages announced departed and never arrived, other than the one sailing now,
+ * landed while the service was down. Their arrival is announced now.
+ */
+export interface RecoverVoyagesAction {
+  readonly kind: 'recover-voyages';
+  readonly sailing: string | undefined;
+}
+
+export type TransitionAction = WarpAction | EventAction | VoyageAction | RecoverVoyagesAction;
+
+/**
+ * The transition's actions with its voyage events placed as HEAD places them: VOYAGE_ARRIVED right after the
+ * arrival warp (before an ARRIVED), VOYAGE_DEPARTED after the departure warp and before DEPARTED.
+ */
+export function withVoyages(
+  actions: readonly TransitionAction[],
+  arriving: Voyage | undefined,
+  departing: Voyage | undefined,
+): readonly TransitionAction[] {
+  if (!arriving && !departing) return actions;
+  const placed: TransitionAction[] = [];
+  let arrivalPlaced = arriving === undefined;
+  for (const action of actions) {
+    if (departing && action.kind === 'event' && action.type === 'DEPARTED') {
+      placed.push({ kind: 'voyage', type: 'VOYAGE_DEPARTED', voyage: departing });
+    }
+    placed.push(action);
+    if (!arrivalPlaced && action.kind === 'warp' && action.purpose === 'arrival') {
+      placed.push({ kind: 'voyage', type: 'VOYAGE_ARRIVED', voyage: arriving! });
+      arrivalPlaced = true;
+    }
+  }
+  if (!arrivalPlaced) placed.unshift({ kind: 'voyage', type: 'VOYAGE_ARRIVED', voyage: arriving! });
+  return placed;
+}
 
 /** Everyone aboard (every en-route map) goes ashore at the destination. */
 export function arrivalWarp(route: ScheduledRoute): WarpAction {

@@ -1,6 +1,7 @@
 import type { Tenant } from '../../platform/tenant.js';
 import type { InstanceRoute, ScheduledRoute, TenantConfiguration, Vessel, World } from '../core/model.js';
-import { computeTimetables, type RouteTimetable } from '../core/timetable.js';
+import { nextSchedule, type RouteSchedule } from '../core/schedule.js';
+import { computeTimetables } from '../core/timetable.js';
 
 /**
  * One tenant's configuration, validated and indexed, with its day's timetables: immutable, so a reload
@@ -13,7 +14,9 @@ export interface LoadedTenant {
   /** Sorted by name: REST lists and "first matching route" rules get one stable order. */
   readonly routes: readonly ScheduledRoute[];
   readonly routesById: ReadonlyMap<string, ScheduledRoute>;
-  readonly timetables: ReadonlyMap<string, RouteTimetable>;
+  /** Each route's timetable, with the one it is handing over from after a travel-rate change. */
+  readonly schedules: ReadonlyMap<string, RouteSchedule>;
+  readonly travelRate: number;
   readonly vessels: readonly Vessel[];
   readonly instanceRoutes: readonly InstanceRoute[];
   readonly instanceRoutesById: ReadonlyMap<string, InstanceRoute>;
@@ -24,7 +27,15 @@ export interface LoadedTenant {
 const byName = <T extends { name: string; id: string }>(a: T, b: T) =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
-export function loadTenant(configuration: TenantConfiguration): LoadedTenant {
+/**
+ * `previous` is the configuration being replaced and `now` the reload's instant: a travel-rate change hands
+ * each route over at its next boundary (see RouteSchedule).
+ */
+export function loadTenant(
+  configuration: TenantConfiguration,
+  previous?: LoadedTenant,
+  now = 0,
+): LoadedTenant {
   const { tenant } = configuration;
   const routes = [...configuration.routes].sort(byName);
   const instanceRoutes = [...configuration.instanceRoutes].sort(byName);
@@ -35,6 +46,12 @@ export function loadTenant(configuration: TenantConfiguration): LoadedTenant {
       if (list) list.push(route);
       else byTransitMap.set(mapId, [route]);
     }
+  }
+  const rateChanged = previous !== undefined && previous.travelRate !== tenant.travelRate;
+  const timetables = computeTimetables(configuration.routes, configuration.vessels);
+  const schedules = new Map<string, RouteSchedule>();
+  for (const [routeId, timetable] of timetables) {
+    schedules.set(routeId, nextSchedule(previous?.schedules.get(routeId), timetable, rateChanged, now));
   }
   return {
     tenant: {
@@ -47,7 +64,8 @@ export function loadTenant(configuration: TenantConfiguration): LoadedTenant {
     worlds: tenant.worlds,
     routes,
     routesById: new Map(routes.map((route) => [route.id, route])),
-    timetables: computeTimetables(configuration.routes, configuration.vessels),
+    schedules,
+    travelRate: tenant.travelRate,
     vessels: configuration.vessels,
     instanceRoutes,
     instanceRoutesById: new Map(instanceRoutes.map((route) => [route.id, route])),

@@ -125,7 +125,8 @@ export class TenantManager {
   }
 
   private apply(configuration: TenantConfiguration): LoadedTenant {
-    const loaded = loadTenant(configuration);
+    const current = this.deps.registry.get(configuration.tenant.id);
+    const loaded = loadTenant(configuration, current, this.deps.clock.now());
     const previous = this.deps.registry.swap(loaded);
     for (const world of loaded.worlds) {
       for (const channelId of world.channels)

@@ -3,6 +3,7 @@ import type { AtlasClient } from '../../platform/http/client.js';
 import { isUuid, normaliseUuid } from '../../platform/tenant.js';
 import { u16 } from '../../platform/wire/numbers.js';
 import { parseConfigurationResources, vesselLegProblems } from '../core/config.js';
+import { travelRateSchema } from '../core/config-schema.js';
 import type { TenantConfiguration } from '../core/model.js';
 import type { SourceResult, TenantSource } from './source.js';
 
@@ -11,6 +12,8 @@ const tenantAttributes = z.object({
   region: z.string().min(1),
   majorVersion: u16,
   minorVersion: u16,
+  // Not an atlas-tenants attribute: a tenants service that adds it sets the rate, otherwise it is 1.
+  travelRate: travelRateSchema.default(1),
 });
 
 interface TenantIdentity {
@@ -19,6 +22,7 @@ interface TenantIdentity {
   readonly region: string;
   readonly majorVersion: number;
   readonly minorVersion: number;
+  readonly travelRate: number;
 }
 
 /**
@@ -82,9 +86,15 @@ export class ServiceTenantSource implements TenantSource {
       this.client.getMany(`${base}vessels`, 'vessels'),
       this.client.getMany(`${base}instance-routes`, 'instance-routes'),
     ]);
-    const parsedRoutes = parseConfigurationResources('routes', routes, tenant.id);
-    const parsedVessels = parseConfigurationResources('vessels', vessels, tenant.id);
-    const parsedInstanceRoutes = parseConfigurationResources('instance-routes', instanceRoutes, tenant.id);
+    const rate = tenant.travelRate;
+    const parsedRoutes = parseConfigurationResources('routes', routes, tenant.id, rate);
+    const parsedVessels = parseConfigurationResources('vessels', vessels, tenant.id, rate);
+    const parsedInstanceRoutes = parseConfigurationResources(
+      'instance-routes',
+      instanceRoutes,
+      tenant.id,
+      rate,
+    );
     return {
       // The tenants service knows no worlds: channels come from channel status events (and STATUS_REQUEST).
       tenant: { ...tenant, worlds: [] },

@@ -32,12 +32,12 @@ export function vessel(attributes: Record<string, unknown> = {}): Record<string,
   };
 }
 
-export function ferry(attributes: Record<string, unknown> = {}): Record<string, unknown> {
+export function ferry(attributes: Record<string, unknown> = {}, id = 'ferry'): Record<string, unknown> {
   return {
-    id: 'ferry',
+    id,
     type: 'instance-routes',
     attributes: {
-      name: 'ferry',
+      name: id,
       startMapId: 101000400,
       transitMapIds: [200090030],
       destinationMapId: 130000210,
