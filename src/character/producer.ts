@@ -131,16 +131,15 @@ export class Producer {
 
   /** The level-up half of an experience award, sent to ourselves as the reference does. */
   awardLevel(scope: Scope, worldId: number, characterId: number, channelId: number, amount: number) {
+    return this.command(scope, worldId, characterId, 'AWARD_LEVEL', { channelId, amount });
+  }
+
+  /** A character command: the envelope of COMMAND_TOPIC_CHARACTER, keyed by the character. */
+  private command(scope: Scope, worldId: number, characterId: number, type: string, body: object) {
     return this.messages.create(
       'COMMAND_TOPIC_CHARACTER',
       characterId,
-      {
-        transactionId: scope.transactionId,
-        worldId,
-        characterId,
-        type: 'AWARD_LEVEL',
-        body: { channelId, amount },
-      },
+      { transactionId: scope.transactionId, worldId, characterId, type, body },
       { tenant: scope.tenant, cause: scope.cause },
     );
   }
@@ -192,18 +191,8 @@ export class Producer {
    * reference's CHANGE_MAP command, keyed by the character.
    */
   changeMapCommand(scope: Scope, worldId: number, characterId: number, target: Field, portalId: number) {
-    return this.messages.create(
-      'COMMAND_TOPIC_CHARACTER',
-      characterId,
-      {
-        transactionId: scope.transactionId,
-        worldId,
-        characterId,
-        type: 'CHANGE_MAP',
-        body: { channelId: target.channelId, mapId: target.mapId, instance: target.instance, portalId },
-      },
-      { tenant: scope.tenant, cause: scope.cause },
-    );
+    const { channelId, mapId, instance } = target;
+    return this.command(scope, worldId, characterId, 'CHANGE_MAP', { channelId, mapId, instance, portalId });
   }
 
   /**

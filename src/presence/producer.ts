@@ -50,14 +50,32 @@ export function characterMapStatus(
  */
 export function characterStatus(
   messages: MessageFactory,
-  envelope: { transactionId: string; worldId: number; characterId: number },
+  envelope: CharacterEnvelope,
   type: 'MAP_CHANGED' | 'CHANNEL_CHANGED',
+  body: object,
+  origin: Partial<Origin> & Pick<Origin, 'tenant'>,
+): OutgoingMessage {
+  return characterMessage(messages, 'EVENT_TOPIC_CHARACTER_STATUS', envelope, type, body, origin);
+}
+
+interface CharacterEnvelope {
+  readonly transactionId: string;
+  readonly worldId: number;
+  readonly characterId: number;
+}
+
+/** The character envelope `{transactionId, worldId, characterId, type, body}`, keyed by the character. */
+function characterMessage(
+  messages: MessageFactory,
+  topic: 'EVENT_TOPIC_CHARACTER_STATUS' | 'COMMAND_TOPIC_CHARACTER',
+  envelope: CharacterEnvelope,
+  type: string,
   body: object,
   origin: Partial<Origin> & Pick<Origin, 'tenant'>,
 ): OutgoingMessage {
   const { transactionId, worldId, characterId } = envelope;
   return messages.create(
-    'EVENT_TOPIC_CHARACTER_STATUS',
+    topic,
     characterId,
     { transactionId, worldId, characterId, type, body },
     { tenant: origin.tenant, cause: origin.headers },
@@ -87,22 +105,12 @@ export function mapChangedBody(
 /** CHANGE_MAP on COMMAND_TOPIC_CHARACTER, for the owner when presence is not (LOCATION_OWNER=character). */
 export function changeMapCommand(
   messages: MessageFactory,
-  envelope: { transactionId: string; worldId: number; characterId: number },
+  envelope: CharacterEnvelope,
   target: Field,
   portalId: number,
   origin: Partial<Origin> & Pick<Origin, 'tenant'>,
 ): OutgoingMessage {
-  const { transactionId, worldId, characterId } = envelope;
-  return messages.create(
-    'COMMAND_TOPIC_CHARACTER',
-    characterId,
-    {
-      transactionId,
-      worldId,
-      characterId,
-      type: 'CHANGE_MAP',
-      body: { channelId: target.channelId, mapId: target.mapId, instance: target.instance, portalId },
-    },
-    { tenant: origin.tenant, cause: origin.headers },
-  );
+  const { channelId, mapId, instance } = target;
+  const body = { channelId, mapId, instance, portalId };
+  return characterMessage(messages, 'COMMAND_TOPIC_CHARACTER', envelope, 'CHANGE_MAP', body, origin);
 }
