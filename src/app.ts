@@ -32,6 +32,12 @@ const MODULES: readonly ServiceModule[] = [characterService, presenceService, tr
 export interface StartOptions extends ConfigOverrides {
   /** The clock every time-dependent part uses (a ManualClock in tests). */
   clock?: Clock;
+  /**
+   * The clock of replica leases (default: the system clock). Leases are liveness, like Kafka's session
+   * timeouts, and run on real time even when the domain runs on a ManualClock; a test of takeovers passes a
+   * ManualClock here to expire a lease without waiting.
+   */
+  leaseClock?: Clock;
   /** Random source for game rolls and spawn portals. */
   random?: Random;
   /** Environment to read instead of process.env. */
@@ -245,6 +251,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
         logger: logger.child({ domain: module.name }),
         metrics,
         clock,
+        leaseClock: options.leaseClock ?? new SystemClock((error) => logger.error({ err: error }, 'lease timer failed')),
         random,
         bus,
         messages,

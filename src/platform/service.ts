@@ -20,6 +20,8 @@ export interface ServiceContext {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly clock: Clock;
+  /** Real time for replica leases even when `clock` is a ManualClock (see StartOptions.leaseClock). */
+  readonly leaseClock: Clock;
   readonly random: Random;
   readonly bus: Bus;
   readonly messages: MessageFactory;

@@ -44,6 +44,7 @@ function contextFor(
     logger,
     metrics: new Metrics(),
     clock: new ManualClock(),
+    leaseClock: new ManualClock(),
     random: () => 0,
     bus,
     messages: new MessageFactory(config.topics),

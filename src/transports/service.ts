@@ -1,4 +1,5 @@
 import type { Subscription } from '../platform/bus/bus.js';
+import type { TimerHandle } from '../platform/clock.js';
 import type { FieldDirectory } from '../platform/fields.js';
 import type { RunningService, ServiceContext, ServiceModule } from '../platform/service.js';
 import { ChannelRegistry } from './channels.js';
@@ -15,7 +16,9 @@ import { transportMetrics } from './metrics.js';
 import { TransportMessages } from './producer.js';
 import { transportRoutes } from './rest/routes.js';
 import { logoutWarp } from './scheduled/logout.js';
-import { ScheduledRunner } from './scheduled/runner.js';
+import { FLEET_MIGRATION, Fleet } from './scheduled/fleet.js';
+import { ScheduledRunner, stepTopic } from './scheduled/runner.js';
+import { lastSteps, pruneSteps } from './scheduled/steps.js';
 import { VOYAGES_MIGRATION, VoyageLog } from './scheduled/voyages.js';
 import type { WarpDeps } from './scheduled/warps.js';
 import { TenantRegistry } from './tenants/loaded-tenant.js';
@@ -26,6 +29,9 @@ import { ServiceTenantSource } from './tenants/source-service.js';
 
 /** How often the tenants service is asked for tenants that appeared since the last look (decisions C11). */
 const TENANT_REFRESH_MS = 60_000;
+
+/** How often old route steps are pruned from the inbox. */
+const PRUNE_STEPS_MS = 3_600_000;
 
 function tenantSource(context: ServiceContext): TenantSource {
   const url = context.config.serviceUrls.tenants;
@@ -48,7 +54,7 @@ export const transportsService: ServiceModule = {
   name: 'transports',
   // Every message leaves through the outbox (and consumed ones are recorded in the inbox): a broker outage
   // delays a departure's warps, never drops them. Its one table records which voyages were announced.
-  migrations: [VOYAGES_MIGRATION],
+  migrations: [VOYAGES_MIGRATION, FLEET_MIGRATION],
   async start(context: ServiceContext): Promise<RunningService> {
     const { clock, logger, tasks, outbox, db } = context;
     if (!outbox || !db) throw new Error('the transports service needs its database and outbox');
@@ -70,6 +76,8 @@ export const transportsService: ServiceModule = {
       metrics,
     };
     const voyages = new VoyageLog(db, outbox);
+    // Replicas on one database share the routes (decisions E5); alone, this one owns them all.
+    const fleet = new Fleet(db, context.leaseClock, logger, undefined, track);
     const runner = new ScheduledRunner({
       clock,
       logger,
@@ -80,7 +88,12 @@ export const transportsService: ServiceModule = {
       publish,
       voyages,
       track,
+      ownership: {
+        owns: (tenantId, routeId) => fleet.owns(stepTopic(tenantId, routeId)),
+        lastSteps: (topics) => lastSteps(db, topics),
+      },
     });
+    const rebalance = () => track(runner.rebalance());
     const instances = new InstanceTransports({
       clock,
       logger,
@@ -108,6 +121,7 @@ export const transportsService: ServiceModule = {
       track,
       applied: (loaded, previous) => {
         runner.apply(loaded);
+        if (!previous) rebalance();
         // A tenant seen for the first time after start-up asks its channels to announce themselves too.
         if (!previous && started) statusRequest(loaded.tenant);
       },
@@ -121,12 +135,33 @@ export const transportsService: ServiceModule = {
       logger.error({ err: error }, 'tenants could not be loaded; retrying on the next refresh');
     }
     manager.startRefresh();
+    await fleet.start({
+      membership: rebalance,
+      shared: ({ channels: changed, reloads }) => {
+        for (const { tenantId, started, ...channel } of changed) {
+          if (started) channels.register(tenantId, channel);
+          else channels.unregister(tenantId, channel);
+        }
+        for (const tenantId of reloads) track(manager.reload(tenantId));
+      },
+    });
+    await runner.rebalance();
+    let pruning: TimerHandle | undefined;
+    const prune = () => {
+      pruning = clock.after(PRUNE_STEPS_MS, () => {
+        track(pruneSteps(db, clock.now()).catch((error) => logger.warn({ err: error }, 'steps not pruned')));
+        prune();
+      });
+    };
+    prune();
 
     // All at once: on Kafka the group joins once with every topic, instead of rejoining for each.
     const subscriptions: Subscription[] = context.consumersEnabled
       ? await Promise.all([
-          consumeChannelStatus(context, channels),
-          consumeConfigurationStatus(context, manager),
+          consumeChannelStatus(context, channels, (tenantId, channel, started) =>
+            fleet.channelChanged(tenantId, channel.worldId, channel.channelId, started),
+          ),
+          consumeConfigurationStatus(context, manager, (tenantId) => fleet.reloaded(tenantId)),
           consumeInstanceCommands(context, instances),
           consumeMapStatus(context, instances),
           consumeCharacterStatus(context, {
@@ -147,7 +182,10 @@ export const transportsService: ServiceModule = {
       idle: () => runner.pending() === 0,
       async drain() {
         manager.stop();
+        pruning?.cancel();
         runner.stop();
+        // The routes go to the other replicas at their next tick, not after this lease runs out.
+        await fleet.leave().catch((error) => logger.warn({ err: error }, 'lease could not be given up'));
         await instances.shutdown();
         logger.info('instance passengers sent back to their start maps');
       },

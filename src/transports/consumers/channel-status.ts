@@ -3,7 +3,7 @@ import type { Subscription } from '../../platform/bus/bus.js';
 import { consume, parseBody, SkipMessage } from '../../platform/bus/consumer.js';
 import type { ServiceContext } from '../../platform/service.js';
 import { u8 } from '../../platform/wire/numbers.js';
-import type { ChannelRegistry } from '../channels.js';
+import type { Channel, ChannelRegistry } from '../channels.js';
 import { envelope } from './schemas.js';
 
 const channelEvent = z.object({ type: z.enum(['STARTED', 'SHUTDOWN']), worldId: u8, channelId: u8 });
@@ -12,6 +12,8 @@ const channelEvent = z.object({ type: z.enum(['STARTED', 'SHUTDOWN']), worldId: 
 export function consumeChannelStatus(
   context: ServiceContext,
   channels: ChannelRegistry,
+  /** Tells the other replicas (one of them consumed it): written before the offset moves on. */
+  share: (tenantId: string, channel: Channel, started: boolean) => Promise<void>,
 ): Promise<Subscription> {
   return consume({
     bus: context.bus,
@@ -22,7 +24,7 @@ export function consumeChannelStatus(
     schema: envelope,
     logger: context.logger,
     metrics: context.metrics,
-    handle: (value, { tenant }) => {
+    handle: async (value, { tenant }) => {
       if (value.type !== 'STARTED' && value.type !== 'SHUTDOWN') {
         throw new SkipMessage('type', `unhandled channel status [${value.type}]`);
       }
@@ -32,6 +34,7 @@ export function consumeChannelStatus(
         event.type === 'STARTED'
           ? channels.register(tenant.id, channel)
           : channels.unregister(tenant.id, channel);
+      await share(tenant.id, channel, event.type === 'STARTED');
       if (changed)
         context.logger.info({ tenantId: tenant.id, ...channel, type: event.type }, 'channel status');
     },

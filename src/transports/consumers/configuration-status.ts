@@ -27,6 +27,8 @@ function tenantOf(value: unknown): string | undefined {
 export function consumeConfigurationStatus(
   context: ServiceContext,
   tenants: TenantManager,
+  /** Tells the other replicas to reload too (one of them consumed the event). */
+  share: (tenantId: string) => Promise<void>,
 ): Promise<Subscription> {
   return consume({
     bus: context.bus,
@@ -45,6 +47,7 @@ export function consumeConfigurationStatus(
         throw new SkipMessage('type', `unhandled configuration resource type [${event.resourceType}]`);
       }
       await tenants.reload(tenantId);
+      await share(tenantId);
     },
   });
 }

@@ -1,5 +1,6 @@
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
 import type { Clock, TimerHandle } from '../../platform/clock.js';
+import { AlreadyConsumed, Delivery } from '../../platform/db/inbox.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Tenant } from '../../platform/tenant.js';
 import type { ChannelRegistry } from '../channels.js';
@@ -20,11 +21,58 @@ export interface ScheduledRunnerDeps {
   readonly channels: ChannelRegistry;
   readonly warps: WarpDeps;
   readonly messages: TransportMessages;
-  readonly publish: (messages: readonly OutgoingMessage[]) => Promise<void>;
+  /** The durable send; `step` is the transition's record, written with its messages (see Delivery). */
+  readonly publish: (messages: readonly OutgoingMessage[], step?: Delivery) => Promise<void>;
   readonly voyages: Voyages;
+  /**
+   * Which routes this replica drives and where their last recorded step left them (decisions E5). Without
+   * it (one process, the benchmark) every route is this process's and starts from its timetable.
+   */
+  readonly ownership?: RouteOwnership;
   /** Registers async work so that the application's idle() and shutdown wait for it. */
   readonly track: (work: Promise<unknown>) => void;
 }
+
+/** A route's last recorded step: the state it was put in and the instant of that step. */
+export interface RecordedStep {
+  readonly at: number;
+  readonly state: RouteState;
+}
+
+export interface RouteOwnership {
+  owns(tenantId: string, routeId: string): boolean;
+  /** The last recorded step of each route (keyed by `stepTopic`); absent when none was recorded. */
+  lastSteps(topics: readonly string[]): Promise<Map<string, RecordedStep>>;
+}
+
+/**
+ * Every step that does something (warps, events) is recorded in the inbox in the transaction that writes its
+ * messages, under this group, the route as topic, the state as partition and the instant as offset: a boundary
+ * of the timetable is delivered to the fleet once, like a message, whichever replica's timer fires for it.
+ */
+export const TIMETABLE_GROUP = 'transports:timetable';
+
+export const stepTopic = (tenantId: string, routeId: string) => `${tenantId}/${routeId}`;
+
+// Ordered so that the two steps of one instant (an arrival, then the next departure) compare in order.
+const STATE_ORDER: readonly RouteState[] = [
+  'out_of_service',
+  'awaiting_return',
+  'open_entry',
+  'locked_entry',
+  'in_transit',
+];
+export const stateOrdinal = (state: RouteState) => STATE_ORDER.indexOf(state);
+export const stateOfOrdinal = (ordinal: number): RouteState | undefined => STATE_ORDER[ordinal];
+
+/**
+ * A route taken over whose last step is older than this starts from its timetable (the start-up sweep)
+ * instead of walking every boundary since: hours-old departures and arrivals are not announced.
+ */
+export const CATCH_UP_HORIZON_MS = 5 * 60_000;
+
+/** `unowned`: another replica drives it; `acquiring`: its last step is being read; `owned`: its timer is ours. */
+type Phase = 'unowned' | 'acquiring' | 'owned';
 
 interface RouteRun {
   readonly tenant: Tenant;
@@ -36,6 +84,7 @@ interface RouteRun {
   timer: TimerHandle | undefined;
   /** The route's transitions run one after another, in boundary order, even when look-ups are slow. */
   work: Promise<void>;
+  phase: Phase;
 }
 
 interface QueuedTransition {
@@ -44,6 +93,7 @@ interface QueuedTransition {
   readonly channels: ReturnType<ChannelRegistry['list']>;
   readonly to: RouteState;
   readonly at: number;
+  readonly step: Delivery | undefined;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -52,6 +102,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * Drives every scheduled route with one timer on its next boundary (decisions C3), not a polling ticker:
  * a transition runs at its instant. A timer that fires late (a pause, a long GC, a suspended laptop) walks
  * every boundary it missed, in order, and performs each one's actions, so passengers are still delivered.
+ *
+ * With several replicas (decisions E5) each route is driven by the replica that owns it (see Fleet). A route
+ * taken over (its owner died or left, or this replica just started) resumes from its last recorded step: the
+ * boundaries due since are walked as a late timer walks them, so what the dead owner did not do is done once,
+ * late, and what it did is not done again (the step's inbox record refuses it).
  */
 export class ScheduledRunner {
   private readonly tenants = new Map<string, Map<string, RouteRun>>();
@@ -59,15 +114,13 @@ export class ScheduledRunner {
   private stopped = false;
   private queued: QueuedTransition[] = [];
   private flushScheduled = false;
+  private acquiring: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: ScheduledRunnerDeps) {}
 
   /**
-   * Starts serving a tenant's routes, or swaps in its reloaded configuration. The state at start-up is not
-   * a transition (no event, no departure warp), but a route that is not travelling sweeps its en-route
-   * maps to the destination: whoever is still aboard missed an arrival while the service was down (the
-   * reference's start-up `awaiting_return` did the same), and voyages announced departed before the stop
-   * whose arrival passed meanwhile are announced arrived. After a reload, a route whose state the new
+   * Starts serving a tenant's routes, or swaps in its reloaded configuration. A route seen for the first time
+   * is resumed (see `resume`) once this replica owns it. After a reload, a route whose state the new
    * timetable changes performs that transition now, so a trip cut short still delivers its passengers (a
    * travel-rate change instead hands over at the next boundary: see RouteSchedule). A route that disappears
    * while travelling delivers them too.
@@ -77,36 +130,60 @@ export class ScheduledRunner {
     const tenantId = loaded.tenant.id;
     const previous = this.tenants.get(tenantId) ?? new Map<string, RouteRun>();
     const next = new Map<string, RouteRun>();
+    const fresh: RouteRun[] = [];
     for (const route of loaded.routes) {
       const schedule = loaded.schedules.get(route.id)!;
-      const evaluation = evaluateSchedule(schedule, now);
       const old = previous.get(route.id);
       old?.timer?.cancel();
-      const state = old?.state ?? evaluation.state;
       const run: RouteRun = {
         tenant: loaded.tenant,
         route,
         schedule,
-        state,
-        voyage: old ? old.voyage : state === 'in_transit' ? voyageAt(schedule, tenantId, now) : undefined,
+        state: old?.state ?? 'out_of_service',
+        voyage: old?.voyage,
         timer: undefined,
         work: old?.work ?? Promise.resolve(),
+        phase: old?.phase ?? 'unowned',
       };
-      this.moveTo(run, evaluation.state, now, now);
-      if (!old) {
-        const sweep: TransitionAction[] = run.state === 'in_transit' ? [] : [arrivalWarp(route)];
-        sweep.push({ kind: 'recover-voyages', sailing: run.voyage?.id });
-        this.enqueue(run, sweep, run.state, now);
-      }
-      this.arm(run, evaluation.nextTransitionAt);
       next.set(route.id, run);
+      if (run.phase === 'owned') {
+        const evaluation = evaluateSchedule(schedule, now);
+        this.moveTo(run, evaluation.state, now, now);
+        this.arm(run, evaluation.nextTransitionAt);
+      } else if (!old) fresh.push(run);
     }
     for (const [routeId, old] of previous) {
       if (next.has(routeId)) continue;
       old.timer?.cancel();
-      this.moveTo(old, 'out_of_service', now, now);
+      if (old.phase === 'owned') this.moveTo(old, 'out_of_service', now, now);
+      old.phase = 'unowned';
     }
     this.tenants.set(tenantId, next);
+    if (!this.deps.ownership) {
+      for (const run of fresh) {
+        run.phase = 'owned';
+        this.resume(run, undefined, now);
+      }
+    }
+  }
+
+  /**
+   * Takes the routes this replica now owns and lets go of those it no longer owns. Called after every
+   * membership change and after loading tenants. Acquisitions run one after another, so a route is never
+   * resumed twice at once.
+   */
+  rebalance(): Promise<void> {
+    const ownership = this.deps.ownership;
+    if (!ownership || this.stopped) return this.acquiring;
+    this.acquiring = this.acquiring.then(() => this.acquire(ownership));
+    return this.acquiring;
+  }
+
+  /** Routes this replica drives now. */
+  owned(): number {
+    let count = 0;
+    for (const runs of this.tenants.values()) for (const run of runs.values()) if (run.phase === 'owned') count++;
+    return count;
   }
 
   /** Transitions whose warps and events are still being collected or sent. */
@@ -117,6 +194,70 @@ export class ScheduledRunner {
   stop(): void {
     this.stopped = true;
     for (const runs of this.tenants.values()) for (const run of runs.values()) run.timer?.cancel();
+  }
+
+  private async acquire(ownership: RouteOwnership): Promise<void> {
+    const gained: RouteRun[] = [];
+    for (const runs of this.tenants.values()) {
+      for (const run of runs.values()) {
+        const owns = ownership.owns(run.tenant.id, run.route.id);
+        if (owns && run.phase === 'unowned') {
+          run.phase = 'acquiring';
+          gained.push(run);
+        } else if (!owns && run.phase !== 'unowned') {
+          run.phase = 'unowned';
+          run.timer?.cancel();
+          run.timer = undefined;
+        }
+      }
+    }
+    if (gained.length === 0 || this.stopped) return;
+    let steps: Map<string, RecordedStep>;
+    try {
+      steps = await ownership.lastSteps(gained.map((run) => stepTopic(run.tenant.id, run.route.id)));
+    } catch (error) {
+      // Not resumed blind: the next membership tick tries again.
+      for (const run of gained) if (run.phase === 'acquiring') run.phase = 'unowned';
+      this.deps.logger.error({ err: error }, 'routes could not be taken over; trying again');
+      return;
+    }
+    const now = this.deps.clock.now();
+    for (const taken of gained) {
+      // A reload may have replaced the run while its step was read: resume the current one.
+      const run = this.tenants.get(taken.tenant.id)?.get(taken.route.id);
+      if (!run || run.phase !== 'acquiring' || this.stopped) continue;
+      run.phase = 'owned';
+      this.resume(run, steps.get(stepTopic(run.tenant.id, run.route.id)), now);
+    }
+    this.deps.logger.info({ routes: gained.length, owned: this.owned() }, 'routes taken over');
+  }
+
+  /**
+   * Starts driving a route. After a recent recorded step, every boundary since is walked (the catch-up of a
+   * takeover). Otherwise, as at the first start, the state found is not a transition (no event, no departure
+   * warp), but a route that is not travelling sweeps its en-route maps to the destination (whoever is aboard
+   * missed an arrival while nobody drove the route; the reference's start-up `awaiting_return` did the same),
+   * and voyages announced departed whose arrival passed meanwhile are announced arrived. The sweep is
+   * recorded as a step just before the next boundary, an instant every replica computes alike, so two
+   * replicas taking the route over at once sweep once.
+   */
+  private resume(run: RouteRun, last: RecordedStep | undefined, now: number): void {
+    const { schedule, tenant, route } = run;
+    if (last && now - last.at <= CATCH_UP_HORIZON_MS) {
+      run.state = last.state;
+      run.voyage = last.state === 'in_transit' ? voyageAt(schedule, tenant.id, last.at) : undefined;
+      // A sweep's step lies just before the next boundary, possibly still ahead: nothing is due before it.
+      this.walk(run, Math.min(last.at, now), now);
+      return;
+    }
+    const evaluation = evaluateSchedule(schedule, now);
+    run.state = evaluation.state;
+    run.voyage = run.state === 'in_transit' ? voyageAt(schedule, tenant.id, now) : undefined;
+    const sweep: TransitionAction[] = run.state === 'in_transit' ? [] : [arrivalWarp(route)];
+    sweep.push({ kind: 'recover-voyages', sailing: run.voyage?.id });
+    const next = evaluation.nextTransitionAt;
+    this.enqueue(run, sweep, run.state, next === null || next <= now ? now : next - 1);
+    this.arm(run, next);
   }
 
   // Label look-ups cost more than the increment; thousands of routes change at midnight.
@@ -133,14 +274,18 @@ export class ScheduledRunner {
 
   private arm(run: RouteRun, at: number | null): void {
     run.timer = undefined;
-    if (at === null || this.stopped) return;
+    if (at === null || this.stopped || run.phase !== 'owned') return;
     run.timer = this.deps.clock.at(at, () => this.fire(run, at));
   }
 
   private fire(run: RouteRun, due: number): void {
-    if (this.stopped) return;
-    const now = this.deps.clock.now();
-    let boundary: number | null = due;
+    if (this.stopped || run.phase !== 'owned') return;
+    this.walk(run, due, this.deps.clock.now());
+  }
+
+  /** Performs every boundary from `from` up to `now`, in order, then arms the timer on the next one. */
+  private walk(run: RouteRun, from: number, now: number): void {
+    let boundary: number | null = from;
     while (boundary !== null && boundary <= now) {
       const evaluation = evaluateSchedule(run.schedule, boundary);
       this.moveTo(run, evaluation.state, boundary, now);
@@ -182,8 +327,11 @@ export class ScheduledRunner {
     if (actions.length === 0) return;
     // Channels as they are at the boundary: a channel starting a moment later has nobody aboard yet.
     const channels = this.deps.channels.list(run.tenant.id);
+    const step = this.deps.ownership
+      ? new Delivery(TIMETABLE_GROUP, stepTopic(run.tenant.id, run.route.id), stateOrdinal(to), at)
+      : undefined;
     this.inFlight++;
-    this.queued.push({ run, actions, channels, to, at });
+    this.queued.push({ run, actions, channels, to, at, step });
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
@@ -199,15 +347,20 @@ export class ScheduledRunner {
     const queued = this.queued;
     this.queued = [];
     const { logger } = this.deps;
-    for (const { run, actions, channels, to, at } of queued) {
+    for (const { run, actions, channels, to, at, step } of queued) {
       run.work = run.work
-        .then(() => this.perform(run, actions, channels, at))
-        .catch((error) =>
+        .then(() => this.perform(run, actions, channels, at, step))
+        .catch((error) => {
+          if (error instanceof AlreadyConsumed) {
+            // Another replica performed this boundary first (a takeover overlapping its last moments).
+            logger.debug({ tenantId: run.tenant.id, route: run.route.name, at: iso(at) }, 'performed elsewhere');
+            return;
+          }
           logger.error(
             { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at), err: error },
             'transition messages could not be sent',
-          ),
-        )
+          );
+        })
         .finally(() => {
           this.inFlight--;
         });
@@ -220,12 +373,13 @@ export class ScheduledRunner {
     actions: readonly TransitionAction[],
     channels: ReturnType<ChannelRegistry['list']>,
     at: number,
+    step: Delivery | undefined,
   ): Promise<void> {
     const { parts, voyages } = await transitionMessages(this.deps, run, actions, channels, at);
-    if (voyages) await this.deps.voyages.send(parts);
+    if (voyages) await this.deps.voyages.send(parts, step);
     else {
       const outgoing = (parts as OutgoingMessage[][]).flat();
-      if (outgoing.length > 0) await this.deps.publish(outgoing);
+      if (outgoing.length > 0 || step) await this.deps.publish(outgoing, step);
     }
   }
 }

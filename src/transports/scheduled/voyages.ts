@@ -1,5 +1,6 @@
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
 import type { Database, Migration, Queryable } from '../../platform/db/database.js';
+import { type Delivery, recordDelivery } from '../../platform/db/inbox.js';
 import type { OutboxWriter } from '../../platform/service.js';
 import type { Voyage } from '../core/schedule.js';
 
@@ -44,7 +45,8 @@ export type VoyagePart = readonly OutgoingMessage[] | VoyageStep;
 
 /** What the runner needs of the log (the benchmark, with no database, stands in for it). */
 export interface Voyages {
-  send(parts: readonly VoyagePart[]): Promise<void>;
+  /** `step` is the transition's record (see the runner): refused with AlreadyConsumed when written already. */
+  send(parts: readonly VoyagePart[], step?: Delivery): Promise<void>;
   unarrived(tenantId: string, routeId: string): Promise<Voyage[]>;
 }
 
@@ -54,9 +56,10 @@ export class VoyageLog implements Voyages {
     private readonly outbox: OutboxWriter,
   ) {}
 
-  /** One transaction: the voyage rows and every message that goes, in order. */
-  async send(parts: readonly VoyagePart[]): Promise<void> {
+  /** One transaction: the step's record, the voyage rows and every message that goes, in order. */
+  async send(parts: readonly VoyagePart[], step?: Delivery): Promise<void> {
     await this.db.transaction(async (client) => {
+      await recordDelivery(client, step);
       const outgoing: OutgoingMessage[] = [];
       for (const part of parts) {
         if (isStep(part)) {
