@@ -251,7 +251,9 @@ export async function start(options: StartOptions = {}): Promise<App> {
         logger: logger.child({ domain: module.name }),
         metrics,
         clock,
-        leaseClock: options.leaseClock ?? new SystemClock((error) => logger.error({ err: error }, 'lease timer failed')),
+        leaseClock:
+          options.leaseClock ??
+          new SystemClock((error) => logger.error({ err: error }, 'lease timer failed')),
         random,
         bus,
         messages,

@@ -8,6 +8,8 @@ export interface TransportMetrics {
   readonly lateness: Histogram<never>;
   readonly lookupFailures: Counter<'kind'>;
   readonly instanceEvents: Counter<'type'>;
+  /** Route steps another replica had performed first (a takeover overlapping the old owner's last moments). */
+  readonly stepsElsewhere: Counter<never>;
 }
 
 export function transportMetrics(metrics: Metrics): TransportMetrics {
@@ -32,6 +34,11 @@ export function transportMetrics(metrics: Metrics): TransportMetrics {
       'transports_instance_events_total',
       'Instance transport events emitted by type',
       ['type'],
+    ),
+    stepsElsewhere: metrics.counter(
+      'transports_steps_performed_elsewhere_total',
+      'Route steps skipped because another replica had performed them (nothing was sent twice)',
+      [],
     ),
   };
 }

@@ -15,8 +15,8 @@ import { AtlasDataPortals, NO_PORTAL_DATA } from './lookups/portals.js';
 import { transportMetrics } from './metrics.js';
 import { TransportMessages } from './producer.js';
 import { transportRoutes } from './rest/routes.js';
-import { logoutWarp } from './scheduled/logout.js';
 import { FLEET_MIGRATION, Fleet } from './scheduled/fleet.js';
+import { logoutWarp } from './scheduled/logout.js';
 import { ScheduledRunner, stepTopic } from './scheduled/runner.js';
 import { lastSteps, pruneSteps } from './scheduled/steps.js';
 import { VOYAGES_MIGRATION, VoyageLog } from './scheduled/voyages.js';
@@ -94,6 +94,14 @@ export const transportsService: ServiceModule = {
       },
     });
     const rebalance = () => track(runner.rebalance());
+    context.metrics.gauge('transports_routes_owned', 'Scheduled routes this replica drives', () =>
+      runner.owned(),
+    );
+    context.metrics.gauge(
+      'transports_replicas_live',
+      'Transports replicas holding a lease, as this replica last saw them',
+      () => fleet.liveReplicas().length,
+    );
     const instances = new InstanceTransports({
       clock,
       logger,

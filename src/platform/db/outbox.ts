@@ -66,22 +66,44 @@ interface OutboxRow {
 /** A table the relay drains: the rows to publish next (in order, under the table's lock), and how to retire them. */
 export interface OutboxSource {
   readonly table: string;
-  /** The next rows in id order; none when another relay holds this table's lock. */
-  take(client: Queryable, limit: number): Promise<OutboxRow[]>;
+  /** The next rows in id order, or BUSY when another relay holds this table's lock. */
+  take(client: Queryable, limit: number): Promise<OutboxRow[] | typeof BUSY>;
   /** Retires published rows, in the transaction that took them. */
   done(client: Queryable, ids: readonly number[]): Promise<void>;
+}
+
+/** Another relay holds the table's lock (another replica is publishing). */
+export const BUSY = Symbol('busy');
+
+/**
+ * Runs `select` (its rows in id order, `relay.locked` in scope) under the advisory lock `lock`: BUSY when another
+ * relay holds it. The lock's answer comes back with the rows, in one round trip.
+ */
+async function takeLocked(
+  client: Queryable,
+  lock: string,
+  select: string,
+  limit: number,
+): Promise<OutboxRow[] | typeof BUSY> {
+  const { rows } = await client.query<OutboxRow & { locked: boolean }>(
+    `WITH relay AS (SELECT ${lock} AS locked)
+     SELECT relay.locked, o.* FROM relay LEFT JOIN LATERAL (${select}) o ON true`,
+    [limit],
+  );
+  if (!rows[0]?.locked) return BUSY;
+  return rows[0].id === null ? [] : rows;
 }
 
 /** This project's own outbox: published rows are deleted. */
 export const PROJECT_OUTBOX: OutboxSource = {
   table: 'outbox',
-  async take(client, limit) {
-    const { rows } = await client.query<OutboxRow>(
-      `WITH relay AS (SELECT pg_try_advisory_xact_lock(hashtext('atlas-ts outbox relay')) AS locked)
-       SELECT id, topic, key, value, headers FROM outbox, relay WHERE relay.locked ORDER BY id LIMIT $1`,
-      [limit],
+  take(client, limit) {
+    return takeLocked(
+      client,
+      "pg_try_advisory_xact_lock(hashtext('atlas-ts outbox relay'))",
+      'SELECT id, topic, key, value, headers FROM outbox WHERE relay.locked ORDER BY id LIMIT $1',
+      limit,
     );
-    return rows;
   },
   async done(client, ids) {
     await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);
@@ -99,14 +121,14 @@ const HEAD_DRAINER_LOCK = 0x4f7574626f78;
 
 export const HEAD_OUTBOX: OutboxSource = {
   table: 'outbox_entries',
-  async take(client, limit) {
-    const { rows } = await client.query<OutboxRow>(
-      `WITH relay AS (SELECT pg_try_advisory_xact_lock(${HEAD_DRAINER_LOCK}) AS locked)
-       SELECT id, topic, message_key AS key, message_value AS value, headers
-       FROM outbox_entries, relay WHERE relay.locked AND sent_at IS NULL ORDER BY id LIMIT $1`,
-      [limit],
+  take(client, limit) {
+    return takeLocked(
+      client,
+      `pg_try_advisory_xact_lock(${HEAD_DRAINER_LOCK})`,
+      `SELECT id, topic, message_key AS key, message_value AS value, headers
+       FROM outbox_entries WHERE relay.locked AND sent_at IS NULL ORDER BY id LIMIT $1`,
+      limit,
     );
-    return rows;
   },
   async done(client, ids) {
     await client.query('UPDATE outbox_entries SET sent_at = now() WHERE id = ANY($1::bigint[])', [ids]);
@@ -120,6 +142,8 @@ export async function outboxSources(db: Database): Promise<OutboxSource[]> {
   );
   return rows[0]?.found ? [HEAD_OUTBOX, PROJECT_OUTBOX] : [PROJECT_OUTBOX];
 }
+
+const BUSY_RETRY_MS = 10;
 
 /**
  * Moves committed outbox rows to the bus in id order, from each source in turn. Woken after each commit; a slow sweep also catches rows
@@ -137,6 +161,7 @@ export class OutboxRelay {
   /** After a failed pass (the broker is away) wakes wait for the next sweep instead of failing one by one. */
   private pausedUntil = 0;
   private failing = false;
+  private retry: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database,
@@ -167,15 +192,20 @@ export class OutboxRelay {
 
   /** True when no pass is running or scheduled. */
   idle(): boolean {
-    return this.running === undefined;
+    return this.running === undefined && this.retry === undefined;
   }
 
   async settled(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.retry) {
+      if (this.running) await this.running;
+      else await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+    }
   }
 
   async stop(): Promise<void> {
     if (this.sweep) clearInterval(this.sweep);
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
     // One last pass so that committed messages leave before the bus closes.
     this.wake();
     await this.settled();
@@ -186,7 +216,17 @@ export class OutboxRelay {
     do {
       this.again = false;
       try {
-        while ((await this.pass()) === this.batchSize);
+        let taken: number | typeof BUSY;
+        while ((taken = await this.pass()) === this.batchSize);
+        // Another replica's relay holds the lock: its pass may have begun before our rows committed, so look
+        // again shortly rather than leave them to the sweep (a second of delay on every replica's messages).
+        if (taken === BUSY && !this.stopped && !this.retry) {
+          this.retry = setTimeout(() => {
+            this.retry = undefined;
+            this.wake();
+          }, BUSY_RETRY_MS);
+          this.retry.unref();
+        }
         if (this.failing) this.logger.info('outbox relay publishing again');
         this.failing = false;
       } catch (error) {
@@ -200,10 +240,15 @@ export class OutboxRelay {
     } while (this.again);
   }
 
-  private async pass(): Promise<number> {
+  private async pass(): Promise<number | typeof BUSY> {
     return this.db.transaction(async (client: pg.PoolClient) => {
+      let busy = false;
       for (const source of this.sources) {
         const rows = await source.take(client, this.batchSize);
+        if (rows === BUSY) {
+          busy = true;
+          continue;
+        }
         if (rows.length === 0) continue;
         await publishAll(
           this.bus,
@@ -221,7 +266,7 @@ export class OutboxRelay {
         );
         return rows.length;
       }
-      return 0;
+      return busy ? BUSY : 0;
     });
   }
 }

@@ -54,7 +54,12 @@ export const DEFAULT_FLEET: FleetOptions = { leaseMs: 3_000, tickMs: 1_000 };
 
 /** What a tick found that other replicas changed: applied by the service to its caches. */
 export interface SharedChanges {
-  readonly channels: ReadonlyArray<{ tenantId: string; worldId: number; channelId: number; started: boolean }>;
+  readonly channels: ReadonlyArray<{
+    tenantId: string;
+    worldId: number;
+    channelId: number;
+    started: boolean;
+  }>;
   readonly reloads: readonly string[];
 }
 
@@ -155,7 +160,12 @@ export class Fleet {
   }
 
   /** Records a channel's status for every replica; the caller applies it to its own registry at once. */
-  async channelChanged(tenantId: string, worldId: number, channelId: number, started: boolean): Promise<void> {
+  async channelChanged(
+    tenantId: string,
+    worldId: number,
+    channelId: number,
+    started: boolean,
+  ): Promise<void> {
     const { rows } = await this.db.query<{ version: string }>(
       `INSERT INTO transport_channels (tenant_id, world_id, channel_id, started, version)
        VALUES ($1, $2, $3, $4, nextval('transport_shared_version'))
@@ -288,8 +298,7 @@ export class Fleet {
       if (this.written.delete(version)) continue;
       if (row.kind === 'reload') {
         if (!first) reloads.add(row.tenantId);
-      }
-      else
+      } else
         channels.push({
           tenantId: row.tenantId,
           worldId: row.worldId!,

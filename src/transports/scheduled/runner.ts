@@ -66,8 +66,8 @@ export const stateOrdinal = (state: RouteState) => STATE_ORDER.indexOf(state);
 export const stateOfOrdinal = (ordinal: number): RouteState | undefined => STATE_ORDER[ordinal];
 
 /**
- * A route taken over whose last step is older than this starts from its timetable (the start-up sweep)
- * instead of walking every boundary since: hours-old departures and arrivals are not announced.
+ * A route taken over whose first boundary not performed is older than this starts from its timetable (the
+ * start-up sweep) instead of walking every boundary since: hours-old departures and arrivals are not announced.
  */
 export const CATCH_UP_HORIZON_MS = 5 * 60_000;
 
@@ -182,7 +182,8 @@ export class ScheduledRunner {
   /** Routes this replica drives now. */
   owned(): number {
     let count = 0;
-    for (const runs of this.tenants.values()) for (const run of runs.values()) if (run.phase === 'owned') count++;
+    for (const runs of this.tenants.values())
+      for (const run of runs.values()) if (run.phase === 'owned') count++;
     return count;
   }
 
@@ -243,7 +244,9 @@ export class ScheduledRunner {
    */
   private resume(run: RouteRun, last: RecordedStep | undefined, now: number): void {
     const { schedule, tenant, route } = run;
-    if (last && now - last.at <= CATCH_UP_HORIZON_MS) {
+    // How late the first boundary nobody performed is (not the last step: a trip in transit has none for long).
+    const missed = last ? evaluateSchedule(schedule, last.at).nextTransitionAt : null;
+    if (last && (missed === null || now - missed <= CATCH_UP_HORIZON_MS)) {
       run.state = last.state;
       run.voyage = last.state === 'in_transit' ? voyageAt(schedule, tenant.id, last.at) : undefined;
       // A sweep's step lies just before the next boundary, possibly still ahead: nothing is due before it.
@@ -353,7 +356,11 @@ export class ScheduledRunner {
         .catch((error) => {
           if (error instanceof AlreadyConsumed) {
             // Another replica performed this boundary first (a takeover overlapping its last moments).
-            logger.debug({ tenantId: run.tenant.id, route: run.route.name, at: iso(at) }, 'performed elsewhere');
+            this.deps.metrics.stepsElsewhere.inc();
+            logger.debug(
+              { tenantId: run.tenant.id, route: run.route.name, at: iso(at) },
+              'performed elsewhere',
+            );
             return;
           }
           logger.error(
