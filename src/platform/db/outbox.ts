@@ -216,8 +216,8 @@ export class OutboxRelay {
     do {
       this.again = false;
       try {
-        let taken: number | typeof BUSY;
-        while ((taken = await this.pass()) === this.batchSize);
+        let taken = await this.pass();
+        while (taken === this.batchSize) taken = await this.pass();
         // Another replica's relay holds the lock: its pass may have begun before our rows committed, so look
         // again shortly rather than leave them to the sweep (a second of delay on every replica's messages).
         if (taken === BUSY && !this.stopped && !this.retry) {

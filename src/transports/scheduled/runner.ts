@@ -226,7 +226,7 @@ export class ScheduledRunner {
     for (const taken of gained) {
       // A reload may have replaced the run while its step was read: resume the current one.
       const run = this.tenants.get(taken.tenant.id)?.get(taken.route.id);
-      if (!run || run.phase !== 'acquiring' || this.stopped) continue;
+      if (run?.phase !== 'acquiring' || this.stopped) continue;
       run.phase = 'owned';
       this.resume(run, steps.get(stepTopic(run.tenant.id, run.route.id)), now);
     }
