@@ -143,7 +143,9 @@ export async function outboxSources(db: Database): Promise<OutboxSource[]> {
   return rows[0]?.found ? [HEAD_OUTBOX, PROJECT_OUTBOX] : [PROJECT_OUTBOX];
 }
 
+// Up to half a second of looking again; a relay held longer than that is left to its holder and the sweep.
 const BUSY_RETRY_MS = 10;
+const BUSY_RETRIES = 50;
 
 /**
  * Moves committed outbox rows to the bus in id order, from each source in turn. Woken after each commit; a slow sweep also catches rows
@@ -162,6 +164,7 @@ export class OutboxRelay {
   private pausedUntil = 0;
   private failing = false;
   private retry: NodeJS.Timeout | undefined;
+  private busyRetries = 0;
 
   constructor(
     private readonly db: Database,
@@ -195,11 +198,9 @@ export class OutboxRelay {
     return this.running === undefined && this.retry === undefined;
   }
 
+  /** Resolves when no pass is running (a retry waiting for another replica's relay is not a pass). */
   async settled(): Promise<void> {
-    while (this.running || this.retry) {
-      if (this.running) await this.running;
-      else await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
-    }
+    while (this.running) await this.running;
   }
 
   async stop(): Promise<void> {
@@ -220,7 +221,8 @@ export class OutboxRelay {
         while (taken === this.batchSize) taken = await this.pass();
         // Another replica's relay holds the lock: its pass may have begun before our rows committed, so look
         // again shortly rather than leave them to the sweep (a second of delay on every replica's messages).
-        if (taken === BUSY && !this.stopped && !this.retry) {
+        this.busyRetries = taken === BUSY ? this.busyRetries + 1 : 0;
+        if (taken === BUSY && !this.stopped && !this.retry && this.busyRetries <= BUSY_RETRIES) {
           this.retry = setTimeout(() => {
             this.retry = undefined;
             this.wake();
