@@ -95,9 +95,10 @@ function subscribe(
 }
 
 /**
- * atlas-character: characters, their sessions and saved locations. Start-up rebuilds the session registry
- * from open history rows before any message is consumed; shutdown stops consuming, logs out characters in
- * transition and persists live positions.
+ * atlas-character: characters, their sessions and saved locations. Session state lives in the database
+ * (character_sessions), shared by every replica; start-up fires the logouts that came due while no replica
+ * watched them; shutdown stops consuming, logs out the characters this replica put in transition and
+ * persists live positions.
  */
 export const characterService: ServiceModule = {
   name: 'character',
@@ -113,9 +114,6 @@ export const characterService: ServiceModule = {
       expiryMs: DEFAULT_EXPIRY_MS,
     };
     const sessions = new SessionTracker(ctx, context.tasks, pendingChangeHooks(pcc));
-    const rebuilt = await sessions.rebuild();
-    if (rebuilt > 0)
-      context.logger.info({ sessions: rebuilt }, 'session registry rebuilt from open sessions');
     const deps: ConsumerDeps = {
       ctx,
       bus: context.bus,
@@ -127,7 +125,11 @@ export const characterService: ServiceModule = {
     const subscriptions = context.consumersEnabled ? await Promise.all(subscribe(deps, sessions, trc)) : [];
     // Expiry is a state change: like the consumers, not in READ_ONLY.
     const sweep = new ExpirySweep(pcc, context.tasks);
-    if (context.consumersEnabled) sweep.start();
+    if (context.consumersEnabled) {
+      sweep.start();
+      // Logouts left due by a replica that stopped (this one's previous life included) fire now.
+      await sessions.start();
+    }
     return {
       routes: async (app) => {
         // The admin route spans tenants: outside the tenant-scoped plugin and its hook.
