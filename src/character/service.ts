@@ -60,10 +60,18 @@ function operationContext(context: ServiceContext, positions: Positions): Operat
   };
 }
 
-/** Writes every live position to its row (decisions B14), one transaction per tenant. */
+/** How often (wall time) live positions reach their rows, where every replica reads them (decisions E5). */
+const POSITION_FLUSH_MS = 1_000;
+
+/** Writes the positions that changed since the last flush to their rows (B14), one statement per tenant. */
 async function flushPositions(ctx: OperationContext): Promise<void> {
-  for (const [tenantId, positions] of ctx.positions.entries()) {
-    await ctx.db.transaction((client) => savePositions(client, tenantId, positions));
+  for (const [tenantId, positions] of ctx.positions.takeUnsaved()) {
+    try {
+      await savePositions(ctx.db.pool, tenantId, positions);
+    } catch (error) {
+      ctx.positions.unwritten(tenantId, positions);
+      ctx.logger.warn({ err: error }, 'live positions could not be stored; trying again later');
+    }
   }
 }
 
@@ -124,6 +132,8 @@ export const characterService: ServiceModule = {
     };
     const subscriptions = context.consumersEnabled ? await Promise.all(subscribe(deps, sessions, trc)) : [];
     // Expiry is a state change: like the consumers, not in READ_ONLY.
+    const flusher = setInterval(() => void context.tasks.track(flushPositions(ctx)), POSITION_FLUSH_MS);
+    flusher.unref();
     const sweep = new ExpirySweep(pcc, context.tasks);
     if (context.consumersEnabled) {
       sweep.start();
@@ -145,6 +155,7 @@ export const characterService: ServiceModule = {
       },
       async close() {
         for (const subscription of subscriptions) await subscription.close();
+        clearInterval(flusher);
         await flushPositions(ctx);
       },
     };

@@ -8,7 +8,7 @@ import {
   type TestApp,
 } from '../../../test/support/app.js';
 import { createTestDatabase } from '../../../test/support/database.js';
-import { createCharacter, sql } from '../testing/support.js';
+import { attributesOf, createCharacter, NIL, sql } from '../testing/support.js';
 import { TAKEOVER_GRACE_MS, TRANSITION_MS } from './tracker.js';
 
 /**
@@ -173,5 +173,41 @@ describe('sessions across replicas', () => {
     expect(await history(a, id)).toEqual([
       expect.objectContaining({ logoutTime: new Date(START + TRANSITION_MS) }),
     ]);
+  });
+
+  it('a logout on one replica keeps the newer position another replica received', async () => {
+    const url = await createTestDatabase();
+    const a = await replica(url);
+    const b = await replica(url);
+    const id = await createCharacter(a, { name: 'Drifter' });
+    const move = (t: TestApp, x: number, y: number) =>
+      t.app.bus.publish(
+        'COMMAND_TOPIC_CHARACTER_MOVEMENT',
+        {
+          worldId: 0,
+          channelId: 1,
+          mapId: 10000,
+          instance: NIL,
+          objectId: id,
+          observerId: id,
+          x,
+          y,
+          stance: 4,
+        },
+        { key: id, tenant: TENANT },
+      );
+    const stored = async () => (await sql(b, 'SELECT x, y FROM characters WHERE id = $1', [id]))[0];
+    // The movement partition is B's first, then A's: B's cache still holds the older position.
+    await move(b, 1, 1);
+    await vi.waitFor(async () => expect(await stored()).toEqual({ x: 1, y: 1 }), { timeout: 10_000 });
+    await move(a, 500, -20);
+    await vi.waitFor(async () => expect(await stored()).toEqual({ x: 500, y: -20 }), { timeout: 10_000 });
+
+    await session(b, 'CREATED', id);
+    await session(b, 'DESTROYED', id);
+    await advanceBy(b.app, b.clock, TRANSITION_MS);
+    await settle(a, b);
+    expect(await stored()).toEqual({ x: 500, y: -20 });
+    expect(await attributesOf(b, id)).toMatchObject({ x: 500, y: -20, stance: 4 });
   });
 });

@@ -313,7 +313,7 @@ export class SessionTracker {
     if (!seen || !this.applies(seen, how)) return false;
     const tenant = how.tenant ??
       seen.tenant ?? { id: tenantId, region: '', majorVersion: 0, minorVersion: 0 };
-    const position = this.ctx.positions.get(tenantId, characterId);
+    const position = this.ctx.positions.unsaved(tenantId, characterId);
     const location = await this.ctx.locations.locationOf(tenant, characterId);
     const done = await commit(this.ctx, undefined, async (tx) => {
       if (how.wait) await lockSession(tx.client, tenantId, characterId);
