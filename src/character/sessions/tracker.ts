@@ -99,6 +99,8 @@ export class SessionTracker {
    * included) and then keeps watching. Only MIXED replicas watch: a logout is a state change.
    */
   async start(watchMs = WATCH_MS): Promise<void> {
+    // The id its rows carry: an operator (or a test) tells which process armed a logout.
+    this.ctx.logger.info({ replica: this.replica }, 'session replica watching logouts');
     await this.watch();
     this.interval = setInterval(() => void this.tasks.track(this.watch()), watchMs);
     this.interval.unref();
