@@ -60,10 +60,18 @@ function operationContext(context: ServiceContext, positions: Positions): Operat
   };
 }
 
-/** Writes every live position to its row (decisions B14), one transaction per tenant. */
+/** How often (wall time) live positions reach their rows, where every replica reads them (decisions E5). */
+const POSITION_FLUSH_MS = 1_000;
+
+/** Writes the positions that changed since the last flush to their rows (B14), one statement per tenant. */
 async function flushPositions(ctx: OperationContext): Promise<void> {
-  for (const [tenantId, positions] of ctx.positions.entries()) {
-    await ctx.db.transaction((client) => savePositions(client, tenantId, positions));
+  for (const [tenantId, positions] of ctx.positions.takeUnsaved()) {
+    try {
+      await savePositions(ctx.db.pool, tenantId, positions);
+    } catch (error) {
+      ctx.positions.unwritten(tenantId, positions);
+      ctx.logger.warn({ err: error }, 'live positions could not be stored; trying again later');
+    }
   }
 }
 
@@ -95,9 +103,10 @@ function subscribe(
 }
 
 /**
- * atlas-character: characters, their sessions and saved locations. Start-up rebuilds the session registry
- * from open history rows before any message is consumed; shutdown stops consuming, logs out characters in
- * transition and persists live positions.
+ * atlas-character: characters, their sessions and saved locations. Session state lives in the database
+ * (character_sessions), shared by every replica; start-up fires the logouts that came due while no replica
+ * watched them; shutdown stops consuming, logs out the characters this replica put in transition and
+ * persists live positions.
  */
 export const characterService: ServiceModule = {
   name: 'character',
@@ -113,9 +122,6 @@ export const characterService: ServiceModule = {
       expiryMs: DEFAULT_EXPIRY_MS,
     };
     const sessions = new SessionTracker(ctx, context.tasks, pendingChangeHooks(pcc));
-    const rebuilt = await sessions.rebuild();
-    if (rebuilt > 0)
-      context.logger.info({ sessions: rebuilt }, 'session registry rebuilt from open sessions');
     const deps: ConsumerDeps = {
       ctx,
       bus: context.bus,
@@ -126,8 +132,14 @@ export const characterService: ServiceModule = {
     };
     const subscriptions = context.consumersEnabled ? await Promise.all(subscribe(deps, sessions, trc)) : [];
     // Expiry is a state change: like the consumers, not in READ_ONLY.
+    const flusher = setInterval(() => void context.tasks.track(flushPositions(ctx)), POSITION_FLUSH_MS);
+    flusher.unref();
     const sweep = new ExpirySweep(pcc, context.tasks);
-    if (context.consumersEnabled) sweep.start();
+    if (context.consumersEnabled) {
+      sweep.start();
+      // Logouts left due by a replica that stopped (this one's previous life included) fire now.
+      await sessions.start();
+    }
     return {
       routes: async (app) => {
         // The admin route spans tenants: outside the tenant-scoped plugin and its hook.
@@ -143,6 +155,7 @@ export const characterService: ServiceModule = {
       },
       async close() {
         for (const subscription of subscriptions) await subscription.close();
+        clearInterval(flusher);
         await flushPositions(ctx);
       },
     };

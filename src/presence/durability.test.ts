@@ -166,3 +166,32 @@ describe('presence across a restart', () => {
     expect(await idsIn(readOnly, `${SHARED}/200090010/instances/${INSTANCE}/characters`)).toEqual([]);
   });
 });
+
+describe('presence across replicas (decisions E5)', () => {
+  it('a character followed by one replica is seen, and moved on from where it stood, by another', async () => {
+    const databaseUrl = await createTestDatabase();
+    const a = await start(databaseUrl);
+    const b = await start(databaseUrl);
+    const exits = [record(a.app, 'EVENT_TOPIC_MAP_STATUS'), record(b.app, 'EVENT_TOPIC_MAP_STATUS')];
+    await login(a, 11, 104000000);
+    expect(await idsIn(b, `${SHARED}/104000000/characters`)).toEqual([11]);
+
+    // The channel change reaches B, with the map a forced return chose: the EXIT is where A saw it stand.
+    await characterEvent(b, 'CHANNEL_CHANGED', 11, {
+      channelId: 2,
+      oldChannelId: 1,
+      mapId: 100000000,
+      instance: NIL_UUID,
+    });
+    await a.app.idle();
+    const announced = exits
+      .flatMap((r) => r.values())
+      .filter((v) => v.type === 'CHARACTER_EXIT')
+      .map((v) => [v.channelId, v.mapId]);
+    expect(announced).toEqual([[1, 104000000]]);
+    for (const t of [a, b]) {
+      expect(await idsIn(t, `${SHARED}/104000000/characters`)).toEqual([]);
+      expect(await idsIn(t, '/api/worlds/0/channels/2/maps/100000000/characters')).toEqual([11]);
+    }
+  });
+});

@@ -7,13 +7,18 @@ import { NIL_UUID } from '../platform/tenant.js';
 import type { CharacterStatusEvent } from './character-events.js';
 import type { MapData } from './forced-return.js';
 import { characterMapStatus, type MapStatusType, type Origin } from './producer.js';
-import type { PresenceRegistry } from './registry.js';
-import { deletePlacement, saveLocation, savePlacement, seedLocation } from './storage.js';
+import {
+  deletePlacement,
+  saveLocation,
+  savePlacement,
+  seedLocation,
+  setStanding,
+  standingOf,
+} from './storage.js';
 import { type Transition, transitionOf } from './transition.js';
 
 export interface PresenceProcessorDeps {
-  readonly registry: PresenceRegistry;
-  /** Where the locations and the registry's durable copy are written (the presence table). */
+  /** Where the locations and who stands where are written (the presence table), shared by every replica. */
   readonly db: Database;
   readonly messages: MessageFactory;
   readonly outbox: Pick<OutboxWriter, 'write' | 'committed'>;
@@ -23,17 +28,17 @@ export interface PresenceProcessorDeps {
   readonly mapData?: MapData;
 }
 
-/** The presence operations: apply a character status event to the table and the registry, then announce it. */
+/** The presence operations: apply a character status event to the table, then announce it. */
 export class PresenceProcessor {
   constructor(private readonly deps: PresenceProcessorDeps) {}
 
   /**
    * Moves the character and announces it in one transaction (the table row, the outbox rows and, for a
-   * message that may come again, its inbox row), and the registry only once that committed: a failed write
-   * changes nothing and announces nothing, and a message consumed twice moves and announces once.
+   * message that may come again, its inbox row): a failed write changes nothing and announces nothing, and a
+   * message consumed twice moves and announces once, whichever replica consumes it.
    */
   async reactAndEmit(event: CharacterStatusEvent, origin: Origin, delivery?: Delivery): Promise<void> {
-    const { db, outbox, registry } = this.deps;
+    const { db, outbox } = this.deps;
     const tenantId = origin.tenant.id;
     // Looked up before the transaction, so that a slow data service holds no row lock.
     const restingPlace =
@@ -45,13 +50,12 @@ export class PresenceProcessor {
     await db.transaction(async (client) => {
       await recordDelivery(client, delivery);
       transition = await this.move(client, tenantId, event, restingPlace);
+      if (transition.enter) await setStanding(client, tenantId, event.characterId, transition.enter);
+      else if (event.type === 'LOGOUT') await setStanding(client, tenantId, event.characterId, undefined);
       announcements = this.announcements(event, transition, origin);
       await outbox.write(client, announcements);
     });
     if (delivery) delivery.claimed = true;
-    if (transition.enter) registry.place(tenantId, event.characterId, transition.enter);
-    else if (event.type === 'LOGOUT' || event.type === 'DELETED')
-      registry.remove(tenantId, event.characterId);
     if (announcements.length > 0) outbox.committed();
   }
 
@@ -91,8 +95,9 @@ export class PresenceProcessor {
         return state === 'OFFLINE' ? {} : transition;
       }
       case 'CHANNEL_CHANGED': {
+        // Read (and held) before the move: where it stood is what the owner's write already replaced.
+        const standing = await standingOf(client, tenantId, id, true);
         await savePlacement(client, tenantId, id, transition.enter!);
-        const standing = this.deps.registry.fieldOf(tenantId, id);
         const stood = standing?.channelId === event.body.oldChannelId;
         return stood ? { ...transition, exit: standing } : transition;
       }

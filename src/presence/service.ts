@@ -6,18 +6,17 @@ import { MapData } from './forced-return.js';
 import { locationRoutes } from './location-resource.js';
 import { LocationOwner } from './owner.js';
 import { PresenceProcessor } from './processor.js';
-import { PresenceRegistry } from './registry.js';
 import { type PresenceReads, presenceRoutes } from './resource.js';
-import { charactersInField, findLocation, loadPlacements, PRESENCE_MIGRATIONS } from './storage.js';
+import { charactersInField, findLocation, PRESENCE_MIGRATIONS } from './storage.js';
 
 /**
  * The embedded stand-in for atlas-maps (decisions.md D, F3): follows characters through their status events,
  * announces CHARACTER_ENTER / CHARACTER_EXIT on the map status topic, keeps every character's location, and
  * answers "who is in this field" for transports (in process) and over REST. With LOCATION_OWNER=maps (the
  * default when it runs) it also owns location as HEAD atlas-maps does: CHANGE_MAP, CHANNEL_CHANGE_REQUEST,
- * the forced return, and the only MAP_CHANGED / CHANNEL_CHANGED. Unlike atlas-maps it survives a restart:
- * every move is written to the presence table, and start-up loads the table into the in-memory registry
- * that answers the reads, so the passengers of a boat that was under way when the process stopped still arrive.
+ * the forced return, and the only MAP_CHANGED / CHANNEL_CHANGED. Unlike atlas-maps it keeps who-is-where
+ * in the presence table, not in memory: the passengers of a boat that was under way when the process stopped
+ * still arrive, and every replica answers alike whichever followed the character (decisions E5).
  */
 export const presenceService: ServiceModule = {
   name: 'presence',
@@ -36,20 +35,15 @@ export const presenceService: ServiceModule = {
       logger,
       owner: isOwner,
     });
-    let reads: PresenceReads;
+    // Read from the table on every replica, MIXED or READ_ONLY: whichever replica followed a character's
+    // events, all answer alike (decisions E5).
+    const reads: PresenceReads = {
+      charactersIn: (tenantId, field) => charactersInField(db.pool, tenantId, field),
+      charactersInMap: (tenantId, map) => charactersInField(db.pool, tenantId, map),
+    };
     const subscriptions: Subscription[] = [];
     if (context.consumersEnabled) {
-      const registry = new PresenceRegistry();
-      // Loaded before subscribing, so that the events consumed next move characters from where they stood.
-      const placements = await loadPlacements(db.pool);
-      for (const { tenantId, characterId, field } of placements) registry.place(tenantId, characterId, field);
-      if (placements.length > 0) logger.info({ characters: placements.length }, 'presence loaded');
-      reads = {
-        charactersIn: async (tenantId, field) => registry.charactersIn(tenantId, field),
-        charactersInMap: async (tenantId, map) => registry.charactersInMap(tenantId, map),
-      };
       const processor = new PresenceProcessor({
-        registry,
         db,
         messages: context.messages,
         outbox,
@@ -58,12 +52,6 @@ export const presenceService: ServiceModule = {
       });
       subscriptions.push(await consumeCharacterStatus(context, processor));
       if (isOwner) subscriptions.push(...(await consumeLocationCommands(context, owner)));
-    } else {
-      // READ_ONLY follows no events, so a registry would never move: read what the MIXED replicas write.
-      reads = {
-        charactersIn: (tenantId, field) => charactersInField(db.pool, tenantId, field),
-        charactersInMap: (tenantId, map) => charactersInField(db.pool, tenantId, map),
-      };
     }
     const locationOf = (tenantId: string, characterId: number) =>
       findLocation(db.pool, tenantId, characterId);

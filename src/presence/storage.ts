@@ -1,11 +1,12 @@
 import type { Migration, Queryable } from '../platform/db/database.js';
 import type { CharacterLocation, Field, PresenceState } from '../platform/fields.js';
+import { isUuid, normaliseUuid } from '../platform/tenant.js';
 
 /**
- * The location of every character presence has heard of (HEAD atlas-maps' character_locations), and the
- * durable copy of the registry: the rows in state IN_FIELD are the characters standing somewhere. atlas-maps
- * keeps who-is-where in memory only; here a restart of the embedded default would then forget the passengers
- * aboard a boat, and its arrival would warp nobody. The field index serves the READ_ONLY reads.
+ * The location of every character presence has heard of (HEAD atlas-maps' character_locations), and where
+ * each stands in the game (the standing columns). atlas-maps keeps who-is-where in memory only; here it is
+ * the table, so that a restart of the embedded default keeps the passengers aboard a boat, and every replica
+ * (decisions E5) answers "who is in this field" alike, whichever of them followed the character's events.
  */
 export const PRESENCE_MIGRATIONS: readonly Migration[] = [
   {
@@ -32,22 +33,23 @@ ALTER TABLE presence ADD COLUMN state text NOT NULL DEFAULT 'IN_FIELD';
 ALTER TABLE presence ALTER COLUMN state SET DEFAULT 'OFFLINE';
 `,
   },
+  {
+    // Where the character stands as presence announced it (its last CHARACTER_ENTER), which the location
+    // runs ahead of while an owner's warp awaits its MAP_CHANGED. It used to live only in each process's
+    // memory; here every replica reads it (decisions E5). The rows already IN_FIELD stand at their location,
+    // which is what a restart loaded into memory.
+    id: 'presence/003-standing',
+    sql: `
+ALTER TABLE presence ADD COLUMN standing_world smallint, ADD COLUMN standing_channel smallint,
+  ADD COLUMN standing_map bigint, ADD COLUMN standing_instance uuid;
+UPDATE presence SET standing_world = world, standing_channel = channel, standing_map = map_id,
+  standing_instance = instance WHERE state = 'IN_FIELD';
+CREATE INDEX idx_presence_standing ON presence
+  (tenant_id, standing_world, standing_channel, standing_map, standing_instance)
+  WHERE standing_map IS NOT NULL;
+`,
+  },
 ];
-
-export interface Placement {
-  readonly tenantId: string;
-  readonly characterId: number;
-  readonly field: Field;
-}
-
-interface PlacementRow {
-  tenant_id: string;
-  character_id: number;
-  world: number;
-  channel: number;
-  map_id: number;
-  instance: string;
-}
 
 /**
  * Stores where the character is and in which state; writing the same location twice leaves one row (events
@@ -136,32 +138,66 @@ export async function deletePlacement(db: Queryable, tenantId: string, character
   });
 }
 
-/** Every placement of every tenant: what the registry starts from. */
-export async function loadPlacements(db: Queryable): Promise<Placement[]> {
-  const { rows } = await db.query<PlacementRow>(
-    `SELECT tenant_id, character_id, world, channel, map_id, instance FROM presence WHERE state = 'IN_FIELD'`,
-  );
-  return rows.map((row) => ({
-    tenantId: row.tenant_id,
-    characterId: row.character_id,
-    field: { worldId: row.world, channelId: row.channel, mapId: row.map_id, instance: row.instance },
-  }));
+/** Where the character stands (its last ENTER), if anywhere; `lock` holds the row for the transaction. */
+export async function standingOf(
+  db: Queryable,
+  tenantId: string,
+  characterId: number,
+  lock = false,
+): Promise<Field | undefined> {
+  const { rows } = await db.query<{ world: number; channel: number; map_id: number; instance: string }>({
+    name: lock ? 'presence-standing-lock' : 'presence-standing',
+    text: `SELECT standing_world AS world, standing_channel AS channel, standing_map AS map_id,
+             standing_instance AS instance
+           FROM presence WHERE tenant_id = $1 AND character_id = $2 AND standing_map IS NOT NULL
+           ${lock ? 'FOR UPDATE' : ''}`,
+    values: [tenantId, characterId],
+  });
+  const row = rows[0];
+  return row
+    ? { worldId: row.world, channelId: row.channel, mapId: row.map_id, instance: row.instance }
+    : undefined;
 }
 
-/** Character ids in the field (every instance of the map when `instance` is undefined), ascending. */
+/** Stands the character in `field` (an ENTER), or nowhere (it left the game); its row must exist. */
+export async function setStanding(
+  db: Queryable,
+  tenantId: string,
+  characterId: number,
+  field: Field | undefined,
+): Promise<void> {
+  await db.query({
+    name: 'presence-stand',
+    text: `UPDATE presence SET standing_world = $3, standing_channel = $4, standing_map = $5,
+             standing_instance = $6
+           WHERE tenant_id = $1 AND character_id = $2`,
+    values: [
+      tenantId,
+      characterId,
+      field?.worldId ?? null,
+      field?.channelId ?? null,
+      field?.mapId ?? null,
+      field?.instance ?? null,
+    ],
+  });
+}
+
+/** Character ids standing in the field (every instance of the map when `instance` is undefined), ascending. */
 export async function charactersInField(
   db: Queryable,
   tenantId: string,
   field: Omit<Field, 'instance'> & { readonly instance?: string },
 ): Promise<number[]> {
+  // No row holds an instance that is not a UUID (the column's type): nobody stands there.
+  if (field.instance !== undefined && !isUuid(field.instance)) return [];
   const values = [tenantId, field.worldId, field.channelId, field.mapId];
   const { rows } = await db.query<{ character_id: number }>({
     name: field.instance === undefined ? 'presence-map' : 'presence-field',
     text: `SELECT character_id FROM presence
-           WHERE tenant_id = $1 AND world = $2 AND channel = $3 AND map_id = $4 AND state = 'IN_FIELD'
-           ${field.instance === undefined ? '' : 'AND instance = $5'}
+           WHERE tenant_id = $1 AND standing_world = $2 AND standing_channel = $3 AND standing_map = $4
+           ${field.instance === undefined ? '' : 'AND standing_instance = $5'}
            ORDER BY character_id`,
-    values: field.instance === undefined ? values : [...values, field.instance],
+    values: field.instance === undefined ? values : [...values, normaliseUuid(field.instance)],
   });
-  return rows.map((row) => row.character_id);
+  return rows.map((row) => Number(row.character_id));
 }

@@ -17,7 +17,7 @@ export function consumeSessionEvents(deps: ConsumerDeps, sessions: SessionTracke
   const created = typed(CHANNEL_SESSION, (m, c) =>
     sessions.created(c.tenant, c.headers, c.delivery, m.characterId, m.worldId, m.channelId),
   );
-  const destroyed = typed(CHANNEL_SESSION, (m, c) => sessions.destroyed(c.tenant, m.characterId));
+  const destroyed = typed(CHANNEL_SESSION, (m, c) => sessions.destroyed(c.tenant, m.characterId, c.delivery));
   return consume({
     ...subscriptionOf(deps),
     topic: deps.messages.topic('EVENT_TOPIC_SESSION_STATUS'),

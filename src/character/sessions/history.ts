@@ -10,14 +10,6 @@ export interface SessionRecord {
   readonly logoutUs: number | null;
 }
 
-export interface OpenSession {
-  readonly tenantId: string;
-  readonly characterId: number;
-  readonly worldId: number;
-  readonly channelId: number;
-  readonly loginMs: number;
-}
-
 // Microseconds since the epoch fit a double exactly; read them so an adopted Atlas database keeps its precision.
 const US = (column: string) => `(extract(epoch FROM ${column}) * 1000000)::bigint`;
 
@@ -44,16 +36,6 @@ export async function endSession(q: Queryable, tenantId: string, characterId: nu
      WHERE tenant_id = $1 AND character_id = $2 AND logout_time IS NULL`,
     [tenantId, characterId, new Date(atMs)],
   );
-}
-
-/** Every open stint of every tenant: the registry rebuilt at start-up (decisions B15). */
-export async function openSessions(q: Queryable): Promise<OpenSession[]> {
-  const { rows } = await q.query<Omit<OpenSession, 'loginMs'> & { loginUs: number }>(
-    `SELECT tenant_id AS "tenantId", character_id AS "characterId", world_id AS "worldId",
-       channel_id AS "channelId", ${US('login_time')} AS "loginUs"
-     FROM session_history WHERE logout_time IS NULL`,
-  );
-  return rows.map(({ loginUs, ...row }) => ({ ...row, loginMs: Math.floor(loginUs / 1000) }));
 }
 
 /** Stints that touch [since, now]: started since, still open, or ended since; oldest first. */

@@ -4,6 +4,7 @@ import type { AdoptingMigration, Step } from '../../../platform/db/migrations.js
 import { findLegacyConflicts, indexExceptions } from './conflicts.js';
 import { DROP_MESO_TABLES } from './drop-meso.js';
 import { HEAD_FEATURE_TABLES } from './head-features.js';
+import { SESSION_STATE_TABLES } from './session-state.js';
 import { characterTables, NAME_INDEX, NO_EXCEPTIONS, OPEN_SESSION_INDEX } from './tables.js';
 
 /**
@@ -47,4 +48,4 @@ export const CHARACTER_TABLES: AdoptingMigration = {
   },
 };
 
-export const CHARACTER_MIGRATIONS = [CHARACTER_TABLES, HEAD_FEATURE_TABLES] as const;
+export const CHARACTER_MIGRATIONS = [CHARACTER_TABLES, HEAD_FEATURE_TABLES, SESSION_STATE_TABLES] as const;
