@@ -183,6 +183,8 @@ export async function startApp(env: Record<string, string>, readyTimeoutMs = 60_
 
 export interface ReadMessage {
   readonly partition: number;
+  /** The producer's create time (epoch ms). */
+  readonly timestamp: number;
   readonly key: Buffer;
   readonly value: Buffer;
   readonly headers: Record<string, Buffer>;
@@ -207,6 +209,7 @@ export async function readTopic(
         if (Buffer.isBuffer(value)) headers[name] = value;
       read.push({
         partition,
+        timestamp: Number(message.timestamp),
         key: message.key ?? Buffer.alloc(0),
         value: message.value ?? Buffer.alloc(0),
         headers,
@@ -223,6 +226,16 @@ export async function readTopic(
     await consumer.disconnect();
   }
   return read;
+}
+
+/** Everything on a topic now: reads until every partition reaches the end offset it had when called. */
+export async function readAll(bootstrap: string, topic: string, timeoutMs = 30_000): Promise<ReadMessage[]> {
+  const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, clientId: 'test-reader' });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const wanted = ends.reduce((total, p) => total + Number(p.high) - Number(p.low), 0);
+  return readTopic(bootstrap, topic, (read) => read.length >= wanted, timeoutMs);
 }
 
 /** The Go services' tenant headers for the bundled sample tenant. */

@@ -132,6 +132,7 @@ export class Fleet {
   async start(listener: FleetListener): Promise<void> {
     this.listener = listener;
     await this.tick();
+    this.logger.info({ replicaId: this.replicaId, replicas: this.live.length }, 'transports lease taken');
     this.arm();
   }
 
@@ -228,8 +229,12 @@ export class Fleet {
       );
       if (renewed.rowCount !== 1) {
         if (this.leaseUntil !== undefined) {
-          this.logger.warn({ replicaId: this.replicaId }, 'lease ran out; rejoining under a new identity');
+          const lapsed = this.replicaId;
           this.replicaId = randomUUID();
+          this.logger.warn(
+            { lapsed, replicaId: this.replicaId },
+            'lease ran out; rejoining under a new identity',
+          );
         }
         await this.db.query(
           'INSERT INTO transport_replicas (replica_id, started_at, seen_at) VALUES ($1, $2, $2)',
