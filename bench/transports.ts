@@ -1,135 +1,34 @@
 // npm run bench:transports: 1,000 tenants with the bundled configuration (12,000 routes, 1,044,000 trips a day).
 // Load and timetable time and memory; CPU per simulated hour of transitions on a manual clock; lateness of
 // transitions on the real clock beside bare setTimeout lateness of the same event loop; instance starts per second.
-import { readFileSync } from 'node:fs';
-import type { Histogram } from 'prom-client';
-import type { OutgoingMessage } from '../src/platform/bus/messages.js';
-import { MessageFactory } from '../src/platform/bus/messages.js';
-import { type Clock, ManualClock, SystemClock } from '../src/platform/clock.js';
-import type { Field, FieldDirectory } from '../src/platform/fields.js';
-import { createLogger } from '../src/platform/logging.js';
+import { ManualClock } from '../src/platform/clock.js';
 import { Metrics } from '../src/platform/metrics.js';
-import { resolveTopics } from '../src/platform/topics.js';
-import { ChannelRegistry } from '../src/transports/channels.js';
-import { parseTenantConfiguration } from '../src/transports/core/config.js';
-import { evaluate } from '../src/transports/core/evaluate.js';
 import { DAY_MS, tripCount, utcDayStart } from '../src/transports/core/timetable.js';
 import { InstanceTransports } from '../src/transports/instances/processor.js';
 import { InstanceRegistry } from '../src/transports/instances/registry.js';
-import { NO_PORTAL_DATA } from '../src/transports/lookups/portals.js';
-import { type TransportMetrics, transportMetrics } from '../src/transports/metrics.js';
-import { TransportMessages } from '../src/transports/producer.js';
-import { ScheduledRunner } from '../src/transports/scheduled/runner.js';
-import { type LoadedTenant, loadTenant, TenantRegistry } from '../src/transports/tenants/loaded-tenant.js';
-
-const TENANTS = 1_000;
-const sampleEntry = (
-  JSON.parse(readFileSync(new URL('../config/tenants.json', import.meta.url), 'utf8')) as {
-    tenants: Array<Record<string, unknown>>;
-  }
-).tenants[0]!;
-const logger = createLogger('silent');
-const messages = new TransportMessages(new MessageFactory(resolveTopics({})));
-
-function tenantId(index: number): string {
-  return `00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
-}
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const ms = (value: number) => `${value.toFixed(2)} ms`;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-/** The first boundary of any route after a time of day (ms since midnight). */
-function nextBoundaryAfter(tenant: LoadedTenant, timeOfDay: number): number {
-  const day = Date.UTC(2026, 1, 18);
-  const next = [...tenant.schedules.values()]
-    .map((s) => s.timetable)
-    .map((tt) => evaluate(tt, day + timeOfDay).nextTransitionAt ?? Infinity);
-  return Math.min(...next) - day;
-}
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-/** One passenger on every dock, nobody elsewhere: every departure warps someone, lookups cost nothing. */
-function directoryFor(tenants: LoadedTenant[]): FieldDirectory {
-  const docks = new Set(tenants[0]!.routes.map((route) => route.stagingMapId));
-  return {
-    charactersIn: async (_tenant, field: Field) => (docks.has(field.mapId) ? [field.channelId + 1] : []),
-  };
-}
-
-function latenessRecorder(base: TransportMetrics, samples: number[]): TransportMetrics {
-  const lateness = {
-    observe: (seconds: number) => samples.push(seconds * 1000),
-  } as unknown as Histogram<never>;
-  return { ...base, lateness };
-}
-
-function runnerFor(
-  clock: Clock,
-  tenants: LoadedTenant[],
-  metrics: TransportMetrics,
-  counter: { sent: number; publishLateness?: number[]; due?: () => number },
-) {
-  const channels = new ChannelRegistry();
-  for (const t of tenants)
-    for (const c of [0, 1, 2]) channels.register(t.tenant.id, { worldId: 0, channelId: c });
-  const pending = new Set<Promise<unknown>>();
-  const runner = new ScheduledRunner({
-    clock,
-    logger,
-    metrics,
-    channels,
-    warps: {
-      directory: directoryFor(tenants),
-      portals: NO_PORTAL_DATA,
-      random: Math.random,
-      logger,
-      metrics,
-    },
-    messages,
-    // No database here: every voyage step counts as a first announcement.
-    voyages: {
-      send: async (parts) => {
-        counter.sent += parts.flatMap((part) => ('messages' in part ? part.messages : part)).length;
-      },
-      unarrived: async () => [],
-    },
-    publish: async (outgoing: readonly OutgoingMessage[]) => {
-      counter.sent += outgoing.length;
-      if (counter.publishLateness && counter.due) counter.publishLateness.push(clock.now() - counter.due());
-    },
-    track: (work) => {
-      pending.add(work);
-      void work.finally(() => pending.delete(work));
-    },
-  });
-  return {
-    runner,
-    settle: async () => {
-      // Transitions queue their look-ups and messages for the next turn (setImmediate): let them start.
-      do {
-        await new Promise((resolve) => setImmediate(resolve));
-        await Promise.all([...pending]);
-      } while (pending.size > 0 || runner.pending() > 0);
-    },
-  };
-}
+import { transportMetrics } from '../src/transports/metrics.js';
+import { TenantRegistry } from '../src/transports/tenants/loaded-tenant.js';
+import {
+  buildTenants,
+  gc,
+  latenessRecorder,
+  logger,
+  mb,
+  messages,
+  ms,
+  nextBoundaryAfter,
+  offsetClock,
+  percentile,
+  runnerFor,
+  TENANTS,
+} from './transports-support.js';
 
 async function main() {
   // 1. Load: validate 1,000 tenant entries and compute their day.
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
   const loadStart = performance.now();
-  const tenants: LoadedTenant[] = [];
-  for (let i = 0; i < TENANTS; i++)
-    tenants.push(loadTenant(parseTenantConfiguration({ ...sampleEntry, id: tenantId(i) })));
+  const tenants = buildTenants();
   const loadMs = performance.now() - loadStart;
   gc();
   const heapAfter = process.memoryUsage().heapUsed;
@@ -195,15 +94,7 @@ async function main() {
     // Land 1 s before the boundary so that the runner is armed and idle when it comes.
     const target = utcDayStart(Date.now()) + DAY_MS + timeOfDay;
     const offset = target - (Date.now() + 2_000);
-    class OffsetClock extends SystemClock {
-      override now(): number {
-        return Date.now() + offset;
-      }
-      override at(at: number, fn: () => void) {
-        return super.at(at - offset, fn);
-      }
-    }
-    const clock = new OffsetClock();
+    const clock = offsetClock(offset);
     const realSamples: number[] = [];
     const publishLateness: number[] = [];
     // Boundaries fall on whole seconds: the due instant of a publish is the last whole second.

@@ -71,6 +71,45 @@ export const stateOfOrdinal = (ordinal: number): RouteState | undefined => STATE
  */
 export const CATCH_UP_HORIZON_MS = 5 * 60_000;
 
+/**
+ * A trip known by its departure instant; its id (a UUIDv5, a SHA-1) is computed when first needed, after the
+ * burst of state changes of an instant, not during it.
+ */
+class VoyageRef {
+  private known: Voyage | undefined;
+  private computed = false;
+
+  private constructor(private readonly compute: () => Voyage | undefined) {}
+
+  /** The trip of `schedule` in transit at `at`. */
+  static at(schedule: RouteSchedule, tenantId: string, at: number): VoyageRef {
+    return new VoyageRef(() => voyageAt(schedule, tenantId, at));
+  }
+
+  static of(voyage: Voyage | undefined): VoyageRef | undefined {
+    return voyage ? new VoyageRef(() => voyage) : undefined;
+  }
+
+  get(): Voyage | undefined {
+    if (!this.computed) {
+      this.known = this.compute();
+      this.computed = true;
+    }
+    return this.known;
+  }
+}
+
+/** A state change made at its instant, whose consequences (counts, log, actions) follow in the same turn. */
+interface Settling {
+  readonly run: RouteRun;
+  readonly from: RouteState;
+  readonly to: RouteState;
+  readonly at: number;
+  readonly lateMs: number;
+  readonly arriving: VoyageRef | undefined;
+  readonly departing: VoyageRef | undefined;
+}
+
 /** `unowned`: another replica drives it; `acquiring`: its last step is being read; `owned`: its timer is ours. */
 type Phase = 'unowned' | 'acquiring' | 'owned';
 
@@ -80,7 +119,7 @@ interface RouteRun {
   readonly schedule: RouteSchedule;
   state: RouteState;
   /** The trip aboard while in transit: its arrival is announced when the route leaves in_transit. */
-  voyage: Voyage | undefined;
+  voyage: VoyageRef | undefined;
   timer: TimerHandle | undefined;
   /** The route's transitions run one after another, in boundary order, even when look-ups are slow. */
   work: Promise<void>;
@@ -248,16 +287,16 @@ export class ScheduledRunner {
     const missed = last ? evaluateSchedule(schedule, last.at).nextTransitionAt : null;
     if (last && (missed === null || now - missed <= CATCH_UP_HORIZON_MS)) {
       run.state = last.state;
-      run.voyage = last.state === 'in_transit' ? voyageAt(schedule, tenant.id, last.at) : undefined;
+      run.voyage = last.state === 'in_transit' ? VoyageRef.at(schedule, tenant.id, last.at) : undefined;
       // A sweep's step lies just before the next boundary, possibly still ahead: nothing is due before it.
       this.walk(run, Math.min(last.at, now), now);
       return;
     }
     const evaluation = evaluateSchedule(schedule, now);
     run.state = evaluation.state;
-    run.voyage = run.state === 'in_transit' ? voyageAt(schedule, tenant.id, now) : undefined;
+    run.voyage = VoyageRef.of(run.state === 'in_transit' ? voyageAt(schedule, tenant.id, now) : undefined);
     const sweep: TransitionAction[] = run.state === 'in_transit' ? [] : [arrivalWarp(route)];
-    sweep.push({ kind: 'recover-voyages', sailing: run.voyage?.id });
+    sweep.push({ kind: 'recover-voyages', sailing: run.voyage?.get()?.id });
     const next = evaluation.nextTransitionAt;
     this.enqueue(run, sweep, run.state, next === null || next <= now ? now : next - 1);
     this.arm(run, next);
@@ -297,33 +336,52 @@ export class ScheduledRunner {
     this.arm(run, boundary);
   }
 
+  /**
+   * The state change itself, at its instant: everything else it causes (counts, the log line, the trip's id,
+   * the actions) is settled right after every state change due at that instant was made, so that 12,000
+   * routes at midnight all change state within milliseconds of it (issue 13: lateness at the floor of the
+   * timers), and their look-ups and messages follow in the next turns.
+   */
   private moveTo(run: RouteRun, to: RouteState, at: number, now: number): void {
     const from = run.state;
-    const departing = to === 'in_transit' ? voyageAt(run.schedule, run.tenant.id, at) : undefined;
     if (from === to) {
-      if (to !== 'in_transit' || departing?.id === run.voyage?.id) return;
+      if (to !== 'in_transit') return;
       // Another trip is in transit from this instant (a reload or a travel-rate handover changed the
-      // timetable): the trip aboard arrives first, then the new one departs.
+      // timetable): the trip aboard arrives first, then the new one departs. Rare: computed at once.
+      if (voyageAt(run.schedule, run.tenant.id, at)?.id === run.voyage?.get()?.id) return;
       this.moveTo(run, 'awaiting_return', at, now);
       this.moveTo(run, 'in_transit', at, now);
       return;
     }
     const arriving = from === 'in_transit' ? run.voyage : undefined;
+    const departing = to === 'in_transit' ? VoyageRef.at(run.schedule, run.tenant.id, at) : undefined;
     run.state = to;
     run.voyage = departing;
+    this.settling.push({ run, from, to, at, lateMs: Math.max(0, now - at), arriving, departing });
+    if (this.settling.length === 1) queueMicrotask(() => this.settle());
+  }
+
+  private settling: Settling[] = [];
+
+  private settle(): void {
+    const settling = this.settling;
+    this.settling = [];
     const { metrics, logger } = this.deps;
-    this.transitionCounter(to).inc();
-    metrics.lateness.observe(Math.max(0, now - at) / 1000);
-    // At midnight thousands of routes change at once: build log fields only when they will be written.
-    const departed = to === 'in_transit';
-    const arrived = from === 'in_transit';
-    const level = departed || arrived ? 'info' : 'debug';
-    if (logger.isLevelEnabled(level)) {
-      const fields = { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at) };
-      const text = departed ? 'departed' : arrived ? 'arrived' : `is ${to}`;
-      logger[level](fields, `${run.route.name} ${text}`);
+    for (const { run, from, to, at, lateMs, arriving, departing } of settling) {
+      this.transitionCounter(to).inc();
+      metrics.lateness.observe(lateMs / 1000);
+      // At midnight thousands of routes change at once: build log fields only when they will be written.
+      const departed = to === 'in_transit';
+      const arrived = from === 'in_transit';
+      const level = departed || arrived ? 'info' : 'debug';
+      if (logger.isLevelEnabled(level)) {
+        const fields = { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at) };
+        const text = departed ? 'departed' : arrived ? 'arrived' : `is ${to}`;
+        logger[level](fields, `${run.route.name} ${text}`);
+      }
+      const actions = transitionActions(run.route, from, to);
+      this.enqueue(run, withVoyages(actions, arriving?.get(), departing?.get()), to, at);
     }
-    this.enqueue(run, withVoyages(transitionActions(run.route, from, to), arriving, departing), to, at);
   }
 
   private enqueue(run: RouteRun, actions: readonly TransitionAction[], to: RouteState, at: number): void {

@@ -1,0 +1,73 @@
+// One replica of the midnight benchmark (bench/replicas.ts forks it): 1,000 tenants' routes, of which it drives
+// its share by the fleet's leases in PostgreSQL; its clock reads midnight at MIDNIGHT_AT (real epoch ms).
+import { SystemClock } from '../src/platform/clock.js';
+import { Database } from '../src/platform/db/database.js';
+import { Metrics } from '../src/platform/metrics.js';
+import { DAY_MS, utcDayStart } from '../src/transports/core/timetable.js';
+import { transportMetrics } from '../src/transports/metrics.js';
+import { Fleet } from '../src/transports/scheduled/fleet.js';
+import { stepTopic } from '../src/transports/scheduled/runner.js';
+import { lastSteps } from '../src/transports/scheduled/steps.js';
+import { buildTenants, latenessRecorder, logger, offsetClock, runnerFor } from './transports-support.js';
+
+export interface WorkerReport {
+  readonly owned: number;
+  readonly transitions: number[];
+  readonly sent: number[];
+  readonly upkeep: { ticks: number; statements: number; ms: number; cpuMs: number; windowMs: number };
+}
+
+async function main(): Promise<void> {
+  const midnightAt = Number(process.env.MIDNIGHT_AT);
+  const replicas = Number(process.env.REPLICAS);
+  const db = new Database(process.env.DATABASE_URL!, logger, 4);
+  const tenants = buildTenants();
+  const offset = utcDayStart(Date.now()) + DAY_MS - midnightAt;
+  const clock = offsetClock(offset);
+  const transitions: number[] = [];
+  const sent: number[] = [];
+  const fleet = new Fleet(db, new SystemClock(), logger);
+  const { runner, settle } = runnerFor(
+    clock,
+    tenants,
+    latenessRecorder(transportMetrics(new Metrics()), transitions),
+    // Boundaries fall on whole seconds: the due instant of a send is the last whole second.
+    { sent: 0, publishLateness: sent, due: () => clock.now() - (clock.now() % 1000) },
+    {
+      owns: (tenantId, routeId) => fleet.owns(stepTopic(tenantId, routeId)),
+      lastSteps: (topics) => lastSteps(db, topics),
+    },
+  );
+  for (const tenant of tenants) runner.apply(tenant);
+  await fleet.start({ membership: () => void runner.rebalance(), shared: () => undefined });
+  while (fleet.liveReplicas().length < replicas) await new Promise((resolve) => setTimeout(resolve, 50));
+  await runner.rebalance();
+  await settle();
+  // The start-up sweeps are not the burst.
+  transitions.length = 0;
+  sent.length = 0;
+  const cpu = process.cpuUsage();
+  const upkeepBefore = { ...fleet.upkeep };
+  const began = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, midnightAt + 5_000 - Date.now()));
+  await settle();
+  const used = process.cpuUsage(cpu);
+  const report: WorkerReport = {
+    owned: runner.owned(),
+    transitions,
+    sent,
+    upkeep: {
+      ticks: fleet.upkeep.ticks - upkeepBefore.ticks,
+      statements: fleet.upkeep.statements - upkeepBefore.statements,
+      ms: fleet.upkeep.ms - upkeepBefore.ms,
+      cpuMs: (used.user + used.system) / 1000,
+      windowMs: Date.now() - began,
+    },
+  };
+  runner.stop();
+  process.send!(report);
+  await fleet.leave();
+  await db.close();
+}
+
+void main();

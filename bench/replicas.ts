@@ -1,0 +1,76 @@
+// npm run bench:replicas: the midnight burst (12,000 routes of 1,000 tenants at one instant) driven by one
+// replica, then by three replica processes sharing the routes by leases in one PostgreSQL (decisions E5), in the
+// same run. Each replica's messages are counted where the outbox would take them (as in bench:transports), so
+// the figures compare the runner's own lateness: state change (the route's state set) and messages handed to
+// the durable send, each measured from the boundary. Lease upkeep per replica per minute is reported beside.
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Database } from '../src/platform/db/database.js';
+import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
+import { INBOX_MIGRATION } from '../src/platform/db/inbox.js';
+import { createLogger } from '../src/platform/logging.js';
+import { FLEET_MIGRATION } from '../src/transports/scheduled/fleet.js';
+import type { WorkerReport } from './replica-worker.js';
+import { ms, percentile } from './transports-support.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+async function burst(url: string, replicas: number): Promise<WorkerReport[]> {
+  // Far enough ahead for every worker to load 1,000 tenants and agree on the fleet.
+  const midnightAt = Date.now() + 12_000;
+  const workers = Array.from({ length: replicas }, () =>
+    fork(path.join(here, 'replica-worker.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, DATABASE_URL: url, MIDNIGHT_AT: String(midnightAt), REPLICAS: String(replicas) },
+    }),
+  );
+  return Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<WorkerReport>((resolve, reject) => {
+          worker.once('message', (report) => resolve(report as WorkerReport));
+          worker.once('exit', (code) => code !== 0 && reject(new Error(`worker exited with ${code}`)));
+        }),
+    ),
+  );
+}
+
+function describe(label: string, reports: WorkerReport[]): { state: number; sent: number } {
+  const transitions = reports.flatMap((r) => r.transitions);
+  const sent = reports.flatMap((r) => r.sent);
+  const p = (values: number[], q: number) => ms(percentile(values, q));
+  console.log(
+    `midnight    ${label}: routes ${reports.map((r) => r.owned).join(' + ')}, ${transitions.length} transitions; state change p50 ${p(transitions, 50)}, p99 ${p(transitions, 99)}; messages sent p50 ${p(sent, 50)}, p99 ${p(sent, 99)}`,
+  );
+  for (const [i, r] of reports.entries()) {
+    const perMinute = 60_000 / r.upkeep.windowMs;
+    console.log(
+      `  replica ${i + 1}  lease upkeep per minute: ${Math.round(r.upkeep.ticks * perMinute)} ticks, ${Math.round(r.upkeep.statements * perMinute)} statements, ${ms(r.upkeep.ms * perMinute)} waiting on them (whole process CPU over the window: ${ms(r.upkeep.cpuMs * perMinute)} per minute)`,
+    );
+  }
+  return { state: percentile(transitions, 99), sent: percentile(sent, 99) };
+}
+
+async function main(): Promise<void> {
+  const logger = createLogger('warn');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'atlas-ts-bench-replicas-'));
+  const server = await startEmbeddedPostgres({ dataDir, port: 0, logger, fast: true });
+  try {
+    const db = new Database(server.url(), logger);
+    await db.migrate([INBOX_MIGRATION, FLEET_MIGRATION]);
+    await db.close();
+    const one = describe('1 replica ', await burst(server.url(), 1));
+    const three = describe('3 replicas', await burst(server.url(), 3));
+    console.log(
+      `  ratio     3 replicas / 1: state change p99 ${(three.state / one.state).toFixed(2)}, messages sent p99 ${(three.sent / one.sent).toFixed(2)} (targets: p99 <= 20 ms and <= 100 ms)`,
+    );
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+void main();

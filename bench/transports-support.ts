@@ -1,0 +1,142 @@
+// Shared by the transports benchmarks: 1,000 tenants with the bundled configuration (12,000 routes), a runner
+// whose messages are counted instead of sent, and clocks that put a chosen instant of the day just ahead.
+import { readFileSync } from 'node:fs';
+import type { Histogram } from 'prom-client';
+import type { OutgoingMessage } from '../src/platform/bus/messages.js';
+import { MessageFactory } from '../src/platform/bus/messages.js';
+import { type Clock, SystemClock } from '../src/platform/clock.js';
+import type { Field, FieldDirectory } from '../src/platform/fields.js';
+import { createLogger } from '../src/platform/logging.js';
+import { resolveTopics } from '../src/platform/topics.js';
+import { ChannelRegistry } from '../src/transports/channels.js';
+import { parseTenantConfiguration } from '../src/transports/core/config.js';
+import { evaluate } from '../src/transports/core/evaluate.js';
+import { NO_PORTAL_DATA } from '../src/transports/lookups/portals.js';
+import type { TransportMetrics } from '../src/transports/metrics.js';
+import { TransportMessages } from '../src/transports/producer.js';
+import { type RouteOwnership, ScheduledRunner } from '../src/transports/scheduled/runner.js';
+import { type LoadedTenant, loadTenant } from '../src/transports/tenants/loaded-tenant.js';
+
+export const TENANTS = 1_000;
+const sampleEntry = (
+  JSON.parse(readFileSync(new URL('../config/tenants.json', import.meta.url), 'utf8')) as {
+    tenants: Array<Record<string, unknown>>;
+  }
+).tenants[0]!;
+export const logger = createLogger('silent');
+export const messages = new TransportMessages(new MessageFactory(resolveTopics({})));
+
+export function tenantId(index: number): string {
+  return `00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
+}
+
+/** The bundled tenant 1,000 times over, under 1,000 ids. */
+export function buildTenants(count = TENANTS): LoadedTenant[] {
+  const tenants: LoadedTenant[] = [];
+  for (let i = 0; i < count; i++)
+    tenants.push(loadTenant(parseTenantConfiguration({ ...sampleEntry, id: tenantId(i) })));
+  return tenants;
+}
+
+export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+export const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** The first boundary of any route after a time of day (ms since midnight). */
+export function nextBoundaryAfter(tenant: LoadedTenant, timeOfDay: number): number {
+  const day = Date.UTC(2026, 1, 18);
+  const next = [...tenant.schedules.values()]
+    .map((s) => s.timetable)
+    .map((tt) => evaluate(tt, day + timeOfDay).nextTransitionAt ?? Infinity);
+  return Math.min(...next) - day;
+}
+
+export function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** One passenger on every dock, nobody elsewhere: every departure warps someone, lookups cost nothing. */
+function directoryFor(tenants: LoadedTenant[]): FieldDirectory {
+  const docks = new Set(tenants[0]!.routes.map((route) => route.stagingMapId));
+  return {
+    charactersIn: async (_tenant, field: Field) => (docks.has(field.mapId) ? [field.channelId + 1] : []),
+  };
+}
+
+export function latenessRecorder(base: TransportMetrics, samples: number[]): TransportMetrics {
+  const lateness = {
+    observe: (seconds: number) => samples.push(seconds * 1000),
+  } as unknown as Histogram<never>;
+  return { ...base, lateness };
+}
+
+/** The system clock shifted by `offset` ms: its `now()` reads the shifted time, its timers fire on it. */
+export function offsetClock(offset: number): Clock {
+  class OffsetClock extends SystemClock {
+    override now(): number {
+      return Date.now() + offset;
+    }
+    override at(at: number, fn: () => void) {
+      return super.at(at - offset, fn);
+    }
+  }
+  return new OffsetClock();
+}
+
+export function runnerFor(
+  clock: Clock,
+  tenants: LoadedTenant[],
+  metrics: TransportMetrics,
+  counter: { sent: number; publishLateness?: number[]; due?: () => number },
+  ownership?: RouteOwnership,
+) {
+  const channels = new ChannelRegistry();
+  for (const t of tenants)
+    for (const c of [0, 1, 2]) channels.register(t.tenant.id, { worldId: 0, channelId: c });
+  const pending = new Set<Promise<unknown>>();
+  const sent = (count: number) => {
+    counter.sent += count;
+    if (count > 0 && counter.publishLateness && counter.due)
+      counter.publishLateness.push(clock.now() - counter.due());
+  };
+  const runner = new ScheduledRunner({
+    clock,
+    logger,
+    metrics,
+    channels,
+    warps: {
+      directory: directoryFor(tenants),
+      portals: NO_PORTAL_DATA,
+      random: Math.random,
+      logger,
+      metrics,
+    },
+    messages,
+    // No database here: every voyage step counts as a first announcement.
+    voyages: {
+      send: async (parts) =>
+        sent(parts.flatMap((part) => ('messages' in part ? part.messages : part)).length),
+      unarrived: async () => [],
+    },
+    publish: async (outgoing: readonly OutgoingMessage[]) => sent(outgoing.length),
+    track: (work) => {
+      pending.add(work);
+      void work.finally(() => pending.delete(work));
+    },
+    ownership,
+  });
+  return {
+    runner,
+    settle: async () => {
+      // Transitions queue their look-ups and messages for the next turn (setImmediate): let them start.
+      do {
+        await new Promise((resolve) => setImmediate(resolve));
+        await Promise.all([...pending]);
+      } while (pending.size > 0 || runner.pending() > 0);
+    },
+  };
+}
