@@ -219,8 +219,16 @@ export class RideStore {
              ON CONFLICT (tenant_id, character_id) DO UPDATE SET route_id = EXCLUDED.route_id`,
       values: [tenant.id, entry.characterId, ride.id, entry.worldId, entry.channelId, route.id],
     });
-    if (rowCount !== 1) return { ok: false, reason: 'already-riding' };
-    return { ok: true, ride, created };
+    if (rowCount === 1) return { ok: true, ride, created };
+    // Aboard another ride already: the ride opened for this character goes again, whatever the caller does next.
+    if (created) {
+      await client.query({
+        name: 'rides-drop',
+        text: 'DELETE FROM transport_rides WHERE instance_id = $1',
+        values: [ride.id],
+      });
+    }
+    return { ok: false, reason: 'already-riding' };
   }
 
   /** The ride a character is aboard, read without a lock (a decision taken on it is re-checked in a transaction). */

@@ -51,6 +51,8 @@ export const rideId = (n: number) => `00000000-0000-4000-8000-${n.toString(16).p
 export interface RigOptions {
   /** Makes a ride's transaction fail when it would write these messages (a database away, say). */
   readonly failWrite?: (messages: readonly OutgoingMessage[]) => boolean;
+  /** Runs inside a ride's transaction before its messages are written: holds it open to stage a race. */
+  readonly beforeWrite?: (messages: readonly OutgoingMessage[]) => Promise<void>;
 }
 
 export async function instanceRig(routes: readonly InstanceRoute[], options: RigOptions = {}) {
@@ -71,6 +73,7 @@ export async function instanceRig(routes: readonly InstanceRoute[], options: Rig
   const sender = new OutboxSender(db, () => undefined);
   const outbox: OutboxWriter = {
     async write(client, messages) {
+      await options.beforeWrite?.(messages);
       if (options.failWrite?.(messages)) throw new Error('database unavailable');
       await writeOutbox(client, messages);
     },
