@@ -267,11 +267,28 @@ async function main() {
         await instances.start(loaded.tenant, route.id, { characterId: i, worldId: 0, channelId: 1 });
       }
     };
+    // The floor: as many transactions of one small INSERT each, through the same pool, as many in flight.
+    await db.query('CREATE TABLE bench_floor (id integer PRIMARY KEY, at bigint NOT NULL)');
+    let floorNext = 0;
+    const floorWorker = async () => {
+      for (let i = floorNext++; i < STARTS; i = floorNext++) {
+        await db.transaction((client) =>
+          client.query({ name: 'floor', text: 'INSERT INTO bench_floor VALUES ($1, $2)', values: [i, i] }),
+        );
+      }
+    };
+    const floorStart = performance.now();
+    await Promise.all(Array.from({ length: IN_FLIGHT }, floorWorker));
+    const floorMs = performance.now() - floorStart;
     const startStart = performance.now();
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     const startMs = performance.now() - startStart;
+    const perSecond = (n: number, elapsed: number) => Math.round(n / (elapsed / 1000));
     console.log(
-      `instances   ${STARTS} starts (${IN_FLIGHT} in flight, durable PostgreSQL) in ${ms(startMs)}: ${Math.round(STARTS / (startMs / 1000))} starts/s (${await instances.active()} rides open)`,
+      `instances   ${STARTS} starts (${IN_FLIGHT} in flight, durable PostgreSQL) in ${ms(startMs)}: ${perSecond(STARTS, startMs)} starts/s (${await instances.active()} rides open)`,
+    );
+    console.log(
+      `  baseline  ${STARTS} one-INSERT transactions, same pool and concurrency: ${perSecond(STARTS, floorMs)}/s (the floor a start, one transaction, sits on)`,
     );
     instances.stop();
   } finally {

@@ -148,7 +148,8 @@ export class RideStore {
    * Find-or-create and board in one transaction (decisions C7): under a lock per (tenant, route), the oldest
    * ride with room whose boarding is still open at `now`, else a new one. Every replica boards under the
    * same lock, so no concurrency can put more than `capacity` characters in one ride; the riders' primary
-   * key refuses a character already aboard any ride, and the transaction then rolls a new ride back too.
+   * key refuses a character already aboard any ride. A ride of capacity 1 is full from its creation, so there
+   * is nothing to find and no lock to take (every bundled instance route: the fast path).
    */
   async board(
     client: Queryable,
@@ -158,6 +159,85 @@ export class RideStore {
     now: number,
     newId: () => string,
   ): Promise<BoardResult> {
+    const open = route.capacity > 1 ? await this.findOpen(client, tenant, route, now) : undefined;
+    if (open) {
+      const { rowCount } = await client.query({
+        name: 'rides-board',
+        text: `WITH rider AS (
+                 INSERT INTO transport_riders (tenant_id, character_id, instance_id, world_id, channel_id)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING character_id)
+               INSERT INTO transport_last_routes (tenant_id, character_id, route_id)
+               SELECT $1, character_id, $6 FROM rider
+               ON CONFLICT (tenant_id, character_id) DO UPDATE SET route_id = EXCLUDED.route_id`,
+        values: [tenant.id, entry.characterId, open.id, entry.worldId, entry.channelId, route.id],
+      });
+      return rowCount === 1
+        ? { ok: true, ride: open, created: false }
+        : { ok: false, reason: 'already-riding' };
+    }
+    const boardingUntil = now + route.boardingWindowMs;
+    const ride: Ride = {
+      id: newId(),
+      tenant: {
+        id: tenant.id,
+        region: tenant.region,
+        majorVersion: tenant.majorVersion,
+        minorVersion: tenant.minorVersion,
+      },
+      route,
+      boardingUntil,
+      arrivalAt: boardingUntil + route.travelMs,
+      createdAt: now,
+    };
+    // One statement: the ride, its first rider and the rider's last route (the riders' foreign key is
+    // checked at the end of the statement, once the ride is in).
+    const { rowCount } = await client.query({
+      name: 'rides-create-board',
+      text: `WITH ride AS (
+               INSERT INTO transport_rides (instance_id, tenant_id, region, major_version, minor_version, route_id,
+                 route, capacity, boarding_until, arrival_at, created_at, due_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10) RETURNING instance_id),
+             rider AS (
+               INSERT INTO transport_riders (tenant_id, character_id, instance_id, world_id, channel_id)
+               SELECT $2, $12, instance_id, $13, $14 FROM ride ON CONFLICT DO NOTHING RETURNING character_id)
+             INSERT INTO transport_last_routes (tenant_id, character_id, route_id)
+             SELECT $2, character_id, $6 FROM rider
+             ON CONFLICT (tenant_id, character_id) DO UPDATE SET route_id = EXCLUDED.route_id`,
+      values: [
+        ride.id,
+        tenant.id,
+        tenant.region,
+        tenant.majorVersion,
+        tenant.minorVersion,
+        route.id,
+        JSON.stringify(route),
+        route.capacity,
+        ride.boardingUntil,
+        ride.arrivalAt,
+        now,
+        entry.characterId,
+        entry.worldId,
+        entry.channelId,
+      ],
+    });
+    if (rowCount === 1) return { ok: true, ride, created: true };
+    // Aboard another ride already: the ride opened for this character goes again, whatever the caller does next.
+    await client.query({
+      name: 'rides-drop',
+      text: 'DELETE FROM transport_rides WHERE instance_id = $1',
+      values: [ride.id],
+    });
+    return { ok: false, reason: 'already-riding' };
+  }
+
+  /** The oldest ride of the route with room and boarding open, under the route's lock (held to the commit). */
+  private async findOpen(
+    client: Queryable,
+    tenant: Tenant,
+    route: InstanceRoute,
+    now: number,
+  ): Promise<Ride | undefined> {
+    // Its own statement, before the read: the read's snapshot then sees every rider the lock's last holder added.
     await client.query({
       name: 'rides-route-lock',
       text: 'SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))',
@@ -172,63 +252,7 @@ export class RideStore {
              ORDER BY r.seq LIMIT 1 FOR SHARE OF r`,
       values: [tenant.id, route.id, now],
     });
-    let ride = rows[0] ? rideOf(rows[0]) : undefined;
-    const created = ride === undefined;
-    if (!ride) {
-      const boardingUntil = now + route.boardingWindowMs;
-      ride = {
-        id: newId(),
-        tenant: {
-          id: tenant.id,
-          region: tenant.region,
-          majorVersion: tenant.majorVersion,
-          minorVersion: tenant.minorVersion,
-        },
-        route,
-        boardingUntil,
-        arrivalAt: boardingUntil + route.travelMs,
-        createdAt: now,
-      };
-      await client.query({
-        name: 'rides-create',
-        text: `INSERT INTO transport_rides (instance_id, tenant_id, region, major_version, minor_version, route_id,
-                 route, capacity, boarding_until, arrival_at, created_at, due_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10)`,
-        values: [
-          ride.id,
-          tenant.id,
-          tenant.region,
-          tenant.majorVersion,
-          tenant.minorVersion,
-          route.id,
-          JSON.stringify(route),
-          route.capacity,
-          ride.boardingUntil,
-          ride.arrivalAt,
-          now,
-        ],
-      });
-    }
-    const { rowCount } = await client.query({
-      name: 'rides-board',
-      text: `WITH rider AS (
-               INSERT INTO transport_riders (tenant_id, character_id, instance_id, world_id, channel_id)
-               VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING character_id)
-             INSERT INTO transport_last_routes (tenant_id, character_id, route_id)
-             SELECT $1, character_id, $6 FROM rider
-             ON CONFLICT (tenant_id, character_id) DO UPDATE SET route_id = EXCLUDED.route_id`,
-      values: [tenant.id, entry.characterId, ride.id, entry.worldId, entry.channelId, route.id],
-    });
-    if (rowCount === 1) return { ok: true, ride, created };
-    // Aboard another ride already: the ride opened for this character goes again, whatever the caller does next.
-    if (created) {
-      await client.query({
-        name: 'rides-drop',
-        text: 'DELETE FROM transport_rides WHERE instance_id = $1',
-        values: [ride.id],
-      });
-    }
-    return { ok: false, reason: 'already-riding' };
+    return rows[0] ? rideOf(rows[0]) : undefined;
   }
 
   /** The ride a character is aboard, read without a lock (a decision taken on it is re-checked in a transaction). */
