@@ -170,6 +170,43 @@ describe('instance rides across replicas', () => {
     expect(await a.active()).toBe(1); // rider 9 still aboard
   });
 
+  it('counts down on B the ride started on A, and recovers on B a login of a rider who logged out on A', async () => {
+    const shared = rigRoute('shared', { startMapId: 240000110, transitMapIds: [200090500] });
+    const other = rigRoute('another', { startMapId: 270000100, transitMapIds: [200090500] });
+    rig = await instanceRig([shared, other]);
+    const a = rig.transports;
+    const b = rig.replica();
+    replicas = [a, b];
+    // "another" sorts first by name: only the remembered route (in the database) leads back to "shared".
+    await a.start(TENANT, shared.id, rider(3));
+    rig.clock.set(20_500);
+    await b.mapEntered(TENANT, { ...rider(3), mapId: 200090500 });
+    await a.loggedOut(TENANT, { ...rider(3), mapId: 200090500 });
+    await b.loggedIn(TENANT, { ...rider(3), mapId: 200090500 });
+    const messages = (await rig.sent()).slice(2).map(decode);
+    expect(messages.map((m) => [m.type, m.body.durationSeconds ?? m.body.reason ?? m.body.mapId])).toEqual([
+      ['TRANSIT_ENTERED', 40], // arrival at 61 s, 40.5 s left, truncated
+      ['CANCELLED', 'LOGOUT'],
+      ['CHANGE_MAP', 240000110],
+    ]);
+  });
+
+  it('arms by a sweep only the rides due within the next two seconds', async () => {
+    const { rig, a, b } = await twoReplicas();
+    await a.start(TENANT, WHALE.id, rider(1)); // due at 61 s
+    a.stop();
+    rig.clock.set(58_999);
+    await b.endings.sweep(); // looks up to 60.999 s: not yet
+    rig.clock.set(61_000);
+    await rig.settle();
+    expect(await b.active()).toBe(1);
+    await b.endings.sweep();
+    rig.clock.runDue();
+    await rig.settle();
+    expect(await b.active()).toBe(0);
+    expect((await sent(rig)).slice(2).map(([type]) => type)).toEqual(['CHANGE_MAP', 'COMPLETED']);
+  });
+
   it('sends home on B (STUCK) a ride of A found when B starts after its stuck timeout', async () => {
     rig = await instanceRig([WHALE]);
     const a = rig.transports;
