@@ -4,7 +4,7 @@
 // the figures compare the runner's own lateness: state change (the route's state set) and messages handed to
 // the durable send, each measured from the boundary. Lease upkeep per replica per minute is reported beside.
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,8 @@ function describe(label: string, reports: WorkerReport[]): { state: number; sent
 
 async function main(): Promise<void> {
   const logger = createLogger('warn');
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'atlas-ts-bench-replicas-'));
+  // Not mkdtemp: its 0700 directory is closed to the `postgres` user initdb runs as when we are root.
+  const dataDir = path.join(tmpdir(), `atlas-ts-bench-replicas-${process.pid}-${Date.now()}`);
   const server = await startEmbeddedPostgres({ dataDir, port: 0, logger, fast: true });
   try {
     const db = new Database(server.url(), logger);

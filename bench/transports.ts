@@ -1,11 +1,20 @@
 // npm run bench:transports: 1,000 tenants with the bundled configuration (12,000 routes, 1,044,000 trips a day).
 // Load and timetable time and memory; CPU per simulated hour of transitions on a manual clock; lateness of
-// transitions on the real clock beside bare setTimeout lateness of the same event loop; instance starts per second.
+// transitions on the real clock beside bare setTimeout lateness of the same event loop; instance starts per second
+// on a durable embedded PostgreSQL (rides are rows shared by replicas).
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ManualClock } from '../src/platform/clock.js';
+import { Database } from '../src/platform/db/database.js';
+import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
+import { INBOX_MIGRATION } from '../src/platform/db/inbox.js';
+import { OUTBOX_MIGRATION, writeOutbox } from '../src/platform/db/outbox.js';
+import { OutboxSender } from '../src/platform/db/outbox-sender.js';
 import { Metrics } from '../src/platform/metrics.js';
 import { DAY_MS, tripCount, utcDayStart } from '../src/transports/core/timetable.js';
 import { InstanceTransports } from '../src/transports/instances/processor.js';
-import { InstanceRegistry } from '../src/transports/instances/registry.js';
+import { RIDES_MIGRATION, RideStore } from '../src/transports/instances/rides.js';
 import { transportMetrics } from '../src/transports/metrics.js';
 import { TenantRegistry } from '../src/transports/tenants/loaded-tenant.js';
 import {
@@ -116,31 +125,69 @@ async function main() {
     `  baseline  12000 bare setTimeout over 2 s: p50 ${p(baselineSamples, 50)}, p99 ${p(baselineSamples, 99)}, max ${p(baselineSamples, 100)} (the floor any timer-driven transition sits on)`,
   );
 
-  // 4. Instance starts per second: capacity-1 routes, so every start creates a ride with its three timers.
+  // 4. Instance starts per second: capacity-1 routes, so every start creates a ride (rows in PostgreSQL, with
+  // its outbox rows, in one transaction) and its arrival timer. A durable embedded server (fsync on), the
+  // application's pool size, as many starts in flight as a busy channel server sends at once.
   const registry = new TenantRegistry();
   for (const t of tenants) registry.swap(t);
-  const instanceClock = new ManualClock(Date.UTC(2026, 1, 18, 12));
-  const instances = new InstanceTransports({
-    clock: instanceClock,
-    logger,
-    metrics: transportMetrics(new Metrics()),
-    messages,
-    publish: async () => undefined,
-    track: () => undefined,
-    tenants: registry,
-    registry: new InstanceRegistry(),
-  });
-  const STARTS = 120_000;
-  const startStart = performance.now();
-  for (let i = 0; i < STARTS; i++) {
-    const loaded = tenants[i % TENANTS]!;
-    const route = loaded.instanceRoutes[Math.floor(i / TENANTS) % loaded.instanceRoutes.length]!;
-    await instances.start(loaded.tenant, route.id, { characterId: i, worldId: 0, channelId: 1 });
+  // Not mkdtemp: its 0700 directory is closed to the `postgres` user initdb runs as when we are root.
+  const dataDir = path.join(os.tmpdir(), `atlas-ts-bench-rides-${process.pid}-${Date.now()}`);
+  const server = await startEmbeddedPostgres({ dataDir, port: 0, logger, fast: false });
+  const db = new Database(server.url(), logger);
+  try {
+    await db.migrate([OUTBOX_MIGRATION, INBOX_MIGRATION, RIDES_MIGRATION]);
+    const sender = new OutboxSender(db, () => undefined);
+    const instanceClock = new ManualClock(Date.UTC(2026, 1, 18, 12));
+    const instances = new InstanceTransports({
+      clock: instanceClock,
+      logger,
+      metrics: transportMetrics(new Metrics()),
+      messages,
+      db,
+      outbox: { write: writeOutbox, committed: () => undefined, send: (m, d) => sender.send(m, d) },
+      rides: new RideStore(db),
+      track: () => undefined,
+      tenants: registry,
+    });
+    const STARTS = 20_000;
+    const IN_FLIGHT = 64;
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < STARTS; i = next++) {
+        const loaded = tenants[i % TENANTS]!;
+        const route = loaded.instanceRoutes[Math.floor(i / TENANTS) % loaded.instanceRoutes.length]!;
+        await instances.start(loaded.tenant, route.id, { characterId: i, worldId: 0, channelId: 1 });
+      }
+    };
+    // The floor: as many transactions of one small INSERT each, through the same pool, as many in flight.
+    await db.query('CREATE TABLE bench_floor (id integer PRIMARY KEY, at bigint NOT NULL)');
+    let floorNext = 0;
+    const floorWorker = async () => {
+      for (let i = floorNext++; i < STARTS; i = floorNext++) {
+        await db.transaction((client) =>
+          client.query({ name: 'floor', text: 'INSERT INTO bench_floor VALUES ($1, $2)', values: [i, i] }),
+        );
+      }
+    };
+    const floorStart = performance.now();
+    await Promise.all(Array.from({ length: IN_FLIGHT }, floorWorker));
+    const floorMs = performance.now() - floorStart;
+    const startStart = performance.now();
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    const startMs = performance.now() - startStart;
+    const perSecond = (n: number, elapsed: number) => Math.round(n / (elapsed / 1000));
+    console.log(
+      `instances   ${STARTS} starts (${IN_FLIGHT} in flight, durable PostgreSQL) in ${ms(startMs)}: ${perSecond(STARTS, startMs)} starts/s (${await instances.active()} rides open)`,
+    );
+    console.log(
+      `  baseline  ${STARTS} one-INSERT transactions, same pool and concurrency: ${perSecond(STARTS, floorMs)}/s (the floor a start, one transaction, sits on)`,
+    );
+    instances.stop();
+  } finally {
+    await db.close();
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
-  const startMs = performance.now() - startStart;
-  console.log(
-    `instances   ${STARTS} starts in ${ms(startMs)}: ${Math.round(STARTS / (startMs / 1000))} starts/s (${instances.active()} rides open)`,
-  );
 }
 
 void main();

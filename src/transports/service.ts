@@ -9,7 +9,7 @@ import { consumeConfigurationStatus } from './consumers/configuration-status.js'
 import { consumeInstanceCommands } from './consumers/instance-command.js';
 import { consumeMapStatus } from './consumers/map-status.js';
 import { InstanceTransports } from './instances/processor.js';
-import { InstanceRegistry } from './instances/registry.js';
+import { RIDES_MIGRATION, RideStore } from './instances/rides.js';
 import { AtlasMapsDirectory } from './lookups/maps.js';
 import { AtlasDataPortals, NO_PORTAL_DATA } from './lookups/portals.js';
 import { transportMetrics } from './metrics.js';
@@ -47,14 +47,16 @@ function fieldDirectory(context: ServiceContext): FieldDirectory {
 
 /**
  * The transports domain: scheduled routes on their timetable, instance transports on demand, their REST
- * surface and their consumers. Everything is in memory and rebuilt from configuration at start-up, except
- * which voyages were announced (transport_voyages), which must outlive a restart.
+ * surface and their consumers. Routes are in memory and rebuilt from configuration at start-up; what must
+ * outlive a restart and be shared by replicas is in tables: which voyages were announced
+ * (transport_voyages) and the instance rides (transport_rides and its companions).
  */
 export const transportsService: ServiceModule = {
   name: 'transports',
   // Every message leaves through the outbox (and consumed ones are recorded in the inbox): a broker outage
-  // delays a departure's warps, never drops them. Its one table records which voyages were announced.
-  migrations: [VOYAGES_MIGRATION, FLEET_MIGRATION],
+  // delays a departure's warps, never drops them. Its tables record which voyages were announced, the rides,
+  // and what the replicas share (leases, channels, reloads).
+  migrations: [VOYAGES_MIGRATION, RIDES_MIGRATION, FLEET_MIGRATION],
   async start(context: ServiceContext): Promise<RunningService> {
     const { clock, logger, tasks, outbox, db } = context;
     if (!outbox || !db) throw new Error('the transports service needs its database and outbox');
@@ -66,7 +68,7 @@ export const transportsService: ServiceModule = {
     };
     const channels = new ChannelRegistry();
     const tenants = new TenantRegistry();
-    const registry = new InstanceRegistry();
+    const rides = new RideStore(db);
     const dataUrl = context.config.serviceUrls.data;
     const warps: WarpDeps = {
       directory: fieldDirectory(context),
@@ -107,10 +109,11 @@ export const transportsService: ServiceModule = {
       logger,
       metrics,
       messages,
-      publish,
+      db,
+      outbox,
+      rides,
       track,
       tenants,
-      registry,
     });
 
     const statusRequest = (tenant: Parameters<TransportMessages['statusRequest']>[0]) =>
@@ -174,19 +177,21 @@ export const transportsService: ServiceModule = {
           consumeMapStatus(context, instances),
           consumeCharacterStatus(context, {
             instances,
-            scheduledLogout: async (tenant, at, cause, delivery) => {
+            scheduledLogout: async (tenant, at, cause) => {
               const warp = await logoutWarp(warps, tenants.get(tenant.id), tenant, at);
-              return () => publish(warp ? [messages.changeMap(tenant, warp, cause)] : [], delivery);
+              return warp ? [messages.changeMap(tenant, warp, cause)] : [];
             },
           }),
         ])
       : [];
+    // Rides left by a stopped replica (or this service's last run) end now if due, the others on time.
+    await instances.begin();
     // Decisions C10: channels that started before us announce themselves again.
     for (const loaded of tenants.all()) statusRequest(loaded.tenant);
     started = true;
 
     return {
-      routes: (app) => transportRoutes(app, { tenants, instances, registry, now: () => clock.now() }),
+      routes: (app) => transportRoutes(app, { tenants, instances, rides, now: () => clock.now() }),
       idle: () => runner.pending() === 0,
       async drain() {
         manager.stop();
@@ -194,8 +199,8 @@ export const transportsService: ServiceModule = {
         runner.stop();
         // The routes go to the other replicas at their next tick, not after this lease runs out.
         await fleet.leave().catch((error) => logger.warn({ err: error }, 'lease could not be given up'));
-        await instances.shutdown();
-        logger.info('instance passengers sent back to their start maps');
+        // Rides stay in the database, for the other replicas or the next start to end on time.
+        instances.stop();
       },
       async close() {
         for (const subscription of subscriptions) await subscription.close();

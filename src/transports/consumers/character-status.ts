@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Subscription } from '../../platform/bus/bus.js';
 import { consume, parseBody } from '../../platform/bus/consumer.js';
-import type { Delivery } from '../../platform/db/inbox.js';
+import type { OutgoingMessage } from '../../platform/bus/messages.js';
 import type { ServiceContext } from '../../platform/service.js';
 import type { Headers } from '../../platform/wire/headers.js';
 import { u8, u32 } from '../../platform/wire/numbers.js';
@@ -17,15 +17,14 @@ const sessionEvent = z.object({
 export interface CharacterStatusHandlers {
   readonly instances: InstanceTransports;
   /**
-   * The scheduled-route part of a logout (a warp off a dock or a ship), traced as the LOGOUT that caused it.
-   * Returns the send, started synchronously once its look-ups are done (see the LOGOUT handler).
+   * The scheduled-route part of a logout (a warp off a dock or a ship), traced as the LOGOUT that caused it:
+   * its messages, sent with the ride's cancel (see the LOGOUT handler).
    */
   readonly scheduledLogout: (
     tenant: Parameters<InstanceTransports['loggedOut']>[0],
     at: Parameters<InstanceTransports['loggedOut']>[1],
     cause: Headers,
-    delivery: Delivery | undefined,
-  ) => Promise<() => Promise<void>>;
+  ) => Promise<readonly OutgoingMessage[]>;
 }
 
 /** LOGIN and LOGOUT from atlas-character; every other character event is none of this service's business. */
@@ -56,10 +55,10 @@ export function consumeCharacterStatus(
         return;
       }
       context.logger.debug({ tenantId: tenant.id, ...at }, 'character logged out');
-      // Both sends of a logout start in one turn, so the outbox writes them in one transaction with the
-      // LOGOUT's inbox row: a crash can never leave the ride cancelled and the dock warp unsent.
-      const sendWarp = await handlers.scheduledLogout(tenant, at, headers, delivery);
-      await Promise.all([handlers.instances.loggedOut(tenant, at, headers, delivery), sendWarp()]);
+      // The dock warp goes with the ride's cancel, in one transaction with the LOGOUT's inbox row: a crash can
+      // never leave the ride cancelled and the dock warp unsent.
+      const warp = await handlers.scheduledLogout(tenant, at, headers);
+      await handlers.instances.loggedOut(tenant, at, headers, delivery, warp);
     },
   });
 }

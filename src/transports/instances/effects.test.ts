@@ -1,6 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
-import { decode, instanceRig, rigRoute, RIG_TENANT as TENANT } from '../testing/instance-rig.js';
+import {
+  decode,
+  type InstanceRig,
+  instanceRig,
+  rigRoute,
+  RIG_TENANT as TENANT,
+} from '../testing/instance-rig.js';
 
 // HEAD #1190: a route's effect items are applied before the boarding warp and cancelled on every terminal path
 // of the ride, each exactly once; a route with a forced return ends its travel timer with CANCELLED/TIMEOUT.
@@ -12,32 +18,42 @@ const AT = { ...RIDER, mapId: 100000000 };
 const MORPHED = rigRoute('morphed', { effectItemIds: [MORPH, POTION] });
 const FLIGHT = rigRoute('flight', { effectItemIds: [MORPH], forcedReturnMapId: 240000110 });
 
-/** Boards the rider, then runs `end`; returns every message sent, as [type, detail]. */
-async function ride(
-  route: typeof MORPHED,
-  end: (rig: ReturnType<typeof instanceRig>) => Promise<void>,
-  publish?: (messages: readonly OutgoingMessage[], sent: OutgoingMessage[]) => Promise<void>,
-) {
-  const sent: OutgoingMessage[] = [];
-  const rig = instanceRig([MORPHED, FLIGHT], async (messages) => {
-    if (publish) await publish(messages, sent);
-    else sent.push(...messages);
-  });
-  await rig.transports.start(TENANT, route.id, RIDER);
-  await end(rig);
-  // Long after: every timer of the ride has had its chance, and the rider leaves and logs out again.
-  rig.clock.set(10 * 61_000);
-  await rig.settle();
-  await rig.transports.mapEntered(TENANT, AT);
-  await rig.transports.loggedOut(TENANT, AT);
-  await rig.transports.shutdown();
-  await rig.settle();
-  expect(rig.transports.active()).toBe(0);
-  return sent.map((m) => {
+let rigs: InstanceRig[] = [];
+afterEach(async () => {
+  for (const rig of rigs) {
+    rig.transports.stop();
+    await rig.close();
+  }
+  rigs = [];
+});
+
+const describeSent = (sent: readonly OutgoingMessage[]) =>
+  sent.map((m) => {
     const { type, body } = decode(m);
     const detail = body.itemId ?? body.reason ?? body.mapId ?? '';
     return `${m.topic} ${type} ${detail}`;
   });
+
+/** Boards the rider, then runs `end`; returns every message sent, as "topic type detail". */
+async function ride(
+  route: typeof MORPHED,
+  end: (rig: InstanceRig) => Promise<void>,
+  failWrite?: (messages: readonly OutgoingMessage[]) => boolean,
+) {
+  const rig = await instanceRig([MORPHED, FLIGHT], { failWrite });
+  rigs.push(rig);
+  await rig.transports.start(TENANT, route.id, RIDER);
+  await end(rig);
+  // Long after: every ending of the ride has had its chance, and the rider leaves and logs out again.
+  rig.clock.set(10 * 61_000);
+  await rig.transports.endings.sweep();
+  rig.clock.runDue();
+  await rig.settle();
+  await rig.transports.mapEntered(TENANT, AT);
+  await rig.transports.loggedOut(TENANT, AT);
+  await rig.settle();
+  expect(await rig.transports.active()).toBe(0);
+  return describeSent(await rig.sent());
 }
 
 const APPLY = [
@@ -75,23 +91,20 @@ describe('transit effects', () => {
     expect(sent).toEqual([...APPLY, ...CANCEL, 'EVENT_TOPIC_INSTANCE_TRANSPORT CANCELLED LOGOUT']);
   });
 
-  it('cancels once at the stuck sweep after an arrival that could not be sent', async () => {
-    let failArrival = true;
+  it('cancels once at the stuck timeout after an arrival that could not be written', async () => {
+    let failing = true;
     const sent = await ride(
       MORPHED,
-      async ({ clock, settle }) => {
+      async ({ clock, settle, transports }) => {
         clock.set(61_000);
         await settle();
+        failing = false;
         clock.set(122_000);
+        await transports.endings.sweep();
+        clock.runDue();
         await settle();
       },
-      async (messages, out) => {
-        if (failArrival && messages.some((m) => decode(m).type === 'COMPLETED')) {
-          failArrival = false;
-          throw new Error('broker unavailable');
-        }
-        out.push(...messages);
-      },
+      (messages) => failing && messages.some((m) => decode(m).type === 'COMPLETED'),
     );
     expect(sent).toEqual([
       ...APPLY,
@@ -101,9 +114,21 @@ describe('transit effects', () => {
     ]);
   });
 
-  it('cancels once at a graceful shutdown, before the warp home', async () => {
-    const sent = await ride(MORPHED, ({ transports }) => transports.shutdown());
-    expect(sent).toEqual([...APPLY, ...CANCEL, 'COMMAND_TOPIC_CHARACTER CHANGE_MAP 104000000']);
+  it('keeps the effect through a stop: the replica that ends the ride cancels it once, at arrival', async () => {
+    const sent = await ride(MORPHED, async (rig) => {
+      rig.transports.stop();
+      const other = rig.replica();
+      await other.endings.adopt();
+      rig.clock.set(61_000);
+      await rig.settle();
+      other.stop();
+    });
+    expect(sent).toEqual([
+      ...APPLY,
+      ...CANCEL,
+      'COMMAND_TOPIC_CHARACTER CHANGE_MAP 140020300',
+      'EVENT_TOPIC_INSTANCE_TRANSPORT COMPLETED ',
+    ]);
   });
 
   it('times out a flight with a forced return: cancel, warp to the forced-return map, CANCELLED TIMEOUT', async () => {
@@ -125,13 +150,16 @@ describe('transit effects', () => {
 
   it('a route without effect items sends no consumable command on any path', async () => {
     const plain = rigRoute('morphed', { effectItemIds: [] });
-    const sent: OutgoingMessage[] = [];
-    const rig = instanceRig([plain], async (messages) => {
-      sent.push(...messages);
-    });
+    const rig = await instanceRig([plain]);
+    rigs.push(rig);
     await rig.transports.start(TENANT, plain.id, RIDER);
     rig.clock.set(61_000);
     await rig.settle();
-    expect(sent.map((m) => decode(m).type)).toEqual(['CHANGE_MAP', 'STARTED', 'CHANGE_MAP', 'COMPLETED']);
+    expect((await rig.sent()).map((m) => decode(m).type)).toEqual([
+      'CHANGE_MAP',
+      'STARTED',
+      'CHANGE_MAP',
+      'COMPLETED',
+    ]);
   });
 });

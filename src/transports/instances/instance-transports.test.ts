@@ -201,6 +201,7 @@ describe('instance transports through the running service', () => {
     await h.post(TEMPLE, { characterId: 6, worldId: 0, channelId: 1 });
     await h.to('10:00:05');
     await h.enter(5, 103000000); // a return scroll to Kerning City
+    await h.app.idle(); // two topics: their order is not the bus's to keep
     await h.session('LOGOUT', 6, 200090500);
     await h.app.idle();
     expect(
@@ -229,8 +230,11 @@ describe('instance transports through the running service', () => {
     await h.session('LOGIN', 8, 200090510); // never rode: the first route by name
     await h.session('LOGIN', 9, 103000000); // not a transit map
     await h.app.idle();
+    // Three keys: the bus orders each character's messages, not the three among themselves.
     expect(
-      h.commands.messages.map((m) => [warpOf(m).characterId, warpOf(m).mapId, warpOf(m).portalId]),
+      h.commands.messages
+        .map((m) => [warpOf(m).characterId, warpOf(m).mapId, warpOf(m).portalId])
+        .sort((a, b) => a[0]! - b[0]!),
     ).toEqual([
       [7, 270000100, 0],
       [8, 240000110, 0],
@@ -410,23 +414,49 @@ describe('instance transports through the running service', () => {
     expect(new Set(data.map((instance) => instance.id)).size).toBe(100);
   });
 
-  it('warps every passenger back to its start map on a graceful shutdown', async () => {
+  it('sends nobody home on a graceful shutdown: the next start on the database ends the rides on time', async () => {
     const h = await boot();
-    await h.post(TRAIN, { characterId: 51, worldId: 0, channelId: 1 });
+    await h.post(TRAIN, { characterId: 51, worldId: 0, channelId: 1 }); // arrives 10:00:11
     await h.post(TEMPLE, { characterId: 52, worldId: 0, channelId: 2 });
     await h.app.idle();
     h.commands.clear();
     await h.app.close();
-    expect(
-      h.commands.messages.map((m) => [
-        warpOf(m).characterId,
-        warpOf(m).channelId,
-        warpOf(m).mapId,
-        warpOf(m).instance,
-      ]),
-    ).toEqual([
-      [51, 1, 103000100, NIL],
-      [52, 2, 240000110, NIL],
+    harness = undefined;
+    expect(h.commands.messages).toEqual([]);
+
+    harness = await startHarness({ start: at('10:00:05'), databaseUrl: h.databaseUrl });
+    const { app, clock } = harness;
+    const commands = recorder(app, clock, 'COMMAND_TOPIC_CHARACTER');
+    const events = recorder(app, clock, 'EVENT_TOPIC_INSTANCE_TRANSPORT');
+    await advanceTo(app, clock, at('10:00:10.999'));
+    expect(commands.messages).toEqual([]);
+    await advanceTo(app, clock, at('10:00:11'));
+    expect(commands.messages.map((m) => [m.at, warpOf(m).characterId, warpOf(m).mapId])).toEqual([
+      [at('10:00:11'), 51, 103000310],
     ]);
+    expect(events.ofType('COMPLETED').map((m) => m.body.characterId)).toEqual([51]);
+  });
+
+  it('a start long after the stop sends the riders of rides past their stuck timeout home (STUCK)', async () => {
+    const h = await boot();
+    await h.post(TRAIN, { characterId: 53, worldId: 0, channelId: 1 }); // stuck timeout 10:00:22
+    await h.app.idle();
+    await h.app.close();
+    harness = undefined;
+    harness = await startHarness({ start: at('10:30:00'), databaseUrl: h.databaseUrl });
+    const { app, clock } = harness;
+    const commands = recorder(app, clock, 'COMMAND_TOPIC_CHARACTER');
+    const events = recorder(app, clock, 'EVENT_TOPIC_INSTANCE_TRANSPORT');
+    await app.idle();
+    expect(
+      commands.messages.map((m) => [warpOf(m).characterId, warpOf(m).mapId, warpOf(m).instance]),
+    ).toEqual([[53, 103000100, NIL]]);
+    expect(events.messages.map((m) => [m.body.type, (m.body.body as { reason?: string }).reason])).toEqual([
+      ['CANCELLED', 'STUCK'],
+    ]);
+    const rides = await fetch(`${harness.url}/api/transports/instance-routes/${TRAIN}/status`, {
+      headers: tenantHeaders(),
+    });
+    expect(((await rides.json()) as { data: unknown[] }).data).toEqual([]);
   });
 });

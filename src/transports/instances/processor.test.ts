@@ -1,63 +1,115 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
-import { decode, instanceRig, rigRoute, RIG_TENANT as TENANT } from '../testing/instance-rig.js';
+import {
+  decode,
+  type InstanceRig,
+  instanceRig,
+  rideId,
+  rigRoute,
+  RIG_TENANT as TENANT,
+} from '../testing/instance-rig.js';
 
-const setup = (publish: (messages: readonly OutgoingMessage[]) => Promise<void>) =>
-  instanceRig([rigRoute('whale')], publish);
+const WHALE = rigRoute('whale');
+const RIDER = { characterId: 9, worldId: 0, channelId: 1 };
+const HOME = {
+  channelId: 1,
+  mapId: 104000000,
+  instance: '00000000-0000-0000-0000-000000000000',
+  portalId: 0,
+};
 
-describe('instance ride safety net', () => {
-  it('sends a ride whose arrival could not be sent back home at 2 × (boarding + travel) with CANCELLED STUCK', async () => {
-    const sent: OutgoingMessage[] = [];
-    let failArrival = true;
-    const { clock, transports, settle } = setup(async (messages) => {
-      if (failArrival && messages.some((m) => decode(m).type === 'COMPLETED')) {
-        failArrival = false;
-        throw new Error('broker unavailable');
-      }
-      sent.push(...messages);
-    });
-    await transports.start(TENANT, 'whale', { characterId: 9, worldId: 0, channelId: 1 });
-    sent.splice(0);
-    clock.set(61_000);
-    await settle();
-    expect(sent).toEqual([]);
-    expect(transports.active()).toBe(1);
-    clock.set(121_999);
-    await settle();
-    expect(sent).toEqual([]);
-    clock.set(122_000);
-    await settle();
-    expect(sent.map((m) => [decode(m).type, decode(m).body])).toEqual([
-      [
-        'CHANGE_MAP',
-        { channelId: 1, mapId: 104000000, instance: '00000000-0000-0000-0000-000000000000', portalId: 0 },
-      ],
-      ['CANCELLED', { routeId: 'whale', instanceId: 'ride-1', reason: 'STUCK' }],
+let rig: InstanceRig | undefined;
+afterEach(async () => {
+  rig?.transports.stop();
+  await rig?.close();
+  rig = undefined;
+});
+
+/** A rig whose ride transactions fail while `failing.on` and they would send `type`. */
+async function failingRig(type: string) {
+  const failing = { on: true, tries: 0 };
+  const failWrite = (messages: readonly OutgoingMessage[]) => {
+    const hit = messages.some((m) => decode(m).type === type);
+    if (hit) failing.tries++;
+    return failing.on && hit;
+  };
+  rig = await instanceRig([WHALE], { failWrite });
+  return { rig, failing };
+}
+
+const summary = async (r: InstanceRig) => (await r.sent()).map((m) => [decode(m).type, decode(m).body]);
+
+describe('instance ride endings', () => {
+  it('tries an arrival that could not be written again at the next sweep, and delivers it', async () => {
+    const { rig, failing } = await failingRig('COMPLETED');
+    await rig.transports.start(TENANT, WHALE.id, RIDER);
+    rig.clock.set(61_000);
+    await rig.settle();
+    expect(failing.tries).toBe(1);
+    expect((await summary(rig)).map(([type]) => type)).toEqual(['CHANGE_MAP', 'STARTED']);
+    expect(await rig.transports.active()).toBe(1);
+    failing.on = false;
+    await rig.transports.endings.sweep();
+    rig.clock.set(62_000);
+    await rig.settle();
+    expect((await summary(rig)).slice(2)).toEqual([
+      ['CHANGE_MAP', { ...HOME, mapId: 140020300 }],
+      ['COMPLETED', { routeId: WHALE.id, instanceId: rideId(1) }],
     ]);
-    expect(transports.active()).toBe(0);
+    expect(await rig.transports.active()).toBe(0);
   });
 
-  it('does not send home at shutdown a ride whose arrival is being sent', async () => {
-    const sent: OutgoingMessage[] = [];
-    let arrive = () => {};
-    const { clock, transports, settle } = setup(async (messages) => {
-      if (messages.some((m) => decode(m).type === 'COMPLETED')) {
-        await new Promise<void>((resolve) => {
-          arrive = resolve;
-        });
-      }
-      sent.push(...messages);
-    });
-    await transports.start(TENANT, 'whale', { characterId: 9, worldId: 0, channelId: 1 });
-    sent.splice(0);
-    clock.set(61_000); // the arrival's messages are on their way
-    await transports.shutdown();
-    arrive();
-    await settle();
-    expect(sent.map((m) => [decode(m).type, decode(m).body.mapId])).toEqual([
-      ['CHANGE_MAP', 140020300],
-      ['COMPLETED', undefined],
+  it('sends home with CANCELLED STUCK a ride that could not end before 2 × (boarding + travel)', async () => {
+    const { rig, failing } = await failingRig('COMPLETED');
+    await rig.transports.start(TENANT, WHALE.id, RIDER);
+    rig.clock.set(61_000);
+    await rig.settle();
+    rig.clock.set(121_999); // still an arrival (and still failing) one millisecond before the stuck timeout
+    await rig.transports.endings.sweep();
+    rig.clock.runDue();
+    await rig.settle();
+    expect(failing.tries).toBe(2);
+    failing.on = false;
+    rig.clock.set(122_000);
+    await rig.transports.endings.sweep();
+    rig.clock.runDue();
+    await rig.settle();
+    expect((await summary(rig)).slice(2)).toEqual([
+      ['CHANGE_MAP', HOME],
+      ['CANCELLED', { routeId: WHALE.id, instanceId: rideId(1), reason: 'STUCK' }],
     ]);
-    expect(transports.active()).toBe(0);
+    expect(await rig.transports.active()).toBe(0);
+  });
+
+  it('stop sends nothing and leaves the ride to the next start, which ends it at its arrival', async () => {
+    rig = await instanceRig([WHALE]);
+    await rig.transports.start(TENANT, WHALE.id, RIDER);
+    rig.transports.stop();
+    rig.clock.set(30_000);
+    await rig.settle();
+    expect((await summary(rig)).map(([type]) => type)).toEqual(['CHANGE_MAP', 'STARTED']);
+    expect(await rig.transports.active()).toBe(1);
+    const next = rig.replica();
+    await next.endings.adopt();
+    rig.clock.set(60_999);
+    await rig.settle();
+    expect(await rig.transports.active()).toBe(1);
+    rig.clock.set(61_000);
+    await rig.settle();
+    expect((await summary(rig)).slice(2).map(([type]) => type)).toEqual(['CHANGE_MAP', 'COMPLETED']);
+    next.stop();
+  });
+
+  it('refuses a character already riding and an unknown route, changing nothing', async () => {
+    rig = await instanceRig([WHALE]);
+    await rig.transports.start(TENANT, WHALE.id, RIDER);
+    await expect(rig.transports.start(TENANT, WHALE.id, RIDER)).rejects.toMatchObject({
+      reason: 'already-riding',
+    });
+    await expect(
+      rig.transports.start(TENANT, rideId(99), { ...RIDER, characterId: 10 }),
+    ).rejects.toMatchObject({ reason: 'unknown-route' });
+    expect((await rig.sent()).length).toBe(2);
+    expect(await rig.transports.active()).toBe(1);
   });
 });

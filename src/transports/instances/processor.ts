@@ -1,26 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
-import type { Clock, TimerHandle } from '../../platform/clock.js';
-import type { Delivery } from '../../platform/db/inbox.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Database, Queryable } from '../../platform/db/database.js';
+import { type Delivery, recordDelivery } from '../../platform/db/inbox.js';
 import type { Logger } from '../../platform/logging.js';
+import type { OutboxWriter } from '../../platform/service.js';
 import { NIL_UUID, type Tenant } from '../../platform/tenant.js';
 import type { Headers } from '../../platform/wire/headers.js';
-import type { InstanceRoute } from '../core/model.js';
 import type { TransportMetrics } from '../metrics.js';
-import type { CancelReason, ConsumableEffectType, TransportMessages } from '../producer.js';
+import type { CancelReason, TransportMessages } from '../producer.js';
 import type { TenantRegistry } from '../tenants/loaded-tenant.js';
-import type { CharacterEntry, InstanceRegistry, TransportInstance } from './registry.js';
+import { effectsOf, RideEndings } from './endings.js';
+import type { CharacterEntry, Ride, RideStore } from './rides.js';
 
 export interface InstanceDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: TransportMetrics;
   readonly messages: TransportMessages;
-  /** Durable send (the outbox); `delivery` is the consumed message that caused it, recorded with it. */
-  readonly publish: (messages: readonly OutgoingMessage[], delivery?: Delivery) => Promise<void>;
+  readonly db: Database;
+  /**
+   * The outbox: `write` inside a ride's transaction, `send` (group-committed) for messages that change no
+   * ride; `delivery` is the consumed message that caused them, recorded with them.
+   */
+  readonly outbox: OutboxWriter;
+  readonly rides: RideStore;
   readonly track: (work: Promise<unknown>) => void;
   readonly tenants: TenantRegistry;
-  readonly registry: InstanceRegistry;
   readonly newId?: () => string;
 }
 
@@ -42,79 +48,81 @@ export interface CharacterAt {
 }
 
 /**
- * Instance transports (transports.md §4): a START boards a ride, three timers on the injected clock end it
- * (boarding closes at `boardingUntil`, arrival exactly at `arrivalAt`, and a stuck timeout of
- * 2 × (boarding + travel) as a safety net should arrival messages fail to go out), and character and map
- * events cancel it or report the remaining time. Warps from here always land on portal 0, as the reference's.
- * `cause` (the request's or consumed message's headers) passes its W3C trace context on to the messages an
- * operation sends; the timers' messages carry none, as the reference's.
+ * Instance transports (transports.md §4): a START boards a ride, its arrival ends it (RideEndings: exactly at
+ * `arrivalAt`, or sending the riders home once past the stuck timeout of 2 × (boarding + travel)), and
+ * character and map events cancel it or report the remaining time. Rides are rows (rides.ts), so any replica
+ * can take any of these steps; each step that changes a ride commits the change, its messages and the inbox
+ * record of the message that caused it in one transaction. Warps from here always land on portal 0, as the
+ * reference's. `cause` (the request's or consumed message's headers) passes its W3C trace context on to the
+ * messages an operation sends; the endings' messages carry none, as the reference's.
  */
 export class InstanceTransports {
-  private readonly timers = new Map<TransportInstance, TimerHandle[]>();
   private readonly newId: () => string;
+  readonly endings: RideEndings;
 
   constructor(private readonly deps: InstanceDeps) {
     this.newId = deps.newId ?? randomUUID;
+    this.endings = new RideEndings(deps);
   }
 
-  /** Boards the character (one synchronous step, decisions C7) and sends CHANGE_MAP + STARTED. */
+  /** Boards the character (one transaction, decisions C7) and sends the effects, CHANGE_MAP and STARTED. */
   async start(
     tenant: Tenant,
     routeId: string,
     rider: CharacterEntry,
     cause?: Headers,
     delivery?: Delivery,
-  ): Promise<TransportInstance> {
+  ): Promise<Ride> {
     const route = this.deps.tenants.get(tenant.id)?.instanceRoutesById.get(routeId);
     if (!route) throw new StartError('unknown-route', `instance route ${routeId} not found`);
-    const result = this.deps.registry.board(tenant, route, rider, this.deps.clock.now(), this.newId);
-    if (!result.ok)
-      throw new StartError('already-riding', `character ${rider.characterId} already in transport`);
-    const { instance } = result;
-    if (result.created) this.arm(instance);
+    const now = this.deps.clock.now();
     const { messages } = this.deps;
-    await this.send(
-      [
+    const result = await this.transact(delivery, async (client) => {
+      const boarded = await this.deps.rides.board(client, tenant, route, rider, now, this.newId);
+      if (!boarded.ok)
+        throw new StartError('already-riding', `character ${rider.characterId} already in transport`);
+      const outgoing = [
         // Before the warp, as HEAD buffers them (the morph is on when the transit map loads).
-        ...this.effects(tenant, route, rider, 'APPLY_CONSUMABLE_EFFECT', cause),
+        ...effectsOf(messages, tenant, route, rider, 'APPLY_CONSUMABLE_EFFECT', cause),
         messages.changeMap(
           tenant,
-          { ...rider, mapId: route.transitMapIds[0]!, instance: instance.id, portalId: 0 },
+          { ...rider, mapId: route.transitMapIds[0]!, instance: boarded.ride.id, portalId: 0 },
           cause,
         ),
-        messages.started(tenant, rider, route.id, instance.id, cause),
-      ],
-      'STARTED',
-      delivery,
-    );
-    return instance;
+        messages.started(tenant, rider, route.id, boarded.ride.id, cause),
+      ];
+      return { value: boarded, outgoing };
+    });
+    // Exact on time on the replica that created it; the others' sweeps are the safety net.
+    if (result.created) this.endings.arm(result.ride.id, result.ride.arrivalAt);
+    this.count('STARTED');
+    return result.ride;
   }
 
   /** CHARACTER_ENTER: the remaining time on the route's own transit maps, a cancel anywhere else. */
   async mapEntered(tenant: Tenant, at: CharacterAt, cause?: Headers, delivery?: Delivery): Promise<void> {
-    const instance = this.deps.registry.instanceOf(tenant.id, at.characterId);
-    if (!instance || instance.ending) return;
-    const { route } = instance;
+    const ride = await this.deps.rides.rideOf(tenant.id, at.characterId);
+    const now = this.deps.clock.now();
+    // A ride past its arrival is being ended (here or on another replica): it neither counts down nor cancels.
+    if (!ride || now >= ride.arrivalAt) return;
+    const { route } = ride;
     if (route.transitMapIds.includes(at.mapId)) {
-      const remaining = Math.max(0, Math.floor((instance.arrivalAt - this.deps.clock.now()) / 1000));
-      await this.send(
-        [
-          this.deps.messages.transitEntered(
-            tenant,
-            at,
-            {
-              routeId: route.id,
-              instanceId: instance.id,
-              channelId: at.channelId,
-              durationSeconds: remaining,
-              message: route.transitMessage,
-            },
-            cause,
-          ),
-        ],
-        'TRANSIT_ENTERED',
-        delivery,
+      const remaining = Math.max(0, Math.floor((ride.arrivalAt - now) / 1000));
+      const entered = this.deps.messages.transitEntered(
+        tenant,
+        at,
+        {
+          routeId: route.id,
+          instanceId: ride.id,
+          channelId: at.channelId,
+          durationSeconds: remaining,
+          message: route.transitMessage,
+        },
+        cause,
       );
+      // No ride changes: the group-committed send is enough.
+      await this.deps.outbox.send([entered], delivery);
+      this.count('TRANSIT_ENTERED');
       return;
     }
     if (this.deps.tenants.get(tenant.id)?.instanceRoutesByTransitMap.has(at.mapId)) {
@@ -125,15 +133,27 @@ export class InstanceTransports {
       );
       return;
     }
-    this.deps.registry.forgetLastRoute(tenant.id, at.characterId);
-    await this.cancel(tenant, at, 'MAP_EXIT', cause, delivery);
+    await this.cancel(tenant, at, 'MAP_EXIT', [], cause, delivery);
   }
 
-  /** LOGOUT while riding: CANCELLED (no warp: the login recovery brings the character back). */
-  async loggedOut(tenant: Tenant, at: CharacterAt, cause?: Headers, delivery?: Delivery): Promise<void> {
-    const instance = this.deps.registry.instanceOf(tenant.id, at.characterId);
-    if (!instance || instance.ending) return;
-    await this.cancel(tenant, at, 'LOGOUT', cause, delivery);
+  /**
+   * LOGOUT: CANCELLED when riding (no warp: the login recovery brings the character back). `alongside` (the
+   * scheduled routes' warp off a dock or ship) commits in the same transaction, with the LOGOUT's inbox row,
+   * so a crash can never leave the ride cancelled and the warp unsent, or the reverse.
+   */
+  async loggedOut(
+    tenant: Tenant,
+    at: CharacterAt,
+    cause?: Headers,
+    delivery?: Delivery,
+    alongside: readonly OutgoingMessage[] = [],
+  ): Promise<void> {
+    // Most logouts are of characters not riding: they take the cheap group-committed send.
+    if (!(await this.deps.rides.rideOf(tenant.id, at.characterId))) {
+      await this.deps.outbox.send(alongside, delivery);
+      return;
+    }
+    await this.cancel(tenant, at, 'LOGOUT', alongside, cause, delivery);
   }
 
   /**
@@ -141,166 +161,85 @@ export class InstanceTransports {
    * the route the character was riding, else of the first route by name that uses the map (C13).
    */
   async loggedIn(tenant: Tenant, at: CharacterAt, cause?: Headers, delivery?: Delivery): Promise<void> {
-    const { registry } = this.deps;
-    if (registry.instanceOf(tenant.id, at.characterId)) return;
     const routes = this.deps.tenants.get(tenant.id)?.instanceRoutesByTransitMap.get(at.mapId);
     if (!routes || routes.length === 0) return;
-    const last = registry.lastRouteOf(tenant.id, at.characterId);
-    const route = routes.find((r) => r.id === last) ?? routes[0]!;
-    registry.forgetLastRoute(tenant.id, at.characterId);
-    await this.send(
-      [
-        this.deps.messages.changeMap(
-          tenant,
-          { ...at, mapId: route.startMapId, instance: NIL_UUID, portalId: 0 },
-          cause,
-        ),
-      ],
-      undefined,
-      delivery,
-    );
+    if (await this.deps.rides.rideOf(tenant.id, at.characterId)) return;
+    await this.transact(delivery, async (client) => {
+      const last = await this.deps.rides.takeLastRoute(client, tenant.id, at.characterId);
+      const route = routes.find((r) => r.id === last) ?? routes[0]!;
+      const warp = { ...at, mapId: route.startMapId, instance: NIL_UUID, portalId: 0 };
+      return { value: undefined, outgoing: [this.deps.messages.changeMap(tenant, warp, cause)] };
+    });
+  }
+
+  /** Ride arrivals, sweeps and cancellations that arrive from now on are handled (the service's start-up). */
+  async begin(sweepEveryMs?: number): Promise<void> {
+    await this.endings.adopt();
+    this.endings.startSweeping(sweepEveryMs);
   }
 
   /**
-   * Graceful shutdown: every passenger goes back to its start map (no events, as the reference). A ride whose
-   * arrival (or stuck return) is being sent is left to it: a second warp would land its passengers back home.
+   * Shutdown: this replica's timers stop and every ride stays as it is. Rides outlive a replica now: another
+   * replica ends them on time, or this service's next start does (arrival if due, home if past the stuck
+   * timeout). Sending passengers home here, as the reference did, would cut the rides of a fleet short
+   * whenever one replica is replaced.
    */
-  async shutdown(): Promise<void> {
-    const outgoing: OutgoingMessage[] = [];
-    for (const instance of this.deps.registry.all()) {
-      if (instance.ending) continue;
-      for (const entry of this.end(instance)) {
-        outgoing.push(...this.effects(instance.tenant, instance.route, entry, 'CANCEL_CONSUMABLE_EFFECT'));
-        outgoing.push(this.warp(instance, entry, instance.route.startMapId));
-      }
-    }
-    await this.send(outgoing);
+  stop(): void {
+    this.endings.stop();
   }
 
-  /** Rides still going (their timers keep the application from being idle only when due). */
-  active(): number {
-    return this.deps.registry.count();
-  }
-
-  private arm(instance: TransportInstance): void {
-    const { clock } = this.deps;
-    const { route } = instance;
-    const maxLifetime = 2 * (route.boardingWindowMs + route.travelMs);
-    this.timers.set(instance, [
-      clock.at(instance.boardingUntil, () => {
-        if (instance.state === 'boarding') instance.state = 'in_transit';
-      }),
-      clock.at(instance.arrivalAt, () => this.finish(instance, 'arrival')),
-      clock.at(instance.createdAt + maxLifetime, () => this.finish(instance, 'stuck')),
-    ]);
-  }
-
-  /**
-   * The travel timer or the stuck timeout ends a ride: effects cancelled, then the warp, then the event, per
-   * rider, as HEAD. A route with a forced return (HEAD #1190) treats its travel timer running out as a
-   * failure, not a delivery: its transit maps have a time limit, and the rider who did not find the way out
-   * goes to the forced-return map with CANCELLED/TIMEOUT.
-   */
-  private finish(instance: TransportInstance, how: 'arrival' | 'stuck'): void {
-    if (this.deps.registry.get(instance.tenant.id, instance.id) !== instance) return;
-    const { messages } = this.deps;
-    const { route, tenant } = instance;
-    const timeout = how === 'arrival' && route.forcedReturnMapId !== 0;
-    const outgoing: OutgoingMessage[] = [];
-    for (const entry of instance.characters) {
-      outgoing.push(...this.effects(tenant, route, entry, 'CANCEL_CONSUMABLE_EFFECT'));
-      if (how === 'stuck') {
-        outgoing.push(this.warp(instance, entry, route.startMapId));
-        outgoing.push(messages.cancelled(tenant, entry, route.id, instance.id, 'STUCK'));
-      } else if (timeout) {
-        outgoing.push(this.warp(instance, entry, route.forcedReturnMapId));
-        outgoing.push(messages.cancelled(tenant, entry, route.id, instance.id, 'TIMEOUT'));
-      } else {
-        outgoing.push(this.warp(instance, entry, route.destinationMapId));
-        outgoing.push(messages.completed(tenant, entry, route.id, instance.id));
-      }
-    }
-    instance.ending = true;
-    const work = this.deps.publish(outgoing).then(
-      () => {
-        const aboard = this.end(instance);
-        for (const entry of aboard) this.deps.registry.forgetLastRoute(tenant.id, entry.characterId);
-        this.count(how === 'arrival' && !timeout ? 'COMPLETED' : 'CANCELLED', aboard.length);
-      },
-      (error) => {
-        // Kept aboard: the stuck timeout (still armed after a failed arrival) sends them home.
-        instance.ending = false;
-        this.deps.logger.error(
-          { tenantId: tenant.id, instanceId: instance.id, how, err: error },
-          'ride could not end',
-        );
-      },
-    );
-    this.deps.track(work);
+  /** Rides going on, across the fleet. */
+  active(): Promise<number> {
+    return this.deps.rides.count();
   }
 
   private async cancel(
     tenant: Tenant,
     at: CharacterAt,
     reason: CancelReason,
+    alongside: readonly OutgoingMessage[],
     cause?: Headers,
     delivery?: Delivery,
   ): Promise<void> {
-    const left = this.deps.registry.leave(tenant.id, at.characterId);
+    const { messages, rides } = this.deps;
+    const left = await this.transact(delivery, async (client) => {
+      const left = await rides.leave(client, tenant.id, at.characterId);
+      // A map exit ends the story of the ride; a logout keeps it for the login recovery.
+      if (reason === 'MAP_EXIT') await rides.forgetLastRoute(client, tenant.id, at.characterId);
+      if (!left) return { value: undefined, outgoing: [...alongside] };
+      const { route } = left.ride;
+      return {
+        value: left,
+        outgoing: [
+          ...effectsOf(messages, tenant, route, at, 'CANCEL_CONSUMABLE_EFFECT', cause),
+          messages.cancelled(tenant, at, route.id, left.ride.id, reason, cause),
+          ...alongside,
+        ],
+      };
+    });
     if (!left) return;
-    const { instance } = left;
-    if (instance.characters.length === 0) this.end(instance);
-    await this.send(
-      [
-        ...this.effects(tenant, instance.route, at, 'CANCEL_CONSUMABLE_EFFECT', cause),
-        this.deps.messages.cancelled(tenant, at, instance.route.id, instance.id, reason, cause),
-      ],
-      'CANCELLED',
-      delivery,
-    );
+    if (left.emptied) this.endings.disarm(left.ride.id);
+    this.count('CANCELLED');
   }
 
   /**
-   * One command per effect item of the route the ride was started on (the ride keeps its route, so a reload
-   * that drops an item still cancels what was applied). A character leaves a ride once (the registry's
-   * `leave` and `release` hand each rider out a single time), so each cancel goes exactly once.
+   * One step that changes rides: `work` in a transaction with the inbox record of `delivery` (first, so a
+   * message consumed twice fails before doing anything) and the outbox rows of the messages it returns.
    */
-  private effects(
-    tenant: Tenant,
-    route: InstanceRoute,
-    rider: CharacterEntry,
-    type: ConsumableEffectType,
-    cause?: Headers,
-  ): OutgoingMessage[] {
-    return route.effectItemIds.map((itemId) =>
-      this.deps.messages.consumableEffect(tenant, type, rider, itemId, cause),
-    );
-  }
-
-  /** Removes the instance and its timers; returns who was still aboard. */
-  private end(instance: TransportInstance): CharacterEntry[] {
-    for (const timer of this.timers.get(instance) ?? []) timer.cancel();
-    this.timers.delete(instance);
-    return this.deps.registry.release(instance.tenant.id, instance.id);
-  }
-
-  private warp(instance: TransportInstance, entry: CharacterEntry, mapId: number): OutgoingMessage {
-    return this.deps.messages.changeMap(instance.tenant, {
-      ...entry,
-      mapId,
-      instance: NIL_UUID,
-      portalId: 0,
+  private async transact<T>(
+    delivery: Delivery | undefined,
+    work: (client: Queryable) => Promise<{ value: T; outgoing: readonly OutgoingMessage[] }>,
+  ): Promise<T> {
+    const { db, outbox } = this.deps;
+    const { value, outgoing } = await db.transaction(async (client) => {
+      await recordDelivery(client, delivery);
+      const done = await work(client);
+      await outbox.write(client, done.outgoing);
+      return done;
     });
-  }
-
-  private async send(
-    outgoing: readonly OutgoingMessage[],
-    event?: string,
-    delivery?: Delivery,
-  ): Promise<void> {
-    if (outgoing.length === 0) return;
-    await this.deps.publish(outgoing, delivery);
-    if (event) this.count(event);
+    if (delivery) delivery.claimed = true;
+    if (outgoing.length > 0) outbox.committed();
+    return value;
   }
 
   private count(type: string, times = 1): void {

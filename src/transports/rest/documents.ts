@@ -3,7 +3,7 @@ import { rfc3339, rfc3339Seconds } from '../core/go-time.js';
 import type { InstanceRoute, ScheduledRoute } from '../core/model.js';
 import { evaluateSchedule, type RouteSchedule, voyageAt } from '../core/schedule.js';
 import { type RouteTimetable, type Trip, tripAt, tripCount, utcDayStart } from '../core/timetable.js';
-import type { TransportInstance } from '../instances/registry.js';
+import type { RideStatus } from '../instances/rides.js';
 
 // The JSON:API resources of transports.md §6, attribute order as the reference's Go structs, then the
 // fields decisions C8 adds. Durations named without "Seconds" are Go time.Duration: nanoseconds.
@@ -148,14 +148,14 @@ export function instanceRouteResource(route: InstanceRoute): Resource {
   };
 }
 
-export function instanceStatusResource(instance: TransportInstance): Resource {
+export function instanceStatusResource(instance: RideStatus): Resource {
   return {
     type: 'instance-status',
     id: instance.id,
     attributes: {
-      routeId: instance.route.id,
+      routeId: instance.routeId,
       state: instance.state,
-      characters: instance.characters.length,
+      characters: instance.characters,
       boardingUntil: rfc3339Seconds(instance.boardingUntil),
       arrivalAt: rfc3339Seconds(instance.arrivalAt),
       createdAt: rfc3339Seconds(instance.createdAt),

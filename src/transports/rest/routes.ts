@@ -18,7 +18,7 @@ import { causeOfRequest } from '../../platform/wire/headers.js';
 import { u8, u32 } from '../../platform/wire/numbers.js';
 import { timetableAt } from '../core/schedule.js';
 import { type InstanceTransports, StartError } from '../instances/processor.js';
-import type { InstanceRegistry } from '../instances/registry.js';
+import type { RideStore } from '../instances/rides.js';
 import type { LoadedTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
 import {
   INSTANCE_ROUTE_ATTRIBUTES,
@@ -35,7 +35,7 @@ import {
 export interface TransportRoutesDeps {
   readonly tenants: TenantRegistry;
   readonly instances: InstanceTransports;
-  readonly registry: InstanceRegistry;
+  readonly rides: Pick<RideStore, 'ofRoute'>;
   readonly now: () => number;
 }
 
@@ -141,7 +141,7 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
     const routeId = routeIdParam(request);
     const query = request.query as Query;
     const listing = parseListing(request.url, STANDARD_PAGES);
-    const rides = deps.registry.ofRoute(request.tenant.id, routeId);
+    const rides = await deps.rides.ofRoute(request.tenant.id, routeId, deps.now());
     // A removed route can still have rides finishing; only a route with neither is unknown.
     if (rides.length === 0 && !tenantOf(request)?.instanceRoutesById.has(routeId)) {
       throw notFound(`instance route ${routeId} not found`);

@@ -20,7 +20,7 @@ import type { Logger } from '../../platform/logging.js';
  * several machines need clocks within a fraction of the lease of each other (NTP gives milliseconds).
  */
 export const FLEET_MIGRATION: Migration = {
-  id: 'transports/002-fleet',
+  id: 'transports/003-fleet',
   sql: `CREATE TABLE transport_replicas (
     replica_id uuid PRIMARY KEY,
     started_at bigint NOT NULL,

@@ -52,8 +52,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function boot(start: string, atlas?: FakeAtlas) {
-  harness = await startHarness({ start: at(start), env: { CONFIG_FILE: file }, ...(atlas ? { atlas } : {}) });
+async function boot(start: string, atlas?: FakeAtlas, databaseUrl?: string) {
+  harness = await startHarness({
+    start: at(start),
+    env: { CONFIG_FILE: file },
+    ...(atlas ? { atlas } : {}),
+    ...(databaseUrl ? { databaseUrl } : {}),
+  });
   const { app, clock, url } = harness;
   return {
     ...harness,
@@ -215,11 +220,9 @@ describe('restart mid-day', () => {
       await h.app.idle();
       h.commands.clear();
       await h.app.close();
-      // The ride's passenger goes home at shutdown; the boat's passenger waits aboard.
-      expect(h.commands.messages.map((m) => [warpOf(m).characterId, warpOf(m).mapId])).toEqual([
-        [4, 240000110],
-      ]);
-      h = await boot('00:08:30', atlas);
+      // Nobody is warped at shutdown: the boat's passenger waits aboard, the flight's ride is in the database.
+      expect(h.commands.messages).toEqual([]);
+      h = await boot('00:08:30', atlas, h.databaseUrl);
       expect(await h.route('boat-ellinia-orbis')).toMatchObject({
         state: 'in_transit',
         nextState: 'awaiting_return',
@@ -227,6 +230,15 @@ describe('restart mid-day', () => {
       await h.to('00:15:00');
       expect(h.commands.messages.map((m) => [m.at, warpOf(m).characterId, warpOf(m).mapId])).toEqual([
         [at('00:15:00'), 3, 200000100],
+      ]);
+      // The flight's travel time (1 s boarding + 900 s) runs out on time after the restart: its forced return.
+      h.commands.clear();
+      await h.to('00:21:01');
+      expect(h.commands.messages.map((m) => [m.at, warpOf(m).characterId, warpOf(m).mapId])).toEqual([
+        [at('00:21:01'), 4, 240000110],
+      ]);
+      expect(h.events.ofType('CANCELLED').map((m) => (m.body.body as { reason: string }).reason)).toEqual([
+        'TIMEOUT',
       ]);
     } finally {
       await harness?.close();

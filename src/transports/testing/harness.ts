@@ -57,13 +57,15 @@ export interface Harness {
   readonly clock: ManualClock;
   readonly url: string;
   readonly atlas: FakeAtlas;
+  /** The test database, for a later start on the same one (a restart, a second replica). */
+  readonly databaseUrl: string;
   close(): Promise<void>;
 }
 
 /**
  * The application with transports (and whatever else `services` names) on a manual clock, with atlas-maps
- * and atlas-data faked over HTTP so that tests decide who stands where and which look-ups fail. Transports
- * keeps nothing on disk; when another service is named, it gets a fresh test database.
+ * and atlas-data faked over HTTP so that tests decide who stands where and which look-ups fail. Every start
+ * gets a fresh test database unless `databaseUrl` names one (a restart on the same data).
  */
 export async function startHarness(
   options: {
@@ -74,6 +76,8 @@ export async function startHarness(
     maps?: boolean;
     data?: boolean;
     clock?: ManualClock;
+    /** An existing test database (another harness's) instead of a fresh one. */
+    databaseUrl?: string;
   } = {},
 ): Promise<Harness> {
   const atlas = options.atlas ?? (await new FakeAtlas().start());
@@ -83,7 +87,7 @@ export async function startHarness(
   const clock = options.clock ?? new ManualClock(options.start ?? DAY);
   const services = options.services ?? ['transports'];
   // Transports keeps no rows of its own but sends through the outbox: every configuration needs the database.
-  const databaseUrl = await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const app = await start({
     port: 0,
     host: '127.0.0.1',
@@ -99,6 +103,7 @@ export async function startHarness(
     clock,
     url,
     atlas,
+    databaseUrl,
     async close() {
       await app.close();
       if (!options.atlas) await atlas.stop();
