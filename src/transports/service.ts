@@ -31,7 +31,7 @@ import { ServiceTenantSource } from './tenants/source-service.js';
 const TENANT_REFRESH_MS = 60_000;
 
 /** How often old route steps are pruned from the inbox. */
-const PRUNE_STEPS_MS = 3_600_000;
+const PRUNE_STEPS_MS = 600_000;
 
 function tenantSource(context: ServiceContext): TenantSource {
   const url = context.config.serviceUrls.tenants;
@@ -146,16 +146,18 @@ export const transportsService: ServiceModule = {
       logger.error({ err: error }, 'tenants could not be loaded; retrying on the next refresh');
     }
     manager.startRefresh();
-    await fleet.start({
-      membership: rebalance,
-      shared: ({ channels: changed, reloads }) => {
-        for (const { tenantId, started, ...channel } of changed) {
-          if (started) channels.register(tenantId, channel);
-          else channels.unregister(tenantId, channel);
-        }
-        for (const tenantId of reloads) track(manager.reload(tenantId));
-      },
-    });
+    // A READ_ONLY replica serves REST only: it takes no lease, so it drives no route.
+    if (context.consumersEnabled)
+      await fleet.start({
+        membership: rebalance,
+        shared: ({ channels: changed, reloads }) => {
+          for (const { tenantId, started, ...channel } of changed) {
+            if (started) channels.register(tenantId, channel);
+            else channels.unregister(tenantId, channel);
+          }
+          for (const tenantId of reloads) track(manager.reload(tenantId));
+        },
+      });
     await runner.rebalance();
     let pruning: TimerHandle | undefined;
     const prune = () => {

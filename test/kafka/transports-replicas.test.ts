@@ -5,12 +5,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NIL_UUID } from '../../src/platform/tenant.js';
 import { parseTenantConfiguration } from '../../src/transports/core/config.js';
-import { scheduledRouteId } from '../../src/transports/core/ids.js';
+import { instanceRouteId, scheduledRouteId } from '../../src/transports/core/ids.js';
 import { evaluateSchedule } from '../../src/transports/core/schedule.js';
 import { ownerOf } from '../../src/transports/scheduled/fleet.js';
 import { stepTopic } from '../../src/transports/scheduled/runner.js';
 import { loadTenant } from '../../src/transports/tenants/loaded-tenant.js';
 import { FakeAtlas } from '../../src/transports/testing/fake-atlas.js';
+import { tenantHeaders } from '../support/app.js';
 import { createTestDatabase } from '../support/database.js';
 import { TENANT } from '../support/tenant.js';
 import {
@@ -36,6 +37,11 @@ const STAGING = 101000301;
 const EN_ROUTE = 200090010;
 const DESTINATION = 200000100;
 const PASSENGER = 4242;
+const FERRY = instanceRouteId(TENANT.id, 'sky-ferry-victoria-to-ereve');
+const FERRY_TRANSIT = 200090030;
+const FERRY_DESTINATION = 130000210;
+const RIDER = 5151;
+const HEADERS = tenantHeaders();
 
 interface Status {
   routeId: string;
@@ -96,7 +102,15 @@ describe.skipIf(!inject('kafkaTools'))('three transports replicas on Kafka', () 
     ) as {
       tenants: Array<Record<string, unknown>>;
     };
-    const entry = { ...sample.tenants[0]!, travelRate: RATE };
+    const entry: Record<string, unknown> = { ...sample.tenants[0]!, travelRate: RATE };
+    // The ferry sails 8 s at this rate: long enough to kill the replica that started a ride before it lands.
+    entry.instanceRoutes = (
+      entry.instanceRoutes as Array<{ id: string; attributes: Record<string, unknown> }>
+    ).map((route) =>
+      route.id === 'sky-ferry-victoria-to-ereve'
+        ? { ...route, attributes: { ...route.attributes, travelDurationSeconds: 480 } }
+        : route,
+    );
     const configFile = path.join(directory, 'tenants.json');
     writeFileSync(configFile, JSON.stringify({ tenants: [entry] }));
     const boat = loadTenant(parseTenantConfiguration(entry)).schedules.get(BOAT)!;
@@ -200,5 +214,45 @@ describe.skipIf(!inject('kafkaTools'))('three transports replicas on Kafka', () 
     // The killed driver's voyage arrived once on every channel.
     const boatVoyages = events.filter((e) => e.routeId === BOAT && e.type === 'VOYAGE_ARRIVED');
     expect(boatVoyages.length).toBeGreaterThan(0);
+
+    // An instance ride started on one survivor, which is then killed: the last one lands it, once.
+    const [starter, last] = survivors as [AppProcess, AppProcess];
+    const started = await fetch(`${starter.url}/api/transports/instance-routes/${FERRY}/start`, {
+      method: 'POST',
+      headers: { ...HEADERS, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        data: {
+          type: 'start-transport',
+          id: '',
+          attributes: { characterId: RIDER, worldId: 0, channelId: 1 },
+        },
+      }),
+    });
+    expect(started.status).toBe(204);
+    const landsAt = Date.now() + Math.round(1000 / RATE) + 8_000;
+    await starter.kill9();
+    const isRider = (m: ReadMessage) => (JSON.parse(m.value.toString()) as Command).characterId === RIDER;
+    const completed = await readTopic(
+      broker.bootstrap,
+      'EVENT_TOPIC_INSTANCE_TRANSPORT',
+      (read) =>
+        read.some((m) => isRider(m) && (JSON.parse(m.value.toString()) as Command).type === 'COMPLETED'),
+      30_000,
+    );
+    const completion = completed.find(
+      (m) => isRider(m) && (JSON.parse(m.value.toString()) as Command).type === 'COMPLETED',
+    )!;
+    expect(completion.timestamp - landsAt).toBeLessThanOrEqual(5_000);
+    expect(await (await fetch(`${last.url}/readyz`)).status).toBe(200);
+    const rideEvents = (await readAll(broker.bootstrap, 'EVENT_TOPIC_INSTANCE_TRANSPORT')).filter(isRider);
+    expect(rideEvents.map((m) => (JSON.parse(m.value.toString()) as Command).type)).toEqual([
+      'STARTED',
+      'COMPLETED',
+    ]);
+    const rideWarps = (await readAll(broker.bootstrap, 'COMMAND_TOPIC_CHARACTER')).filter(isRider);
+    expect(rideWarps.map((m) => (JSON.parse(m.value.toString()) as Command).body.mapId)).toEqual([
+      FERRY_TRANSIT,
+      FERRY_DESTINATION,
+    ]);
   });
 });
