@@ -11,13 +11,8 @@ import type { OperationContext } from '../processor/context.js';
 import { createCharacter, deleteOne } from '../processor/lifecycle.js';
 import { updateCharacterAttributes } from '../processor/update.js';
 import { isValidNameFormat } from '../rules/index.js';
-import {
-  type CharacterFilter,
-  countCharacters,
-  findCharacter,
-  listCharacters,
-  nameExists,
-} from '../storage/characters.js';
+import { type CharacterFilter, countCharacters, listCharacters, nameExists } from '../storage/characters.js';
+import { CharacterLoader } from '../storage/loader.js';
 import { characterResource, withSparseFields } from './documents.js';
 import {
   CreateAttributes,
@@ -78,6 +73,7 @@ const SCOPES = new Set(['WORLD', 'TENANT']);
 
 export function characterRoutes(app: FastifyInstance, ctx: OperationContext): void {
   const live = (tenantId: string, id: number) => ctx.positions.get(tenantId, id);
+  const characters = new CharacterLoader(ctx.db.pool);
 
   app.get<{ Querystring: Query }>('/characters', async (request) => {
     const { query, tenant } = request;
@@ -123,7 +119,7 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
 
   app.get<ById>('/characters/:characterId', async (request) => {
     const id = parseCharacterId(request.params.characterId);
-    const c = await findCharacter(ctx.db.pool, request.tenant.id, id);
+    const c = await characters.load(request.tenant.id, id);
     if (!c) throw notFound(`character ${id} not found`);
     return withSparseFields(single(characterResource(c, live(request.tenant.id, id))), request.query);
   });

@@ -60,6 +60,23 @@ export async function findCharacter(
   return rows[0];
 }
 
+/**
+ * Several characters of one tenant in one statement (CharacterLoader's batches), in no particular order. `id`
+ * is bigint: ANY over a bigint[] parameter keeps the primary-key index scan.
+ */
+export async function findCharacters(
+  q: Queryable,
+  tenantId: string,
+  ids: readonly number[],
+): Promise<Character[]> {
+  const { rows } = await q.query<Character>({
+    name: 'characters-by-ids',
+    text: `${SELECT} WHERE tenant_id = $1 AND id = ANY($2::bigint[])`,
+    values: [tenantId, ids],
+  });
+  return rows;
+}
+
 /** Reads the row and holds its lock until the transaction ends: read-modify-write without lost updates. */
 export async function lockCharacter(
   q: Queryable,
