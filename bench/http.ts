@@ -6,7 +6,7 @@
 //   - PostgreSQL alone: a pg client loop, same query, same concurrency, same pool size (bench/http/postgres.ts);
 //   - the load from Debian's wrk (bench/http/load.ts, a Node client, when wrk is missing).
 // The machine has 2 cores shared by everything: the three are measured in turn, ROUNDS times, and the
-// medians are reported with the spread of the rounds.
+// medians are reported with the spread of the rounds; each ratio is the median of the rounds' own ratios.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -177,15 +177,20 @@ async function main(): Promise<void> {
       const bares: number[] = [];
       const alone: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        ours.push(await load(serviceUrl, paths, SECONDS));
-        bares.push(await load(bareUrl, paths, SECONDS));
-        alone.push(await postgresAlone(url, endpoint.query, endpoint.keys(ids), SECONDS));
+        // The order turns each round, so that a neighbour's burst does not always fall on the same one.
+        const steps = [
+          async () => ours.push(await load(serviceUrl, paths, SECONDS)),
+          async () => bares.push(await load(bareUrl, paths, SECONDS)),
+          async () => alone.push(await postgresAlone(url, endpoint.query, endpoint.keys(ids), SECONDS)),
+        ];
+        for (let step = 0; step < steps.length; step++) await steps[(round + step) % steps.length]!();
       }
-      const [o, b, p] = [median(ours), median(bares), median(alone)];
+      // Ratios are taken within each round (its three runs are neighbours in time), then their median.
+      const ratio = (baseline: number[]) => median(ours.map((o, round) => o / baseline[round]!)).toFixed(2);
       process.stdout.write(
-        `${endpoint.name.padEnd(32)} service ${fmt(o)} req/s ${spread(ours)}` +
-          ` | bare Fastify+pg ${fmt(b)} ${spread(bares)} (${(o / b).toFixed(2)}×)` +
-          ` | PostgreSQL alone ${fmt(p)} q/s ${spread(alone)} (${(o / p).toFixed(2)}×)\n`,
+        `${endpoint.name.padEnd(32)} service ${fmt(median(ours))} req/s ${spread(ours)}` +
+          ` | bare Fastify+pg ${fmt(median(bares))} ${spread(bares)} (${ratio(bares)}×)` +
+          ` | PostgreSQL alone ${fmt(median(alone))} q/s ${spread(alone)} (${ratio(alone)}×)\n`,
       );
     }
   } finally {
