@@ -117,6 +117,21 @@ function where(tenantId: string, filter: CharacterFilter): { text: string; value
   return { text: conditions.join(' AND '), values };
 }
 
+/**
+ * Statement names of the list's shapes (which filters, paged or not: 32 at most), so that each is prepared once
+ * per connection like the look-up by id. The name is short and made here: PostgreSQL cuts names at 63 bytes.
+ */
+const listStatements = new Map<string, string>();
+
+function listStatement(text: string): string {
+  let name = listStatements.get(text);
+  if (name === undefined) {
+    name = `characters-list-${listStatements.size + 1}`;
+    listStatements.set(text, name);
+  }
+  return name;
+}
+
 /** Characters matching every given filter, in id order (the reference had no order; pages need one). */
 export async function listCharacters(
   q: Queryable,
@@ -124,9 +139,13 @@ export async function listCharacters(
   filter: CharacterFilter,
   window?: Window,
 ): Promise<Character[]> {
-  const { text, values } = where(tenantId, filter);
-  const limit = window ? ` LIMIT ${window.limit} OFFSET ${window.offset}` : '';
-  const { rows } = await q.query<Character>(`${SELECT} WHERE ${text} ORDER BY id${limit}`, values);
+  const { text: conditions, values } = where(tenantId, filter);
+  let text = `${SELECT} WHERE ${conditions} ORDER BY id`;
+  if (window) {
+    values.push(window.limit, window.offset);
+    text += ` LIMIT $${values.length - 1} OFFSET $${values.length}`;
+  }
+  const { rows } = await q.query<Character>({ name: listStatement(text), text, values });
   return rows;
 }
 
