@@ -77,6 +77,20 @@ export async function findCharacters(
   return rows;
 }
 
+/** The characters of several accounts of one tenant in one statement (AccountCharactersLoader), in id order. */
+export async function listAccountsCharacters(
+  q: Queryable,
+  tenantId: string,
+  accountIds: readonly number[],
+): Promise<Character[]> {
+  const { rows } = await q.query<Character>({
+    name: 'characters-by-accounts',
+    text: `${SELECT} WHERE tenant_id = $1 AND account_id = ANY($2::bigint[]) ORDER BY id`,
+    values: [tenantId, accountIds],
+  });
+  return rows;
+}
+
 /** Reads the row and holds its lock until the transaction ends: read-modify-write without lost updates. */
 export async function lockCharacter(
   q: Queryable,

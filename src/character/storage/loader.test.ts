@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../../platform/db/database.js';
 import type { Character } from '../model.js';
-import { CharacterLoader } from './loader.js';
+import { AccountCharactersLoader, CharacterLoader } from './loader.js';
 
 const A = '11111111-1111-1111-1111-111111111111';
 const B = '22222222-2222-2222-2222-222222222222';
@@ -90,5 +90,23 @@ describe('CharacterLoader', () => {
     const after = loader.load(A, 1);
     (await next()).answer([{ id: 1, name: 'One' }]);
     expect((await after)?.name).toBe('One');
+  });
+
+  it('lists several accounts with one statement, each its own characters in id order, none for an unknown one', async () => {
+    const { db, sent, next } = fakeDatabase();
+    const loader = new AccountCharactersLoader(db);
+    const loads = [loader.load(A, 10), loader.load(A, 20), loader.load(A, 30)];
+    // The statement answers in id order across accounts.
+    (await next()).answer([
+      { id: 1, accountId: 20 },
+      { id: 2, accountId: 10 },
+      { id: 3, accountId: 20 },
+    ]);
+    const [ten, twenty, thirty] = await Promise.all(loads);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.ids).toEqual([10, 20, 30]);
+    expect(ten!.map((c) => c.id)).toEqual([2]);
+    expect(twenty!.map((c) => c.id)).toEqual([1, 3]);
+    expect(thirty).toEqual([]);
   });
 });
