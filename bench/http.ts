@@ -86,7 +86,8 @@ async function waitReady(url: string): Promise<void> {
   throw new Error(`${url} never became ready`);
 }
 
-const hasWrk = existsSync('/usr/bin/wrk');
+// BENCH_LOADER=node uses the Node client even where wrk is installed.
+const hasWrk = existsSync('/usr/bin/wrk') && process.env.BENCH_LOADER !== 'node';
 
 /** Requests/s of `paths` on `base`, CONCURRENCY connections, from its own process. */
 async function load(base: string, paths: string[], seconds: number): Promise<number> {
