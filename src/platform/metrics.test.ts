@@ -10,6 +10,19 @@ describe('Metrics', () => {
     expect((await b.busHandled.get()).values).toEqual([]);
   });
 
+  it('reports every handled message when read, and each only once', async () => {
+    const metrics = new Metrics();
+    for (let i = 0; i < 3; i++) metrics.messageHandled('movement', 'Character Service');
+    metrics.messageHandled('status', 'Character Service');
+    const scrape = await metrics.registry.metrics();
+    expect(scrape).toContain('bus_messages_handled_total{topic="movement",group="Character Service"} 3');
+    expect(scrape).toContain('bus_messages_handled_total{topic="status",group="Character Service"} 1');
+    metrics.messageHandled('movement', 'Character Service');
+    const values = (await metrics.busHandled.get()).values;
+    expect(values.find((v) => v.labels.topic === 'movement')?.value).toBe(4);
+    expect(values.find((v) => v.labels.topic === 'status')?.value).toBe(1);
+  });
+
   it('registers a domain counter once per name', async () => {
     const metrics = new Metrics();
     const first = metrics.counter('transitions_total', 'transitions', ['state']);

@@ -21,6 +21,8 @@ export class Metrics {
     help: 'Bus messages handled successfully by topic and consumer group',
     labelNames: ['topic', 'group'] as const,
     registers: [this.registry],
+    // Handled messages are tallied in plain numbers (see messageHandled) and added here when read.
+    collect: () => this.addHandled(),
   });
   readonly busFailed = new Counter({
     name: 'bus_messages_failed_total',
@@ -54,7 +56,8 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  private readonly handledByTopic = new Map<string, { inc(): void }>();
+  /** Handled messages not yet added to busHandled, by topic and group. */
+  private readonly handledTally = new Map<string, Map<string, number>>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -62,16 +65,23 @@ export class Metrics {
 
   /**
    * Counts one handled message. Called for every message (hundreds of thousands a second on the movement
-   * topic), so the labelled child is looked up once per topic and group rather than hashed each time.
+   * topic): prom-client hashes the labels on every increment, even through a labelled child, so the count is
+   * a plain number here until the counter is read (a scrape, `get()`).
    */
   messageHandled(topic: string, group: string): void {
-    const key = `${topic}\u0000${group}`;
-    let child = this.handledByTopic.get(key);
-    if (!child) {
-      child = this.busHandled.labels({ topic, group });
-      this.handledByTopic.set(key, child);
+    let groups = this.handledTally.get(topic);
+    if (!groups) {
+      groups = new Map();
+      this.handledTally.set(topic, groups);
     }
-    child.inc();
+    groups.set(group, (groups.get(group) ?? 0) + 1);
+  }
+
+  private addHandled(): void {
+    for (const [topic, groups] of this.handledTally) {
+      for (const [group, count] of groups) if (count > 0) this.busHandled.inc({ topic, group }, count);
+      groups.clear();
+    }
   }
 
   /** A counter or gauge a domain adds (for example transitions by state); registered once per name. */

@@ -11,13 +11,8 @@ import type { OperationContext } from '../processor/context.js';
 import { createCharacter, deleteOne } from '../processor/lifecycle.js';
 import { updateCharacterAttributes } from '../processor/update.js';
 import { isValidNameFormat } from '../rules/index.js';
-import {
-  type CharacterFilter,
-  countCharacters,
-  findCharacter,
-  listCharacters,
-  nameExists,
-} from '../storage/characters.js';
+import { type CharacterFilter, countCharacters, listCharacters, nameExists } from '../storage/characters.js';
+import { AccountCharactersLoader, CharacterLoader } from '../storage/loader.js';
 import { characterResource, withSparseFields } from './documents.js';
 import {
   CreateAttributes,
@@ -78,12 +73,23 @@ const SCOPES = new Set(['WORLD', 'TENANT']);
 
 export function characterRoutes(app: FastifyInstance, ctx: OperationContext): void {
   const live = (tenantId: string, id: number) => ctx.positions.get(tenantId, id);
+  const characters = new CharacterLoader(ctx.db.pool);
+  const accounts = new AccountCharactersLoader(ctx.db.pool);
 
   app.get<{ Querystring: Query }>('/characters', async (request) => {
     const { query, tenant } = request;
     const filter = filterOf(query);
     const listing = parseListing(request.url, CHARACTER_PAGES);
-    const rows = await listCharacters(ctx.db.pool, tenant.id, filter, window(listing));
+    const byAccountOnly =
+      filter.accountId !== undefined &&
+      filter.worldId === undefined &&
+      filter.mapId === undefined &&
+      filter.name === undefined &&
+      !listing.page;
+    // The login server's list (by account, whole): coalesced with the other requests of this turn.
+    const rows = byAccountOnly
+      ? await accounts.load(tenant.id, filter.accountId!)
+      : await listCharacters(ctx.db.pool, tenant.id, filter, window(listing));
     const total = listing.page ? await countCharacters(ctx.db.pool, tenant.id, filter) : rows.length;
     const resources = rows.map((c) => characterResource(c, live(tenant.id, c.id)));
     return withSparseFields(collection(resources, { envelope: envelope(listing, total) }), query);
@@ -123,7 +129,7 @@ export function characterRoutes(app: FastifyInstance, ctx: OperationContext): vo
 
   app.get<ById>('/characters/:characterId', async (request) => {
     const id = parseCharacterId(request.params.characterId);
-    const c = await findCharacter(ctx.db.pool, request.tenant.id, id);
+    const c = await characters.load(request.tenant.id, id);
     if (!c) throw notFound(`character ${id} not found`);
     return withSparseFields(single(characterResource(c, live(request.tenant.id, id))), request.query);
   });

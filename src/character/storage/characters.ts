@@ -60,6 +60,37 @@ export async function findCharacter(
   return rows[0];
 }
 
+/**
+ * Several characters of one tenant in one statement (CharacterLoader's batches), in no particular order. `id`
+ * is bigint: ANY over a bigint[] parameter keeps the primary-key index scan.
+ */
+export async function findCharacters(
+  q: Queryable,
+  tenantId: string,
+  ids: readonly number[],
+): Promise<Character[]> {
+  const { rows } = await q.query<Character>({
+    name: 'characters-by-ids',
+    text: `${SELECT} WHERE tenant_id = $1 AND id = ANY($2::bigint[])`,
+    values: [tenantId, ids],
+  });
+  return rows;
+}
+
+/** The characters of several accounts of one tenant in one statement (AccountCharactersLoader), in id order. */
+export async function listAccountsCharacters(
+  q: Queryable,
+  tenantId: string,
+  accountIds: readonly number[],
+): Promise<Character[]> {
+  const { rows } = await q.query<Character>({
+    name: 'characters-by-accounts',
+    text: `${SELECT} WHERE tenant_id = $1 AND account_id = ANY($2::bigint[]) ORDER BY id`,
+    values: [tenantId, accountIds],
+  });
+  return rows;
+}
+
 /** Reads the row and holds its lock until the transaction ends: read-modify-write without lost updates. */
 export async function lockCharacter(
   q: Queryable,
@@ -100,6 +131,21 @@ function where(tenantId: string, filter: CharacterFilter): { text: string; value
   return { text: conditions.join(' AND '), values };
 }
 
+/**
+ * Statement names of the list's shapes (which filters, paged or not: 32 at most), so that each is prepared once
+ * per connection like the look-up by id. The name is short and made here: PostgreSQL cuts names at 63 bytes.
+ */
+const listStatements = new Map<string, string>();
+
+function listStatement(text: string): string {
+  let name = listStatements.get(text);
+  if (name === undefined) {
+    name = `characters-list-${listStatements.size + 1}`;
+    listStatements.set(text, name);
+  }
+  return name;
+}
+
 /** Characters matching every given filter, in id order (the reference had no order; pages need one). */
 export async function listCharacters(
   q: Queryable,
@@ -107,9 +153,13 @@ export async function listCharacters(
   filter: CharacterFilter,
   window?: Window,
 ): Promise<Character[]> {
-  const { text, values } = where(tenantId, filter);
-  const limit = window ? ` LIMIT ${window.limit} OFFSET ${window.offset}` : '';
-  const { rows } = await q.query<Character>(`${SELECT} WHERE ${text} ORDER BY id${limit}`, values);
+  const { text: conditions, values } = where(tenantId, filter);
+  let text = `${SELECT} WHERE ${conditions} ORDER BY id`;
+  if (window) {
+    values.push(window.limit, window.offset);
+    text += ` LIMIT $${values.length - 1} OFFSET $${values.length}`;
+  }
+  const { rows } = await q.query<Character>({ name: listStatement(text), text, values });
   return rows;
 }
 

@@ -28,6 +28,9 @@ export class MessageFactory {
   // Header bytes per tenant, built once: every message of a tenant carries the same four values. The
   // buffers are shared and never written to after creation.
   private readonly tenantHeaderCache = new Map<string, Headers>();
+  // The same tenant object comes back message after message (a producer's, a consumer's): found without
+  // building the cache key. Tenants are never changed after they are made.
+  private readonly byTenantObject = new WeakMap<Tenant, Headers>();
 
   constructor(private readonly topics: Topics) {}
 
@@ -51,6 +54,8 @@ export class MessageFactory {
   }
 
   private headersOf(tenant: Tenant): Headers {
+    const known = this.byTenantObject.get(tenant);
+    if (known) return known;
     const cacheKey = `${tenant.id}\u0000${tenant.region}\u0000${tenant.majorVersion}\u0000${tenant.minorVersion}`;
     let headers = this.tenantHeaderCache.get(cacheKey);
     if (!headers) {
@@ -58,6 +63,7 @@ export class MessageFactory {
       if (this.tenantHeaderCache.size >= 10_000) this.tenantHeaderCache.clear();
       this.tenantHeaderCache.set(cacheKey, headers);
     }
+    this.byTenantObject.set(tenant, headers);
     return headers;
   }
 }

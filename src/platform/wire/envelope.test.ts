@@ -20,6 +20,16 @@ describe('JSON envelope (encoding/json bytes)', () => {
     expect(encodeJson({ name: '<a&b>' }).toString('utf8')).toBe('{"name":"\\u003ca\\u0026b\\u003e"}');
   });
 
+  it.each([
+    ['<', '\\u003c'],
+    ['>', '\\u003e'],
+    ['&', '\\u0026'],
+    ['\u2028', '\\u2028'],
+    ['\u2029', '\\u2029'],
+  ])('escapes %j even when it is the only such character', (character, escaped) => {
+    expect(encodeJson({ name: `a${character}b` }).toString('utf8')).toBe(`{"name":"a${escaped}b"}`);
+  });
+
   it('escapes U+2028 and U+2029 as Go does', () => {
     expect(encodeJson('a\u2028b\u2029').toString('utf8')).toBe('"a\\u2028b\\u2029"');
   });

@@ -6,8 +6,10 @@ export function integerKey(value: number): Buffer {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
     throw new RangeError(`integer key must be a uint32, got ${value}`);
   }
-  const key = Buffer.alloc(8);
+  // From Node's shared pool (a slice, not an ArrayBuffer of its own per key): keys are made for every message.
+  const key = Buffer.allocUnsafe(8);
   key.writeUInt32LE(value, 0);
+  key.writeUInt32LE(0, 4);
   return key;
 }
 
