@@ -14,6 +14,8 @@ export interface WorkerReport {
   readonly owned: number;
   readonly transitions: number[];
   readonly sent: number[];
+  /** Lateness of bare timers due at the burst's instant, armed before the runner's: the event loop's floor. */
+  readonly floor: number[];
   readonly upkeep: { ticks: number; statements: number; ms: number; cpuMs: number; windowMs: number };
 }
 
@@ -26,6 +28,9 @@ async function main(): Promise<void> {
   const clock = offsetClock(offset);
   const transitions: number[] = [];
   const sent: number[] = [];
+  const floor: number[] = [];
+  for (let i = 0; i < 100; i++)
+    setTimeout(() => floor.push(Date.now() - midnightAt), midnightAt - Date.now());
   const fleet = new Fleet(db, new SystemClock(), logger);
   const { runner, settle } = runnerFor(
     clock,
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
     owned: runner.owned(),
     transitions,
     sent,
+    floor,
     upkeep: {
       ticks: fleet.upkeep.ticks - upkeepBefore.ticks,
       statements: fleet.upkeep.statements - upkeepBefore.statements,

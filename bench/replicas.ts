@@ -40,10 +40,11 @@ async function burst(url: string, replicas: number): Promise<WorkerReport[]> {
 
 function describe(label: string, reports: WorkerReport[]): { state: number; sent: number } {
   const transitions = reports.flatMap((r) => r.transitions);
+  const floor = reports.flatMap((r) => r.floor);
   const sent = reports.flatMap((r) => r.sent);
   const p = (values: number[], q: number) => ms(percentile(values, q));
   console.log(
-    `midnight    ${label}: routes ${reports.map((r) => r.owned).join(' + ')}, ${transitions.length} transitions; state change p50 ${p(transitions, 50)}, p99 ${p(transitions, 99)}; messages sent p50 ${p(sent, 50)}, p99 ${p(sent, 99)}`,
+    `midnight    ${label}: routes ${reports.map((r) => r.owned).join(' + ')}, ${transitions.length} transitions; state change p50 ${p(transitions, 50)}, p99 ${p(transitions, 99)}; messages sent p50 ${p(sent, 50)}, p99 ${p(sent, 99)}; bare timers at the instant p99 ${p(floor, 99)}`,
   );
   for (const [i, r] of reports.entries()) {
     const perMinute = 60_000 / r.upkeep.windowMs;

@@ -323,7 +323,10 @@ export class SessionTracker {
       // Read again under the lock: another replica may have ended or renewed the session meanwhile.
       const session = await readSession(tx.client, tenantId, characterId);
       if (!session || !this.applies(session, how)) return false;
-      const at = this.ctx.clock.now();
+      // A timer's logout is recorded at its due time, whichever replica sends it and however late: the
+      // session ended when its transition ran out, not when a survivor noticed.
+      const now = this.ctx.clock.now();
+      const at = !how.wait && session.logoutAt !== undefined ? Math.min(session.logoutAt, now) : now;
       await endSession(tx.client, tenantId, characterId, at);
       await forgetSession(tx.client, tenantId, characterId);
       const c = await findCharacter(tx.client, tenantId, characterId);
