@@ -10,9 +10,19 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * are not RFC 9562 ones, while Go's uuid.NewSHA1 (which later Atlas uses) takes any 16 bytes.
  */
 function namespaceBytes(namespace: string): Uint8Array {
-  if (!GUID.test(namespace)) throw new TypeError(`"${namespace}" is not a UUID`);
-  return Uint8Array.from(Buffer.from(namespace.replaceAll('-', ''), 'hex'));
+  let bytes = namespaces.get(namespace);
+  if (!bytes) {
+    if (!GUID.test(namespace)) throw new TypeError(`"${namespace}" is not a UUID`);
+    bytes = Uint8Array.from(Buffer.from(namespace.replaceAll('-', ''), 'hex'));
+    // Namespaces are tenant and route ids, as many as the configuration has; the bound only guards misuse.
+    if (namespaces.size >= 100_000) namespaces.clear();
+    namespaces.set(namespace, bytes);
+  }
+  return bytes;
 }
+
+// Every departure derives two ids (its trip's and its voyage's): at midnight 12,000 routes depart at once.
+const namespaces = new Map<string, Uint8Array>();
 
 export function scheduledRouteId(tenantId: string, slug: string): string {
   return uuidv5(`routes/${slug}`, namespaceBytes(tenantId));

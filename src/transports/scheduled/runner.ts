@@ -188,7 +188,7 @@ export class ScheduledRunner {
       if (run.phase === 'owned') {
         const evaluation = evaluateSchedule(schedule, now);
         this.moveTo(run, evaluation.state, now, now);
-        this.arm(run, evaluation.nextTransitionAt);
+        this.arm(run, evaluation.nextTransitionAt, evaluation.nextState);
       } else if (!old) fresh.push(run);
     }
     for (const [routeId, old] of previous) {
@@ -299,7 +299,7 @@ export class ScheduledRunner {
     sweep.push({ kind: 'recover-voyages', sailing: run.voyage?.get()?.id });
     const next = evaluation.nextTransitionAt;
     this.enqueue(run, sweep, run.state, next === null || next <= now ? now : next - 1);
-    this.arm(run, next);
+    this.arm(run, next, evaluation.nextState);
   }
 
   // Label look-ups cost more than the increment; thousands of routes change at midnight.
@@ -314,26 +314,35 @@ export class ScheduledRunner {
     return counter;
   }
 
-  private arm(run: RouteRun, at: number | null): void {
+  /** `state` is the route's state from `at` on, known now: the timer sets it without evaluating anything. */
+  private arm(run: RouteRun, at: number | null, state: RouteState): void {
     run.timer = undefined;
     if (at === null || this.stopped || run.phase !== 'owned') return;
-    run.timer = this.deps.clock.at(at, () => this.fire(run, at));
+    run.timer = this.deps.clock.at(at, () => this.fire(run, at, state));
   }
 
-  private fire(run: RouteRun, due: number): void {
+  /**
+   * A boundary is due: the state changes now, and the walk on to the next boundary (which also catches up
+   * boundaries a late timer missed) follows once every route due at this instant has changed state.
+   */
+  private fire(run: RouteRun, due: number, state: RouteState): void {
     if (this.stopped || run.phase !== 'owned') return;
-    this.walk(run, due, this.deps.clock.now());
+    const now = this.deps.clock.now();
+    this.moveTo(run, state, due, now);
+    this.continuing.push({ run, due, now });
+    this.scheduleSettle();
   }
 
   /** Performs every boundary from `from` up to `now`, in order, then arms the timer on the next one. */
   private walk(run: RouteRun, from: number, now: number): void {
-    let boundary: number | null = from;
-    while (boundary !== null && boundary <= now) {
-      const evaluation = evaluateSchedule(run.schedule, boundary);
-      this.moveTo(run, evaluation.state, boundary, now);
-      boundary = evaluation.nextTransitionAt;
+    let evaluation = evaluateSchedule(run.schedule, from);
+    this.moveTo(run, evaluation.state, from, now);
+    while (evaluation.nextTransitionAt !== null && evaluation.nextTransitionAt <= now) {
+      const at = evaluation.nextTransitionAt;
+      evaluation = evaluateSchedule(run.schedule, at);
+      this.moveTo(run, evaluation.state, at, now);
     }
-    this.arm(run, boundary);
+    this.arm(run, evaluation.nextTransitionAt, evaluation.nextState);
   }
 
   /**
@@ -358,12 +367,27 @@ export class ScheduledRunner {
     run.state = to;
     run.voyage = departing;
     this.settling.push({ run, from, to, at, lateMs: Math.max(0, now - at), arriving, departing });
-    if (this.settling.length === 1) queueMicrotask(() => this.settle());
+    this.scheduleSettle();
   }
 
   private settling: Settling[] = [];
+  private continuing: Array<{ readonly run: RouteRun; readonly due: number; readonly now: number }> = [];
+  private settleScheduled = false;
+
+  private scheduleSettle(): void {
+    if (this.settleScheduled) return;
+    this.settleScheduled = true;
+    queueMicrotask(() => this.settle());
+  }
 
   private settle(): void {
+    this.settleScheduled = false;
+    const continuing = this.continuing;
+    this.continuing = [];
+    for (const { run, due, now } of continuing) {
+      // Its state at `due` is set; a late timer's further boundaries are walked with the lateness of `now`.
+      if (run.phase === 'owned') this.walk(run, due, now);
+    }
     const settling = this.settling;
     this.settling = [];
     const { metrics, logger } = this.deps;
