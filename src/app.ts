@@ -6,6 +6,7 @@ export type { AppBus, PublishOptions, ReceivedMessage, Unsubscribe } from './app
 
 import { characterService } from './character/service.js';
 import type { Bus, BusObserver } from './platform/bus/bus.js';
+import { registerBusGauges } from './platform/bus/bus-metrics.js';
 import { KafkaBus } from './platform/bus/kafka-bus.js';
 import { MemoryBus } from './platform/bus/memory-bus.js';
 import { MessageFactory } from './platform/bus/messages.js';
@@ -131,6 +132,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
     config.bootstrapServers.length > 0
       ? new KafkaBus({ brokers: config.bootstrapServers, logger, observer })
       : new MemoryBus({ observer });
+  registerBusGauges(metrics, bus, logger, bus instanceof KafkaBus);
   const messages = new MessageFactory(config.topics);
   const tasks = new TaskTracker();
   const fields = new FieldDirectoryHolder();
