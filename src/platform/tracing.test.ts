@@ -198,3 +198,32 @@ describe('an OTLP/gRPC receiver that is not there', () => {
     expect(Date.now() - began).toBeLessThan(3_000);
   });
 });
+
+describe('without TRACE_ENDPOINT', () => {
+  it('loads no OpenTelemetry code: only tracing.ts imports it, and only app.ts loads tracing.ts, on demand', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const root = new URL('../', import.meta.url);
+    const sources = (readdirSync(root, { recursive: true }) as string[]).filter(
+      (file) => file.endsWith('.ts') && !file.endsWith('.test.ts'),
+    );
+    // The modules a file imports for their values (an `import type` is erased), multi-line imports included.
+    const valueImports = (text: string) =>
+      [...text.matchAll(/^import\s+(?!type\b)[^;]*?from\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+    let seen = 0;
+    for (const file of sources) {
+      const text = readFileSync(new URL(file, root), 'utf8');
+      const loaded = valueImports(text);
+      seen += loaded.length;
+      expect(
+        loaded.filter((m) => m.startsWith('@opentelemetry/') || m.endsWith('/tracing.js')),
+        file,
+      ).toEqual([]);
+      if (file !== 'platform/tracing.ts') expect(text, file).not.toMatch(/import\(['"]@opentelemetry/);
+    }
+    // The pattern does find imports (it would pass vacuously otherwise).
+    expect(seen).toBeGreaterThan(100);
+    expect(readFileSync(new URL('app.ts', root), 'utf8')).toMatch(
+      /config\.traceEndpoint\s*\?\s*await import\(/,
+    );
+  });
+});
