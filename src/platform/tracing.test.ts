@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record, startTestApp, TENANT, type TestApp, tenantHeaders } from '../../test/support/app.js';
 import { BEGINNER } from '../character/testing/support.js';
@@ -225,5 +226,56 @@ describe('without TRACE_ENDPOINT', () => {
     expect(readFileSync(new URL('app.ts', root), 'utf8')).toMatch(
       /config\.traceEndpoint\s*\?\s*await import\(/,
     );
+  });
+});
+
+describe('TRACE_ENDPOINT as Atlas sets it (host:port)', () => {
+  it('exports over OTLP/gRPC without TLS', async () => {
+    // A gRPC server with the collector's Export method, keeping the raw protobuf requests: the trace id of
+    // the request below must be in them (as its 16 bytes), which is all this test needs to know.
+    const requests: Buffer[] = [];
+    const server = new grpc.Server();
+    server.addService(
+      {
+        Export: {
+          path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: (value: Buffer) => value,
+          requestDeserialize: (bytes: Buffer) => bytes,
+          responseSerialize: (value: Buffer) => value,
+          responseDeserialize: (bytes: Buffer) => bytes,
+        },
+      },
+      {
+        Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+          requests.push(call.request);
+          callback(null, Buffer.alloc(0));
+        },
+      },
+    );
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
+    );
+    try {
+      const t = await startTestApp({
+        database: false,
+        services: ['presence'],
+        env: { TRACE_ENDPOINT: `127.0.0.1:${port}` },
+      });
+      const trace = '5bf92f3577b34da6a3ce929d0e0e4737';
+      const response = await fetch(`${t.url}/healthz`, {
+        headers: { traceparent: `00-${trace}-10f067aa0ba902b7-01` },
+      });
+      expect(response.status).toBe(200);
+      await t.app.close();
+      const received = Buffer.concat(requests);
+      expect(received.includes(Buffer.from(trace, 'hex'))).toBe(true);
+      expect(received.includes(Buffer.from('GET /healthz'))).toBe(true);
+    } finally {
+      server.forceShutdown();
+    }
   });
 });

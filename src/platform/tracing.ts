@@ -61,6 +61,15 @@ export async function startTracing(target: TraceTarget, logger: Logger): Promise
       ? // An http:// URL makes the gRPC exporter connect without TLS, as Atlas's WithInsecure().
         new (await import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter({ url: target.url })
       : new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({ url: target.url });
+  // Failed exports (a receiver down) are told to OpenTelemetry's diagnostic logger, which is silent unless
+  // set: ours, as warnings. It is process-wide; with several apps in one process the last started logs them.
+  const warn = (message: string, ...args: unknown[]) =>
+    logger.warn(
+      { err: args.find((a) => a instanceof Error), detail: args.filter((a) => !(a instanceof Error)) },
+      `tracing: ${message}`,
+    );
+  const quiet = () => undefined;
+  api.diag.setLogger({ error: warn, warn, info: quiet, debug: quiet, verbose: quiet }, api.DiagLogLevel.WARN);
   const ids = new ChosenIds(new sdk.RandomIdGenerator());
   const provider = new sdk.BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': SERVICE_NAME }),
