@@ -174,7 +174,10 @@ describe('App (presence only)', () => {
     );
     expect(metrics).toMatch(
       /^bus_messages_retried_total\{topic="EVENT_TOPIC_SESSION_STATUS",group="[^"]+"\} 3$/m,
-    );
+    ); // The letter held for the operator, by topic and group (alerts: docs/alerts.yml).
+    expect(metrics).toMatch(/^bus_dead_letters\{topic="EVENT_TOPIC_SESSION_STATUS",group="[^"]+"\} 1$/m);
+    // The in-process bus has no consumer lag to show: the gauge is not there at all.
+    expect(metrics).not.toContain('bus_consumer_lag');
   });
 });
 

@@ -6,6 +6,7 @@ export type { AppBus, PublishOptions, ReceivedMessage, Unsubscribe } from './app
 
 import { characterService } from './character/service.js';
 import type { Bus, BusObserver } from './platform/bus/bus.js';
+import { registerBusGauges } from './platform/bus/bus-metrics.js';
 import { KafkaBus } from './platform/bus/kafka-bus.js';
 import { MemoryBus } from './platform/bus/memory-bus.js';
 import { MessageFactory } from './platform/bus/messages.js';
@@ -127,11 +128,20 @@ export async function start(options: StartOptions = {}): Promise<App> {
     restarted: (group) => metrics.consumerRestarts.inc({ group }),
     committed: (group, topic, partition, offset) => pruner?.committedOffset(group, topic, partition, offset),
   };
-  const bus: Bus =
+  const rawBus: Bus =
     config.bootstrapServers.length > 0
       ? new KafkaBus({ brokers: config.bootstrapServers, logger, observer })
       : new MemoryBus({ observer });
-  const messages = new MessageFactory(config.topics);
+  registerBusGauges(metrics, rawBus, logger, rawBus instanceof KafkaBus);
+  // Loaded only when configured: without TRACE_ENDPOINT no OpenTelemetry code runs or is even imported.
+  const tracing = config.traceEndpoint
+    ? await import('./platform/tracing.js').then((t) => t.startTracing(config.traceEndpoint!, logger))
+    : undefined;
+  const bus: Bus = tracing ? (await import('./platform/tracing.js')).tracedBus(rawBus, tracing) : rawBus;
+  const messages = new MessageFactory(
+    config.topics,
+    tracing ? (topic, cause, headers) => tracing.produced(topic, cause, headers) : undefined,
+  );
   const tasks = new TaskTracker();
   const fields = new FieldDirectoryHolder();
   const locations = new LocationDirectoryHolder();
@@ -192,6 +202,8 @@ export async function start(options: StartOptions = {}): Promise<App> {
     await stage('bus', until(0.95), () => bus.close(Math.max(0, until(0.95) - Date.now())));
     await stage('database', until(0.97), () => db?.close());
     await stage('embedded database', until(1), () => embedded?.stop());
+    // Last, so that the spans of the shutdown's own messages go too; bounded like every stage.
+    await stage('traces', until(1), () => tracing?.close());
   };
 
   const { signal } = options;
@@ -210,7 +222,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
   };
 
   try {
-    if (bus instanceof KafkaBus) await Promise.race([bus.connect(), abortedWait]);
+    if (rawBus instanceof KafkaBus) await Promise.race([rawBus.connect(), abortedWait]);
     checkpoint();
     if (needsDatabase) {
       ({ db, embedded } = await openDatabase(config, logger, options.fastDatabase ?? false));
@@ -239,6 +251,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
       logger,
       metrics,
       bus,
+      tracing,
       adminToken: config.adminToken,
       readiness: async () => ({
         ...(database ? { database: await database.ready() } : {}),
@@ -289,7 +302,8 @@ export async function start(options: StartOptions = {}): Promise<App> {
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
-    bus: appBus(bus, messages),
+    // The host's view is the wire's: its subscriptions see the headers as produced, not a consumer span's.
+    bus: appBus(rawBus, messages),
     config,
     logger,
     clock,

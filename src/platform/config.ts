@@ -52,7 +52,8 @@ export interface Config {
   readonly consumerGroups: Readonly<Record<ServiceName, string>>;
   readonly serviceUrls: ServiceUrls;
   readonly outboundTimeoutMs: number;
-  readonly traceEndpoint?: string;
+  /** TRACE_ENDPOINT: where spans go (OTLP); unset, no span is made and no tracing code is loaded. */
+  readonly traceEndpoint?: TraceTarget;
   /** ADMIN_TOKEN: the bearer token of the operator endpoints; unset, they answer on loopback only. */
   readonly adminToken?: string;
   readonly configFile: string;
@@ -106,6 +107,37 @@ type Env = Record<string, string | undefined>;
 function text(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
+}
+
+/** An OTLP trace receiver: gRPC as Atlas's services export (`host:port`), or HTTP/JSON (a URL). */
+export interface TraceTarget {
+  readonly protocol: 'grpc' | 'http';
+  readonly url: string;
+}
+
+const HOST_PORT = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/;
+
+/**
+ * Atlas's Go services read TRACE_ENDPOINT as the `host:port` of an OTLP/gRPC receiver without TLS (their
+ * configmaps say `tempo.home:4317`): the same value works here. An http(s) URL selects OTLP/HTTP with JSON
+ * bodies instead, `/v1/traces` appended when the URL has no path (a collector's :4318).
+ */
+function traceTarget(env: Env): TraceTarget | undefined {
+  const value = text(env, 'TRACE_ENDPOINT');
+  if (value === undefined) return undefined;
+  const expected = `expected host:port (OTLP/gRPC, as Atlas) or an http(s) URL (OTLP/HTTP), got "${value}"`;
+  if (/^https?:\/\//i.test(value)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      throw new ConfigError('TRACE_ENDPOINT', expected);
+    }
+    if (parsed.pathname === '/') parsed.pathname = '/v1/traces';
+    return { protocol: 'http', url: parsed.toString() };
+  }
+  if (!HOST_PORT.test(value)) throw new ConfigError('TRACE_ENDPOINT', expected);
+  return { protocol: 'grpc', url: `http://${value}` };
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -255,7 +287,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     consumerGroups: consumerGroups(env, running),
     serviceUrls: serviceUrls(env),
     outboundTimeoutMs: integer(env, 'OUTBOUND_TIMEOUT_MS', 2_000, 1, 600_000),
-    traceEndpoint: text(env, 'TRACE_ENDPOINT'),
+    traceEndpoint: traceTarget(env),
     adminToken: text(env, 'ADMIN_TOKEN'),
     configFile: path.resolve(overrides.configFile ?? text(env, 'CONFIG_FILE') ?? DEFAULT_CONFIG_FILE),
     topics: resolveTopics(env),

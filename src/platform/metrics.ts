@@ -1,4 +1,7 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type LabelValues, Registry } from 'prom-client';
+
+/** One value of a labelled gauge, per label set. */
+export type GaugeReadings<L extends string> = ReadonlyArray<{ labels: LabelValues<L>; value: number }>;
 
 /** One registry per application, so that several apps in one test process keep separate figures. */
 export class Metrics {
@@ -91,15 +94,51 @@ export class Metrics {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
-  /** A gauge read when /metrics is scraped (what a domain knows without counting: routes owned, replicas). */
-  gauge(name: string, help: string, read: () => number): void {
+  /**
+   * A gauge read when /metrics is scraped (what a domain knows without counting: routes owned, replicas,
+   * riders overdue). With label names, `read` gives one value per label set, and label sets it no longer
+   * gives disappear from the scrape (a partition no longer held, a topic whose dead letters were dropped).
+   * `read` may be asynchronous (a database query, a broker round trip); a failing read is logged by the
+   * caller's own code, not here: it must resolve, and the scrape then shows what it resolved to.
+   */
+  gauge(name: string, help: string, read: () => number | Promise<number>): void;
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    read: () => GaugeReadings<L> | Promise<GaugeReadings<L>>,
+  ): void;
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelsOrRead: readonly L[] | (() => number | Promise<number>),
+    labelledRead?: () => GaugeReadings<L> | Promise<GaugeReadings<L>>,
+  ): void {
     if (this.registry.getSingleMetric(name)) return;
+    if (typeof labelsOrRead === 'function') {
+      const read = labelsOrRead;
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          this.set(await read());
+        },
+      });
+      return;
+    }
+    const read = labelledRead;
+    if (!read) throw new Error(`gauge ${name}: labelled gauges need a read function`);
     new Gauge({
       name,
       help,
+      labelNames: labelsOrRead,
       registers: [this.registry],
-      collect() {
-        this.set(read());
+      async collect() {
+        const readings = await read();
+        // Replaced as a whole: a label set missing from this reading must not keep its last value.
+        this.reset();
+        for (const { labels, value } of readings) this.set(labels, value);
       },
     });
   }

@@ -1,4 +1,6 @@
 import type { Counter, Histogram } from 'prom-client';
+import type { Clock } from '../platform/clock.js';
+import type { Logger } from '../platform/logging.js';
 import type { Metrics } from '../platform/metrics.js';
 
 /** What an operator watches: boats on time, look-ups failing, instance rides ending well or not. */
@@ -41,4 +43,56 @@ export function transportMetrics(metrics: Metrics): TransportMetrics {
       [],
     ),
   };
+}
+
+/** A ride is overdue once its arrival is this far behind: the arrival itself takes a moment (warps, events). */
+export const RIDE_OVERDUE_GRACE_MS = 30_000;
+/** Scrapes within this much of the injected clock share one query. */
+const RIDE_READING_MS = 1_000;
+
+type OverdueReading = { riders: number; oldestArrival: number | null };
+
+/**
+ * `transports_riders_overdue` and `transports_rides_overdue_seconds`, both from one query of the arrival index
+ * (RideStore.overdue) made at most once a second however many scrapes come; a failing query is logged and
+ * shows the last reading, so a database outage never fails the whole scrape.
+ */
+export function registerRideGauges(
+  metrics: Metrics,
+  rides: { overdue(before: number): Promise<OverdueReading> },
+  clock: Clock,
+  logger: Logger,
+): void {
+  let last: OverdueReading & { now: number } = { riders: 0, oldestArrival: null, now: clock.now() };
+  let readAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<void> | undefined;
+  const read = async () => {
+    const now = clock.now();
+    if (now - readAt < RIDE_READING_MS && now >= readAt) return last;
+    reading ??= rides
+      .overdue(now - RIDE_OVERDUE_GRACE_MS)
+      .then((result) => {
+        last = { ...result, now };
+        readAt = now;
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'overdue riders could not be read for metrics'))
+      .finally(() => {
+        reading = undefined;
+      });
+    await reading;
+    return last;
+  };
+  metrics.gauge(
+    'transports_riders_overdue',
+    `Characters aboard instance rides whose arrival passed more than ${RIDE_OVERDUE_GRACE_MS / 1000} s ago`,
+    async () => (await read()).riders,
+  );
+  metrics.gauge(
+    'transports_rides_overdue_seconds',
+    'Seconds since the arrival of the longest-overdue ride with riders aboard, 0 when none is overdue',
+    async () => {
+      const { oldestArrival, now } = await read();
+      return oldestArrival === null ? 0 : (now - oldestArrival) / 1000;
+    },
+  );
 }

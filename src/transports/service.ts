@@ -9,10 +9,10 @@ import { consumeConfigurationStatus } from './consumers/configuration-status.js'
 import { consumeInstanceCommands } from './consumers/instance-command.js';
 import { consumeMapStatus } from './consumers/map-status.js';
 import { InstanceTransports } from './instances/processor.js';
-import { RIDES_MIGRATION, RideStore } from './instances/rides.js';
+import { RIDES_ARRIVAL_MIGRATION, RIDES_MIGRATION, RideStore } from './instances/rides.js';
 import { AtlasMapsDirectory } from './lookups/maps.js';
 import { AtlasDataPortals, NO_PORTAL_DATA } from './lookups/portals.js';
-import { transportMetrics } from './metrics.js';
+import { registerRideGauges, transportMetrics } from './metrics.js';
 import { TransportMessages } from './producer.js';
 import { transportRoutes } from './rest/routes.js';
 import { FLEET_MIGRATION, Fleet } from './scheduled/fleet.js';
@@ -56,7 +56,7 @@ export const transportsService: ServiceModule = {
   // Every message leaves through the outbox (and consumed ones are recorded in the inbox): a broker outage
   // delays a departure's warps, never drops them. Its tables record which voyages were announced, the rides,
   // and what the replicas share (leases, channels, reloads).
-  migrations: [VOYAGES_MIGRATION, RIDES_MIGRATION, FLEET_MIGRATION],
+  migrations: [VOYAGES_MIGRATION, RIDES_MIGRATION, FLEET_MIGRATION, RIDES_ARRIVAL_MIGRATION],
   async start(context: ServiceContext): Promise<RunningService> {
     const { clock, logger, tasks, outbox, db } = context;
     if (!outbox || !db) throw new Error('the transports service needs its database and outbox');
@@ -104,6 +104,12 @@ export const transportsService: ServiceModule = {
       'Transports replicas holding a lease, as this replica last saw them',
       () => fleet.liveReplicas().length,
     );
+    context.metrics.gauge(
+      'transports_route_overdue_seconds',
+      'How long the most overdue boundary of a route this replica drives has waited for its transition',
+      () => runner.overdueMs(clock.now()) / 1000,
+    );
+    registerRideGauges(context.metrics, rides, clock, logger);
     const instances = new InstanceTransports({
       clock,
       logger,

@@ -260,6 +260,14 @@ describe.skipIf(!inject('kafkaTools'))('the full app on Kafka, fed by a Go-bytes
       60_000,
     );
     expect(lagsDone.data.map((d) => d.id).sort()).toEqual(Object.keys(SUBSCRIPTIONS).sort());
+    // The same lag as the metric an alert reads (docs/alerts.yml): one series per partition held, 0 now.
+    const scraped = await (await fetch(`${app!.url}/api/metrics`)).text();
+    for (const [group, topics] of Object.entries(SUBSCRIPTIONS))
+      for (const topic of topics)
+        for (const partition of PARTITIONS)
+          expect(scraped).toContain(
+            `bus_consumer_lag{group="${group}",topic="${topic}",partition="${partition}"} 0\n`,
+          );
 
     // Character effects, over REST.
     for (const [i, ch] of c.entries()) {

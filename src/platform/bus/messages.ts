@@ -32,7 +32,14 @@ export class MessageFactory {
   // building the cache key. Tenants are never changed after they are made.
   private readonly byTenantObject = new WeakMap<Tenant, Headers>();
 
-  constructor(private readonly topics: Topics) {}
+  /**
+   * @param produced told of every traced message made, with its cause (tracing.ts: a producer span with the
+   *   message's own span id); absent when tracing is off, so making a message costs nothing more then.
+   */
+  constructor(
+    private readonly topics: Topics,
+    private readonly produced?: (topic: string, cause: Headers | undefined, headers: Headers) => void,
+  ) {}
 
   topic(variable: TopicVariable): string {
     return this.topics[variable];
@@ -50,7 +57,9 @@ export class MessageFactory {
       options.traced === false ? { ...tenant } : { ...childTraceHeaders(options.cause), ...tenant };
     const environment = options.cause?.[ENVIRONMENT];
     if (environment && environment.length > 0) headers[ENVIRONMENT] = environment;
-    return { topic: this.topics[variable], key: toKey(key), value: encodeJson(body), headers };
+    const topic = this.topics[variable];
+    if (this.produced && options.traced !== false) this.produced(topic, options.cause, headers);
+    return { topic, key: toKey(key), value: encodeJson(body), headers };
   }
 
   private headersOf(tenant: Tenant): Headers {

@@ -11,6 +11,7 @@ import { isTransientDatabaseError } from '../db/database.js';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
 import type { Tenant } from '../tenant.js';
+import type { ActiveSpan, Tracing } from '../tracing.js';
 import { goEscape } from '../wire/envelope.js';
 import { deadLetterRoutes, guardOperatorEndpoints } from './admin.js';
 import { discardBody, HttpDrain } from './drain.js';
@@ -31,6 +32,8 @@ export interface HttpServerOptions {
   readonly bus: Bus;
   /** ADMIN_TOKEN (see admin.ts). */
   readonly adminToken?: string;
+  /** Spans of requests (TRACE_ENDPOINT); absent, no hook is installed. */
+  readonly tracing?: Tracing;
   /** Named readiness checks for /readyz (database, bus, ...). */
   readonly readiness: () => Promise<Record<string, boolean>>;
 }
@@ -73,6 +76,34 @@ export async function closeHttpServer(app: FastifyInstance, budgetMs: number): P
   else await app.close();
 }
 
+/**
+ * One server span per request, named after its route template. The request's `traceparent` becomes the
+ * span's own, so a message the request causes (causeOfRequest) is the span's child. Installed first, so that
+ * requests an operator guard refuses have their span too.
+ */
+function traceRequests(app: FastifyInstance, tracing: Tracing): void {
+  const spans = new WeakMap<FastifyRequest, ActiveSpan>();
+  const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+  app.addHook('onRequest', async (request) => {
+    const span = tracing.server(
+      request.method,
+      routeLabel(request),
+      header(request.headers.traceparent),
+      header(request.headers.tracestate),
+    );
+    spans.set(request, span);
+    request.headers.traceparent = span.traceparent;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    spans.get(request)?.end({ status: reply.statusCode });
+    spans.delete(request);
+  });
+  app.addHook('onRequestAbort', async (request) => {
+    spans.get(request)?.end({ error: new Error('client closed the connection') });
+    spans.delete(request);
+  });
+}
+
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const { logger, metrics } = options;
   const app = Fastify({
@@ -93,6 +124,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     // Go's net/http accepts underscores in header names; so does Node's parser. Nothing to configure.
   });
   app.decorateRequest('tenant', null as unknown as Tenant);
+  if (options.tracing) traceRequests(app, options.tracing);
   const routes = new RouteTable();
   routes.attach(app);
   const drain = new HttpDrain();

@@ -23,6 +23,16 @@ function randomHex(bytes: number): string {
   }
 }
 
+/** A valid `traceparent` (W3C: version 00, ids not all zero) taken apart; undefined for anything else. */
+export function parseTraceparent(
+  header: Buffer | string | undefined,
+): { traceId: string; spanId: string; flags: number } | undefined {
+  if (header === undefined) return undefined;
+  const match = TRACEPARENT.exec(typeof header === 'string' ? header : header.toString('latin1'));
+  if (!match || match[1] === ZERO_TRACE || match[2] === ZERO_SPAN) return undefined;
+  return { traceId: match[1]!, spanId: match[2]!, flags: Number.parseInt(match[3]!, 16) };
+}
+
 /**
  * The W3C trace context of a message produced because of `cause` (a consumed message's or a request's
  * headers), as Go's producers write it: the cause's trace id with a NEW span id (the producing span is a

@@ -52,6 +52,12 @@ export const RIDES_MIGRATION: Migration = {
   )`,
 };
 
+/** Riders past their arrival are found by arrival time (the overdue gauge), not by `due_at`. */
+export const RIDES_ARRIVAL_MIGRATION: Migration = {
+  id: 'transports/004-rides-arrival',
+  sql: 'CREATE INDEX transport_rides_arrival ON transport_rides (arrival_at)',
+};
+
 /** A character aboard, with the world and channel its START named (used for every later warp and event). */
 export interface CharacterEntry {
   readonly characterId: number;
@@ -386,6 +392,23 @@ export class RideStore {
       arrivalAt: row.arrival_at,
       createdAt: row.created_at,
     }));
+  }
+
+  /**
+   * Riders aboard rides whose arrival is before `before` (every tenant), and the earliest such arrival: a ride
+   * ends at its arrival, so any here were not delivered (a replica gone, PostgreSQL away, a warp failing). One
+   * range of the arrival index; the rides past it are few when all is well.
+   */
+  async overdue(before: number): Promise<{ riders: number; oldestArrival: number | null }> {
+    const { rows } = await this.db.query<{ riders: number; oldest: string | null }>({
+      name: 'rides-overdue',
+      text: `SELECT count(c.character_id)::integer AS riders, min(r.arrival_at) AS oldest
+             FROM transport_rides r JOIN transport_riders c ON c.instance_id = r.instance_id
+             WHERE r.arrival_at < $1`,
+      values: [before],
+    });
+    const row = rows[0];
+    return { riders: row?.riders ?? 0, oldestArrival: row?.oldest == null ? null : Number(row.oldest) };
   }
 
   /** Rides going on, every tenant. */

@@ -121,6 +121,8 @@ interface RouteRun {
   /** The trip aboard while in transit: its arrival is announced when the route leaves in_transit. */
   voyage: VoyageRef | undefined;
   timer: TimerHandle | undefined;
+  /** The boundary `timer` waits for, kept to tell how late a timer that has not fired is (overdueMs). */
+  armedAt?: number | undefined;
   /** The route's transitions run one after another, in boundary order, even when look-ups are slow. */
   work: Promise<void>;
   phase: Phase;
@@ -226,6 +228,20 @@ export class ScheduledRunner {
     return count;
   }
 
+  /**
+   * How long the most overdue boundary of a route this replica drives has been waiting for its timer, 0 when
+   * none is: a blocked event loop or a timer lost would show here before any lateness is observed (the
+   * lateness histogram only learns of a transition once it runs). One pass over the routes, at scrape time.
+   */
+  overdueMs(now: number): number {
+    let oldest = now;
+    for (const runs of this.tenants.values())
+      for (const run of runs.values())
+        if (run.phase === 'owned' && run.timer && run.armedAt !== undefined && run.armedAt < oldest)
+          oldest = run.armedAt;
+    return now - oldest;
+  }
+
   /** Transitions whose warps and events are still being collected or sent. */
   pending(): number {
     return this.inFlight;
@@ -317,7 +333,9 @@ export class ScheduledRunner {
   /** `state` is the route's state from `at` on, known now: the timer sets it without evaluating anything. */
   private arm(run: RouteRun, at: number | null, state: RouteState): void {
     run.timer = undefined;
+    run.armedAt = undefined;
     if (at === null || this.stopped || run.phase !== 'owned') return;
+    run.armedAt = at;
     run.timer = this.deps.clock.at(at, () => this.fire(run, at, state));
   }
 
