@@ -49,7 +49,9 @@ function fieldDirectory(context: ServiceContext): FieldDirectory {
  * The transports domain: scheduled routes on their timetable, instance transports on demand, their REST
  * surface and their consumers. Routes are in memory and rebuilt from configuration at start-up; what must
  * outlive a restart and be shared by replicas is in tables: which voyages were announced
- * (transport_voyages) and the instance rides (transport_rides and its companions).
+ * (transport_voyages), the instance rides (transport_rides and its companions), the replicas' leases, channels
+ * and reloads (transport_replicas, transport_channels, transport_reloads) and each route's last step (inbox).
+ * See docs/replicas.md.
  */
 export const transportsService: ServiceModule = {
   name: 'transports',
