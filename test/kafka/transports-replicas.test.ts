@@ -160,8 +160,19 @@ describe.skipIf(!inject('kafkaTools'))('three transports replicas on Kafka', () 
     }
     const arrival = evaluateSchedule(boat, departure).nextTransitionAt!;
     atlas.place(TENANT.id, PASSENGER, { worldId: 0, channelId: 1, mapId: STAGING, instance: NIL_UUID });
-    await sleep(departure + 300 - Date.now());
-    // The fake atlas-maps moves nobody: the test moves the passenger aboard, as the channel server would.
+    await sleep(departure - Date.now());
+    // The channel server moves the passenger aboard when the departure warp arrives; the fake atlas-maps moves
+    // nobody, so the test does it, on seeing that warp.
+    const isPassenger = (value: Buffer) =>
+      (JSON.parse(value.toString('utf8')) as Command).characterId === PASSENGER;
+    const warpsOf = (read: readonly ReadMessage[]) => read.filter((m) => isPassenger(m.value));
+    const mapOf = (m: ReadMessage) => (JSON.parse(m.value.toString()) as Command).body.mapId;
+    await readTopic(
+      broker.bootstrap,
+      'COMMAND_TOPIC_CHARACTER',
+      (read) => warpsOf(read).some((m) => mapOf(m) === EN_ROUTE),
+      10_000,
+    );
     atlas.place(TENANT.id, PASSENGER, { worldId: 0, channelId: 1, mapId: EN_ROUTE, instance: NIL_UUID });
 
     const ids = await replicaIds();
@@ -184,9 +195,6 @@ describe.skipIf(!inject('kafkaTools'))('three transports replicas on Kafka', () 
     console.log(`takeover after kill -9: ${takeoverMs} ms`);
     expect(takeoverMs).toBeLessThanOrEqual(5_000);
 
-    const isPassenger = (value: Buffer) =>
-      (JSON.parse(value.toString('utf8')) as Command).characterId === PASSENGER;
-    const warpsOf = (read: readonly ReadMessage[]) => read.filter((m) => isPassenger(m.value));
     const delivered = await readTopic(
       broker.bootstrap,
       'COMMAND_TOPIC_CHARACTER',
