@@ -6,8 +6,7 @@ import { Metrics } from '../src/platform/metrics.js';
 import { DAY_MS, utcDayStart } from '../src/transports/core/timetable.js';
 import { transportMetrics } from '../src/transports/metrics.js';
 import { Fleet } from '../src/transports/scheduled/fleet.js';
-import { stepTopic } from '../src/transports/scheduled/runner.js';
-import { lastSteps } from '../src/transports/scheduled/steps.js';
+import { lastSteps, stepTopic } from '../src/transports/scheduled/steps.js';
 import { buildTenants, latenessRecorder, logger, offsetClock, runnerFor } from './transports-support.js';
 
 export interface WorkerReport {

@@ -14,7 +14,8 @@ import { evaluate } from '../src/transports/core/evaluate.js';
 import { NO_PORTAL_DATA } from '../src/transports/lookups/portals.js';
 import type { TransportMetrics } from '../src/transports/metrics.js';
 import { TransportMessages } from '../src/transports/producer.js';
-import { type RouteOwnership, ScheduledRunner } from '../src/transports/scheduled/runner.js';
+import { ScheduledRunner } from '../src/transports/scheduled/runner.js';
+import type { RouteOwnership } from '../src/transports/scheduled/steps.js';
 import { type LoadedTenant, loadTenant } from '../src/transports/tenants/loaded-tenant.js';
 
 export const TENANTS = 1_000;

@@ -14,7 +14,8 @@ import { OutboxSender } from '../src/platform/db/outbox-sender.js';
 import { Metrics } from '../src/platform/metrics.js';
 import { DAY_MS, tripCount, utcDayStart } from '../src/transports/core/timetable.js';
 import { InstanceTransports } from '../src/transports/instances/processor.js';
-import { RIDES_MIGRATION, RideStore } from '../src/transports/instances/rides.js';
+import { RideStore } from '../src/transports/instances/rides.js';
+import { RIDES_MIGRATION } from '../src/transports/instances/rides-schema.js';
 import { transportMetrics } from '../src/transports/metrics.js';
 import { TenantRegistry } from '../src/transports/tenants/loaded-tenant.js';
 import {

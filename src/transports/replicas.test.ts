@@ -9,7 +9,7 @@ import { NIL_UUID } from '../platform/tenant.js';
 import { parseTenantConfiguration } from './core/config.js';
 import { evaluateSchedule } from './core/schedule.js';
 import { ownerOf } from './scheduled/fleet.js';
-import { stepTopic } from './scheduled/runner.js';
+import { stepTopic } from './scheduled/steps.js';
 import { loadTenant } from './tenants/loaded-tenant.js';
 import { FakeAtlas } from './testing/fake-atlas.js';
 import { at, type Recorded, recorder, routeId, warpOf } from './testing/harness.js';

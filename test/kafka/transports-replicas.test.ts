@@ -8,7 +8,7 @@ import { parseTenantConfiguration } from '../../src/transports/core/config.js';
 import { instanceRouteId, scheduledRouteId } from '../../src/transports/core/ids.js';
 import { evaluateSchedule } from '../../src/transports/core/schedule.js';
 import { ownerOf } from '../../src/transports/scheduled/fleet.js';
-import { stepTopic } from '../../src/transports/scheduled/runner.js';
+import { stepTopic } from '../../src/transports/scheduled/steps.js';
 import { loadTenant } from '../../src/transports/tenants/loaded-tenant.js';
 import { FakeAtlas } from '../../src/transports/testing/fake-atlas.js';
 import { tenantHeaders } from '../support/app.js';

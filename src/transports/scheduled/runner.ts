@@ -1,16 +1,25 @@
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
 import type { Clock, TimerHandle } from '../../platform/clock.js';
-import { AlreadyConsumed, Delivery } from '../../platform/db/inbox.js';
+import { Delivery } from '../../platform/db/inbox.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Tenant } from '../../platform/tenant.js';
 import type { ChannelRegistry } from '../channels.js';
 import type { RouteState, ScheduledRoute } from '../core/model.js';
-import { evaluateSchedule, type RouteSchedule, type Voyage, voyageAt } from '../core/schedule.js';
+import { evaluateSchedule, type RouteSchedule, voyageAt } from '../core/schedule.js';
 import type { TransportMetrics } from '../metrics.js';
 import type { TransportMessages } from '../producer.js';
 import type { LoadedTenant } from '../tenants/loaded-tenant.js';
+import {
+  CATCH_UP_HORIZON_MS,
+  type RecordedStep,
+  type RouteOwnership,
+  stateOrdinal,
+  stepTopic,
+  TIMETABLE_GROUP,
+} from './steps.js';
 import { arrivalWarp, type TransitionAction, transitionActions, withVoyages } from './transition.js';
-import { transitionMessages } from './transition-messages.js';
+import { iso, TransitionSender } from './transition-sender.js';
+import { VoyageRef } from './voyage-ref.js';
 import type { Voyages } from './voyages.js';
 import type { WarpDeps } from './warps.js';
 
@@ -31,72 +40,6 @@ export interface ScheduledRunnerDeps {
   readonly ownership?: RouteOwnership;
   /** Registers async work so that the application's idle() and shutdown wait for it. */
   readonly track: (work: Promise<unknown>) => void;
-}
-
-/** A route's last recorded step: the state it was put in and the instant of that step. */
-export interface RecordedStep {
-  readonly at: number;
-  readonly state: RouteState;
-}
-
-export interface RouteOwnership {
-  owns(tenantId: string, routeId: string): boolean;
-  /** The last recorded step of each route (keyed by `stepTopic`); absent when none was recorded. */
-  lastSteps(topics: readonly string[]): Promise<Map<string, RecordedStep>>;
-}
-
-/**
- * Every step that does something (warps, events) is recorded in the inbox in the transaction that writes its
- * messages, under this group, the route as topic, the state as partition and the instant as offset: a boundary
- * of the timetable is delivered to the fleet once, like a message, whichever replica's timer fires for it.
- */
-export const TIMETABLE_GROUP = 'transports:timetable';
-
-export const stepTopic = (tenantId: string, routeId: string) => `${tenantId}/${routeId}`;
-
-// Ordered so that the two steps of one instant (an arrival, then the next departure) compare in order.
-const STATE_ORDER: readonly RouteState[] = [
-  'out_of_service',
-  'awaiting_return',
-  'open_entry',
-  'locked_entry',
-  'in_transit',
-];
-export const stateOrdinal = (state: RouteState) => STATE_ORDER.indexOf(state);
-export const stateOfOrdinal = (ordinal: number): RouteState | undefined => STATE_ORDER[ordinal];
-
-/**
- * A route taken over whose first boundary not performed is older than this starts from its timetable (the
- * start-up sweep) instead of walking every boundary since: hours-old departures and arrivals are not announced.
- */
-export const CATCH_UP_HORIZON_MS = 5 * 60_000;
-
-/**
- * A trip known by its departure instant; its id (a UUIDv5, a SHA-1) is computed when first needed, after the
- * burst of state changes of an instant, not during it.
- */
-class VoyageRef {
-  private known: Voyage | undefined;
-  private computed = false;
-
-  private constructor(private readonly compute: () => Voyage | undefined) {}
-
-  /** The trip of `schedule` in transit at `at`. */
-  static at(schedule: RouteSchedule, tenantId: string, at: number): VoyageRef {
-    return new VoyageRef(() => voyageAt(schedule, tenantId, at));
-  }
-
-  static of(voyage: Voyage | undefined): VoyageRef | undefined {
-    return voyage ? new VoyageRef(() => voyage) : undefined;
-  }
-
-  get(): Voyage | undefined {
-    if (!this.computed) {
-      this.known = this.compute();
-      this.computed = true;
-    }
-    return this.known;
-  }
 }
 
 /** A state change made at its instant, whose consequences (counts, log, actions) follow in the same turn. */
@@ -128,17 +71,6 @@ interface RouteRun {
   phase: Phase;
 }
 
-interface QueuedTransition {
-  readonly run: RouteRun;
-  readonly actions: readonly TransitionAction[];
-  readonly channels: ReturnType<ChannelRegistry['list']>;
-  readonly to: RouteState;
-  readonly at: number;
-  readonly step: Delivery | undefined;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
 /**
  * Drives every scheduled route with one timer on its next boundary (decisions C3), not a polling ticker:
  * a transition runs at its instant. A timer that fires late (a pause, a long GC, a suspended laptop) walks
@@ -151,13 +83,13 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export class ScheduledRunner {
   private readonly tenants = new Map<string, Map<string, RouteRun>>();
-  private inFlight = 0;
   private stopped = false;
-  private queued: QueuedTransition[] = [];
-  private flushScheduled = false;
+  private readonly sender: TransitionSender;
   private acquiring: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: ScheduledRunnerDeps) {}
+  constructor(private readonly deps: ScheduledRunnerDeps) {
+    this.sender = new TransitionSender(deps);
+  }
 
   /**
    * Starts serving a tenant's routes, or swaps in its reloaded configuration. A route seen for the first time
@@ -244,7 +176,7 @@ export class ScheduledRunner {
 
   /** Transitions whose warps and events are still being collected or sent. */
   pending(): number {
-    return this.inFlight;
+    return this.sender.pending();
   }
 
   stop(): void {
@@ -428,65 +360,9 @@ export class ScheduledRunner {
 
   private enqueue(run: RouteRun, actions: readonly TransitionAction[], to: RouteState, at: number): void {
     if (actions.length === 0) return;
-    // Channels as they are at the boundary: a channel starting a moment later has nobody aboard yet.
-    const channels = this.deps.channels.list(run.tenant.id);
     const step = this.deps.ownership
       ? new Delivery(TIMETABLE_GROUP, stepTopic(run.tenant.id, run.route.id), stateOrdinal(to), at)
       : undefined;
-    this.inFlight++;
-    this.queued.push({ run, actions, channels, to, at, step });
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  /**
-   * Look-ups and messages of the transitions queued in this turn. Deferring them lets every state change
-   * due at one instant (12,000 routes at midnight) happen at that instant before any of them does I/O.
-   */
-  private flush(): void {
-    this.flushScheduled = false;
-    const queued = this.queued;
-    this.queued = [];
-    const { logger } = this.deps;
-    for (const { run, actions, channels, to, at, step } of queued) {
-      run.work = run.work
-        .then(() => this.perform(run, actions, channels, at, step))
-        .catch((error) => {
-          if (error instanceof AlreadyConsumed) {
-            // Another replica performed this boundary first (a takeover overlapping its last moments).
-            this.deps.metrics.stepsElsewhere.inc();
-            logger.debug(
-              { tenantId: run.tenant.id, route: run.route.name, at: iso(at) },
-              'performed elsewhere',
-            );
-            return;
-          }
-          logger.error(
-            { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at), err: error },
-            'transition messages could not be sent',
-          );
-        })
-        .finally(() => {
-          this.inFlight--;
-        });
-      this.deps.track(run.work);
-    }
-  }
-
-  private async perform(
-    run: RouteRun,
-    actions: readonly TransitionAction[],
-    channels: ReturnType<ChannelRegistry['list']>,
-    at: number,
-    step: Delivery | undefined,
-  ): Promise<void> {
-    const { parts, voyages } = await transitionMessages(this.deps, run, actions, channels, at);
-    if (voyages) await this.deps.voyages.send(parts, step);
-    else {
-      const outgoing = (parts as OutgoingMessage[][]).flat();
-      if (outgoing.length > 0 || step) await this.deps.publish(outgoing, step);
-    }
+    this.sender.enqueue(run, actions, to, at, step);
   }
 }

@@ -1,5 +1,43 @@
 import type { Database } from '../../platform/db/database.js';
-import { type RecordedStep, stateOfOrdinal, TIMETABLE_GROUP } from './runner.js';
+import type { RouteState } from '../core/model.js';
+
+/** A route's last recorded step: the state it was put in and the instant of that step. */
+export interface RecordedStep {
+  readonly at: number;
+  readonly state: RouteState;
+}
+
+export interface RouteOwnership {
+  owns(tenantId: string, routeId: string): boolean;
+  /** The last recorded step of each route (keyed by `stepTopic`); absent when none was recorded. */
+  lastSteps(topics: readonly string[]): Promise<Map<string, RecordedStep>>;
+}
+
+/**
+ * Every step that does something (warps, events) is recorded in the inbox in the transaction that writes its
+ * messages, under this group, the route as topic, the state as partition and the instant as offset: a boundary
+ * of the timetable is delivered to the fleet once, like a message, whichever replica's timer fires for it.
+ */
+export const TIMETABLE_GROUP = 'transports:timetable';
+
+export const stepTopic = (tenantId: string, routeId: string) => `${tenantId}/${routeId}`;
+
+// Ordered so that the two steps of one instant (an arrival, then the next departure) compare in order.
+const STATE_ORDER: readonly RouteState[] = [
+  'out_of_service',
+  'awaiting_return',
+  'open_entry',
+  'locked_entry',
+  'in_transit',
+];
+export const stateOrdinal = (state: RouteState) => STATE_ORDER.indexOf(state);
+export const stateOfOrdinal = (ordinal: number): RouteState | undefined => STATE_ORDER[ordinal];
+
+/**
+ * A route taken over whose first boundary not performed is older than this starts from its timetable (the
+ * start-up sweep) instead of walking every boundary since: hours-old departures and arrivals are not announced.
+ */
+export const CATCH_UP_HORIZON_MS = 5 * 60_000;
 
 /**
  * Steps older than this are forgotten: a takeover reads only each route's last step and walks back at most
