@@ -189,6 +189,35 @@ describe('three replicas on one database', () => {
     ]);
   });
 
+  it('shares a channel one replica consumed: the boat driven by another warps in it', async () => {
+    const atlas = await new FakeAtlas().start();
+    cleanup.push(() => atlas.stop());
+    const fleet = await startFleet(2, '00:01:00', atlas);
+    const driverId = ownerOf(fleet.ids, stepTopic(TENANT.id, BOAT))!;
+    const other = fleet.apps[1 - fleet.ids.indexOf(driverId)]!;
+    // Only the replica that does not drive the boat consumes the channel's STARTED (a Kafka partition's owner).
+    await other.bus.publish(
+      'EVENT_TOPIC_CHANNEL_STATUS',
+      {
+        type: 'STARTED',
+        worldId: 1,
+        channelId: 4,
+        ipAddress: '10.0.0.5',
+        port: 8585,
+        currentCapacity: 0,
+        maxCapacity: 1000,
+      },
+      { key: TENANT.id, tenant: TENANT },
+    );
+    await tickLeases(fleet);
+    atlas.place(TENANT.id, 11, { worldId: 1, channelId: 4, mapId: STAGING, instance: NIL_UUID });
+    await advanceTo(fleet, at('00:05:00'));
+    const warps = fleet.commands.filter((m) => m.body.characterId === 11).map((m) => [m.at, warpOf(m)]);
+    expect(warps).toEqual([
+      [at('00:05:00'), expect.objectContaining({ worldId: 1, channelId: 4, mapId: EN_ROUTE })],
+    ]);
+  });
+
   it("takes a departed replica's routes over and performs what fell due meanwhile, once", async () => {
     const atlas = await new FakeAtlas().start();
     cleanup.push(() => atlas.stop());
