@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TENANT } from '../../test/support/app.js';
+import { TENANT, tenantHeaders } from '../../test/support/app.js';
 import { createTestDatabase } from '../../test/support/database.js';
 import { type App, start } from '../app.js';
 import { ManualClock } from '../platform/clock.js';
@@ -107,7 +110,12 @@ async function owned(app: App): Promise<number> {
   return Number(/^transports_routes_owned (\d+)/m.exec(text)?.[1] ?? Number.NaN);
 }
 
-async function startFleet(count: number, time: string, atlas: FakeAtlas): Promise<Fleet> {
+async function startFleet(
+  count: number,
+  time: string,
+  atlas: FakeAtlas,
+  configFile?: string,
+): Promise<Fleet> {
   const databaseUrl = await createTestDatabase();
   const clock = new ManualClock(at(time));
   const leases = new ManualClock(Date.UTC(2026, 0, 1));
@@ -121,7 +129,11 @@ async function startFleet(count: number, time: string, atlas: FakeAtlas): Promis
       host: '127.0.0.1',
       logLevel: (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent',
       services: ['transports'],
-      env: { MAPS_SERVICE_URL: atlas.url, DATA_SERVICE_URL: atlas.url },
+      env: {
+        MAPS_SERVICE_URL: atlas.url,
+        DATA_SERVICE_URL: atlas.url,
+        ...(configFile ? { CONFIG_FILE: configFile } : {}),
+      },
       databaseUrl,
       clock,
       leaseClock: leases,
@@ -216,6 +228,37 @@ describe('three replicas on one database', () => {
     expect(warps).toEqual([
       [at('00:05:00'), expect.objectContaining({ worldId: 1, channelId: 4, mapId: EN_ROUTE })],
     ]);
+  });
+
+  it('reloads on every replica when one of them consumes the configuration event', async () => {
+    const atlas = await new FakeAtlas().start();
+    cleanup.push(() => atlas.stop());
+    const configFile = path.join(os.tmpdir(), `atlas-ts-replicas-${process.pid}-${Date.now()}.json`);
+    const config = JSON.parse(JSON.stringify({ tenants: [sample] })) as {
+      tenants: Array<{ routes: Array<{ id: string; attributes: Record<string, unknown> }> }>;
+    };
+    await writeFile(configFile, JSON.stringify(config));
+    cleanup.push(() => rm(configFile, { force: true }));
+    const fleet = await startFleet(2, '00:01:00', atlas, configFile);
+    const [consumer, other] = fleet.apps as [App, App];
+    const travel = async (app: App) => {
+      const response = await fetch(`${app.url}/api/transports/routes/${BOAT}`, { headers: tenantHeaders() });
+      return ((await response.json()) as { data: { attributes: { travelDurationSeconds: number } } }).data
+        .attributes.travelDurationSeconds;
+    };
+    expect(await travel(other)).toBe(600);
+
+    config.tenants[0]!.routes.find((r) => r.id === 'boat-ellinia-orbis')!.attributes.travelDuration = 12;
+    await writeFile(configFile, JSON.stringify(config));
+    await consumer.bus.publish(
+      'EVENT_TOPIC_CONFIGURATION_STATUS',
+      { tenantId: TENANT.id, type: 'ROUTE_UPDATED', resourceType: 'route', resourceId: 'boat-ellinia-orbis' },
+      { key: TENANT.id },
+    );
+    await idle(fleet.apps);
+    expect(await travel(consumer)).toBe(720);
+    await tickLeases(fleet);
+    expect(await travel(other)).toBe(720);
   });
 
   it("takes a departed replica's routes over and performs what fell due meanwhile, once", async () => {
