@@ -124,10 +124,6 @@ export class Fleet {
     private readonly track: (work: Promise<unknown>) => void = () => undefined,
   ) {}
 
-  get id(): string {
-    return this.replicaId;
-  }
-
   /** Registers the lease and learns the fleet; the first tick's outcome is known when this resolves. */
   async start(listener: FleetListener): Promise<void> {
     this.listener = listener;
@@ -142,22 +138,12 @@ export class Fleet {
     return ownerOf(this.live, key) === this.replicaId;
   }
 
-  holding(): boolean {
+  private holding(): boolean {
     return this.leaseUntil !== undefined && this.clock.now() < this.leaseUntil;
   }
 
   liveReplicas(): readonly string[] {
     return this.live;
-  }
-
-  /** Until when ownership decided now may be acted on. */
-  validUntil(): number {
-    return this.leaseUntil ?? 0;
-  }
-
-  /** Runs a tick now (tests drive membership with this instead of waiting for the timer). */
-  refresh(): Promise<void> {
-    return this.tick();
   }
 
   /** Records a channel's status for every replica; the caller applies it to its own registry at once. */
@@ -195,12 +181,6 @@ export class Fleet {
     await this.ticking;
     this.leaseUntil = undefined;
     await this.db.query('DELETE FROM transport_replicas WHERE replica_id = $1', [this.replicaId]);
-  }
-
-  /** Stops renewing without giving the lease up (the way a crash looks to the others). */
-  stop(): void {
-    this.stopped = true;
-    this.timer?.cancel();
   }
 
   private arm(): void {
