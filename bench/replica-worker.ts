@@ -7,7 +7,14 @@ import { DAY_MS, utcDayStart } from '../src/transports/core/timetable.js';
 import { transportMetrics } from '../src/transports/metrics.js';
 import { Fleet } from '../src/transports/scheduled/fleet.js';
 import { lastSteps, stepTopic } from '../src/transports/scheduled/steps.js';
-import { buildTenants, latenessRecorder, logger, offsetClock, runnerFor } from './transports-support.js';
+import {
+  buildTenants,
+  dueBoundary,
+  latenessRecorder,
+  logger,
+  offsetClock,
+  runnerFor,
+} from './transports-support.js';
 
 export interface WorkerReport {
   readonly owned: number;
@@ -25,6 +32,8 @@ async function main(): Promise<void> {
   const tenants = buildTenants();
   const offset = utcDayStart(Date.now()) + DAY_MS - midnightAt;
   const clock = offsetClock(offset);
+  const midnight = midnightAt + offset;
+  const dueAt = dueBoundary(tenants, midnight - 60_000, midnight + 60_000);
   const transitions: number[] = [];
   const sent: number[] = [];
   const floor: number[] = [];
@@ -35,8 +44,8 @@ async function main(): Promise<void> {
     clock,
     tenants,
     latenessRecorder(transportMetrics(new Metrics()), transitions),
-    // Boundaries fall on whole seconds: the due instant of a send is the last whole second.
-    { sent: 0, publishLateness: sent, due: () => clock.now() - (clock.now() % 1000) },
+    // A send's lateness is counted from the last boundary before it (the burst's instant).
+    { sent: 0, publishLateness: sent, due: () => dueAt(clock.now()) },
     {
       owns: (tenantId, routeId) => fleet.owns(stepTopic(tenantId, routeId)),
       lastSteps: (topics) => lastSteps(db, topics),

@@ -11,6 +11,7 @@ import { resolveTopics } from '../src/platform/topics.js';
 import { ChannelRegistry } from '../src/transports/channels.js';
 import { parseTenantConfiguration } from '../src/transports/core/config.js';
 import { evaluate } from '../src/transports/core/evaluate.js';
+import { evaluateSchedule } from '../src/transports/core/schedule.js';
 import { NO_PORTAL_DATA } from '../src/transports/lookups/portals.js';
 import type { TransportMetrics } from '../src/transports/metrics.js';
 import { TransportMessages } from '../src/transports/producer.js';
@@ -58,6 +59,34 @@ export function nextBoundaryAfter(tenant: LoadedTenant, timeOfDay: number): numb
 
 export function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
+}
+
+/**
+ * The due instant of a message sent at `now` (the clock's time): the latest route boundary at or before it,
+ * among every boundary of `tenants` in [from, to]. Boundaries fall on whole seconds, but a burst's messages
+ * may leave more than a second after it: reading the last whole second would wrap their lateness at 1 s.
+ */
+export function dueBoundary(tenants: LoadedTenant[], from: number, to: number): (now: number) => number {
+  const instants = new Set<number>();
+  for (const tenant of tenants)
+    for (const schedule of tenant.schedules.values()) {
+      let at = evaluateSchedule(schedule, from - 1).nextTransitionAt;
+      while (at !== null && at <= to) {
+        instants.add(at);
+        at = evaluateSchedule(schedule, at).nextTransitionAt;
+      }
+    }
+  const sorted = [...instants].sort((a, b) => a - b);
+  return (now) => {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (sorted[middle]! <= now) low = middle + 1;
+      else high = middle;
+    }
+    return low > 0 ? sorted[low - 1]! : Number.NaN;
+  };
 }
 
 /** One passenger on every dock, nobody elsewhere: every departure warps someone, lookups cost nothing. */

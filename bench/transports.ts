@@ -20,6 +20,7 @@ import { transportMetrics } from '../src/transports/metrics.js';
 import { TenantRegistry } from '../src/transports/tenants/loaded-tenant.js';
 import {
   buildTenants,
+  dueBoundary,
   gc,
   latenessRecorder,
   logger,
@@ -107,15 +108,20 @@ async function main() {
     const clock = offsetClock(offset);
     const realSamples: number[] = [];
     const publishLateness: number[] = [];
-    // Boundaries fall on whole seconds: the due instant of a publish is the last whole second.
-    const due = () => clock.now() - (clock.now() % 1000);
+    // A send's lateness is counted from the last boundary before it (not the last whole second: a send more
+    // than a second late would read as early).
+    const dueAt = dueBoundary(tenants, target - 10_000, target + 10_000);
+    const due = () => dueAt(clock.now());
     const real = runnerFor(clock, tenants, latenessRecorder(transportMetrics(new Metrics()), realSamples), {
       sent: 0,
       publishLateness,
       due,
     });
     for (const t of tenants) real.runner.apply(t);
-    await new Promise((resolve) => setTimeout(resolve, 2_000 + WINDOW_MS));
+    // The first start's sweeps are not the burst.
+    await real.settle();
+    publishLateness.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, target + WINDOW_MS - clock.now()));
     real.runner.stop();
     await real.settle();
     console.log(
