@@ -89,11 +89,17 @@ export function dueBoundary(tenants: LoadedTenant[], from: number, to: number): 
   };
 }
 
-/** One passenger on every dock, nobody elsewhere: every departure warps someone, lookups cost nothing. */
+/**
+ * One passenger on every dock, nobody elsewhere: every departure warps someone, lookups cost nothing. Like
+ * the embedded presence module, it answers many fields in one call (one statement there).
+ */
 function directoryFor(tenants: LoadedTenant[]): FieldDirectory {
   const docks = new Set(tenants[0]!.routes.map((route) => route.stagingMapId));
+  const standing = (field: Field) => (docks.has(field.mapId) ? [field.channelId + 1] : []);
   return {
-    charactersIn: async (_tenant, field: Field) => (docks.has(field.mapId) ? [field.channelId + 1] : []),
+    charactersIn: async (_tenant, field) => standing(field),
+    charactersInFields: async (queries) =>
+      queries.map(({ field }) => ({ status: 'fulfilled', value: standing(field) })),
   };
 }
 

@@ -8,9 +8,39 @@ export interface Field {
   readonly instance: string;
 }
 
+/** One field of one tenant, as a batch of look-ups asks it. */
+export interface FieldQuery {
+  readonly tenant: Tenant;
+  readonly field: Field;
+}
+
 /** "Who stands in this field": answered by the embedded presence module or by atlas-maps over REST. */
 export interface FieldDirectory {
   charactersIn(tenant: Tenant, field: Field): Promise<number[]>;
+  /**
+   * Many fields at once, one answer per query in query order (a failed one rejected, the others still
+   * answered), when the provider can answer them together (presence: one statement). Without it each field
+   * is asked on its own (see charactersInFields).
+   */
+  charactersInFields?(queries: readonly FieldQuery[]): Promise<PromiseSettledResult<number[]>[]>;
+}
+
+/**
+ * Who stands in each of `queries`, in order: one batch when the directory has it (a batch that fails
+ * fails every query of it), else every field asked on its own, in parallel.
+ */
+export async function charactersInFields(
+  directory: FieldDirectory,
+  queries: readonly FieldQuery[],
+): Promise<PromiseSettledResult<number[]>[]> {
+  if (queries.length === 0) return [];
+  if (!directory.charactersInFields)
+    return Promise.allSettled(queries.map(({ tenant, field }) => directory.charactersIn(tenant, field)));
+  try {
+    return await directory.charactersInFields(queries);
+  } catch (reason) {
+    return queries.map(() => ({ status: 'rejected', reason }));
+  }
 }
 
 /**
@@ -32,6 +62,12 @@ export class FieldDirectoryHolder implements FieldDirectory {
     if (!this.provider)
       return Promise.reject(new Error('no field directory: enable presence or set MAPS_SERVICE_URL'));
     return this.provider.charactersIn(tenant, field);
+  }
+
+  charactersInFields(queries: readonly FieldQuery[]): Promise<PromiseSettledResult<number[]>[]> {
+    if (!this.provider)
+      return Promise.reject(new Error('no field directory: enable presence or set MAPS_SERVICE_URL'));
+    return charactersInFields(this.provider, queries);
   }
 }
 

@@ -7,7 +7,7 @@ import { locationRoutes } from './location-resource.js';
 import { LocationOwner } from './owner.js';
 import { PresenceProcessor } from './processor.js';
 import { type PresenceReads, presenceRoutes } from './resource.js';
-import { charactersInField, findLocation, PRESENCE_MIGRATIONS } from './storage.js';
+import { charactersInField, charactersInFields, findLocation, PRESENCE_MIGRATIONS } from './storage.js';
 
 /**
  * The embedded stand-in for atlas-maps (decisions.md D, F3): follows characters through their status events,
@@ -55,7 +55,17 @@ export const presenceService: ServiceModule = {
     }
     const locationOf = (tenantId: string, characterId: number) =>
       findLocation(db.pool, tenantId, characterId);
-    context.fields.provide({ charactersIn: (tenant, field) => reads.charactersIn(tenant.id, field) });
+    context.fields.provide({
+      charactersIn: (tenant, field) => reads.charactersIn(tenant.id, field),
+      // A route burst (12,000 routes at midnight) asks every field of its transitions in one statement.
+      charactersInFields: async (queries) => {
+        const answers = await charactersInFields(
+          db.pool,
+          queries.map(({ tenant, field }) => ({ tenantId: tenant.id, field })),
+        );
+        return answers.map((value) => ({ status: 'fulfilled', value }));
+      },
+    });
     if (isOwner) context.locations.provide({ locationOf: (tenant, id) => locationOf(tenant.id, id) });
     return {
       routes: async (app) => {

@@ -3,7 +3,7 @@ import type { Tenant } from '../../platform/tenant.js';
 import type { Channel } from '../channels.js';
 import type { ScheduledRoute } from '../core/model.js';
 import type { Voyage } from '../core/schedule.js';
-import type { TransportMessages, VoyageStatusType } from '../producer.js';
+import type { TransportMessages, VoyageStatusType, Warp } from '../producer.js';
 import type { TransitionAction } from './transition.js';
 import type { VoyagePart, Voyages } from './voyages.js';
 import { collectWarps, type WarpDeps } from './warps.js';
@@ -20,6 +20,12 @@ interface RouteOfTransition {
   readonly route: ScheduledRoute;
 }
 
+/** A transition's messages: `voyages` tells whether any part is a voyage step (see transitionMessages). */
+export interface TransitionParts {
+  readonly parts: VoyagePart[];
+  readonly voyages: boolean;
+}
+
 /**
  * The messages of one transition, in action order. Voyage events are steps of their own (they go only on a
  * voyage's first announcement, decided in the transaction that writes them); `voyages` tells whether any
@@ -31,8 +37,40 @@ export async function transitionMessages(
   actions: readonly TransitionAction[],
   channels: readonly Channel[],
   at: number,
-): Promise<{ parts: VoyagePart[]; voyages: boolean }> {
-  const { messages, warps } = deps;
+): Promise<TransitionParts> {
+  const { tenant, route } = run;
+  const warps: Array<readonly Warp[]> = [];
+  let recovered: readonly Voyage[] = [];
+  for (const [index, action] of actions.entries()) {
+    if (action.kind === 'warp')
+      warps[index] = await collectWarps(deps.warps, tenant, channels, action.fromMapIds, action.toMapId);
+    else if (action.kind === 'recover-voyages')
+      recovered = (await deps.voyages.unarrived(tenant.id, route.id)).filter((v) => v.id !== action.sailing);
+  }
+  return buildTransitionMessages(
+    deps.messages,
+    run,
+    actions,
+    channels,
+    at,
+    (index) => warps[index]!,
+    recovered,
+  );
+}
+
+/**
+ * The messages of one transition once its look-ups are answered: `warpsOf(index)` gives the warps of the
+ * warp action at `index`, `recovered` the voyages a `recover-voyages` action announces arrived.
+ */
+export function buildTransitionMessages(
+  messages: TransportMessages,
+  run: RouteOfTransition,
+  actions: readonly TransitionAction[],
+  channels: readonly Channel[],
+  at: number,
+  warpsOf: (index: number) => readonly Warp[],
+  recovered: readonly Voyage[] = [],
+): TransitionParts {
   const { tenant, route } = run;
   const parts: VoyagePart[] = [];
   let plain: OutgoingMessage[] = [];
@@ -51,23 +89,20 @@ export async function transitionMessages(
       messages: channels.map((channel) => messages.voyageStatus(tenant, type, route, voyage, channel)),
     });
   };
-  for (const action of actions) {
+  for (let index = 0; index < actions.length; index++) {
+    const action = actions[index]!;
     switch (action.kind) {
       case 'event':
         plain.push(messages.routeStatus(tenant, route.id, action.type, action.mapId));
         break;
-      case 'warp': {
-        const found = await collectWarps(warps, tenant, channels, action.fromMapIds, action.toMapId);
-        for (const warp of found) plain.push(messages.changeMap(tenant, warp));
+      case 'warp':
+        for (const warp of warpsOf(index)) plain.push(messages.changeMap(tenant, warp));
         break;
-      }
       case 'voyage':
         step(action.type, action.voyage);
         break;
       case 'recover-voyages':
-        for (const voyage of await deps.voyages.unarrived(tenant.id, route.id)) {
-          if (voyage.id !== action.sailing) step('VOYAGE_ARRIVED', voyage);
-        }
+        for (const voyage of recovered) step('VOYAGE_ARRIVED', voyage);
         break;
     }
   }

@@ -1,11 +1,14 @@
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
 import { AlreadyConsumed, type Delivery } from '../../platform/db/inbox.js';
+import { charactersInFields, type FieldQuery } from '../../platform/fields.js';
 import type { Tenant } from '../../platform/tenant.js';
 import type { ChannelRegistry } from '../channels.js';
 import type { RouteState, ScheduledRoute } from '../core/model.js';
+import type { Warp } from '../producer.js';
 import type { ScheduledRunnerDeps } from './runner.js';
 import type { TransitionAction } from './transition.js';
-import { transitionMessages } from './transition-messages.js';
+import { buildTransitionMessages, type TransitionParts, transitionMessages } from './transition-messages.js';
+import { spawnPortalPicker, standing, warpFields, warpsTo } from './warps.js';
 
 /** What the sender needs of a route: who it is, and the chain its transitions' sends run on, in order. */
 export interface SendingRoute {
@@ -29,11 +32,18 @@ export const iso = (ms: number) => new Date(ms).toISOString();
 /**
  * The half of the runner that sends: a transition's look-ups and messages, after the state change decided
  * them. `step` is the transition's record, written with its messages (see steps.ts).
+ *
+ * The transitions queued in one turn (every route due at one instant: 12,000 at midnight) are sent as one
+ * burst: one presence look-up for every field of every warp of the burst, one portal look-up per tenant and
+ * destination, then each transition's messages built and handed to its own durable send (its own step
+ * record and transaction, as before), without a promise chain per transition.
  */
 export class TransitionSender {
   private inFlight = 0;
   private queued: QueuedTransition[] = [];
   private flushScheduled = false;
+  /** Routes with a transition being sent, and how many: a route's next transition waits for them. */
+  private readonly busy = new Map<SendingRoute, number>();
 
   constructor(private readonly deps: ScheduledRunnerDeps) {}
 
@@ -62,49 +72,154 @@ export class TransitionSender {
   /**
    * Look-ups and messages of the transitions queued in this turn. Deferring them lets every state change
    * due at one instant (12,000 routes at midnight) happen at that instant before any of them does I/O.
+   * A transition of a route still sending an earlier one, or one that reads the voyage log (a start-up
+   * sweep), waits on the route's own chain instead.
    */
   private flush(): void {
     this.flushScheduled = false;
     const queued = this.queued;
     this.queued = [];
-    const { logger } = this.deps;
-    for (const { run, actions, channels, to, at, step } of queued) {
-      run.work = run.work
-        .then(() => this.perform(run, actions, channels, at, step))
-        .catch((error) => {
-          if (error instanceof AlreadyConsumed) {
-            // Another replica performed this boundary first (a takeover overlapping its last moments).
-            this.deps.metrics.stepsElsewhere.inc();
-            logger.debug(
-              { tenantId: run.tenant.id, route: run.route.name, at: iso(at) },
-              'performed elsewhere',
-            );
-            return;
-          }
-          logger.error(
-            { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at), err: error },
-            'transition messages could not be sent',
-          );
-        })
-        .finally(() => {
-          this.inFlight--;
-        });
+    const burst: QueuedTransition[] = [];
+    const chained: QueuedTransition[] = [];
+    for (const transition of queued) {
+      const { run } = transition;
+      const sending = this.busy.get(run) ?? 0;
+      this.busy.set(run, sending + 1);
+      if (sending === 0 && !transition.actions.some((action) => action.kind === 'recover-voyages'))
+        burst.push(transition);
+      else chained.push(transition);
+    }
+    if (burst.length > 0) {
+      const sent = this.sendBurst(burst);
+      // A later transition of one of these routes (a late timer's walk) waits for the whole burst.
+      for (const { run } of burst) run.work = sent;
+      this.deps.track(sent);
+    }
+    for (const transition of chained) {
+      const { run } = transition;
+      run.work = run.work.then(() =>
+        this.perform(transition).then(
+          () => this.done(transition),
+          (error: unknown) => this.failed(transition, error),
+        ),
+      );
       this.deps.track(run.work);
     }
   }
 
-  private async perform(
-    run: SendingRoute,
-    actions: readonly TransitionAction[],
-    channels: ReturnType<ChannelRegistry['list']>,
-    at: number,
-    step: Delivery | undefined,
-  ): Promise<void> {
-    const { parts, voyages } = await transitionMessages(this.deps, run, actions, channels, at);
-    if (voyages) await this.deps.voyages.send(parts, step);
-    else {
-      const outgoing = (parts as OutgoingMessage[][]).flat();
-      if (outgoing.length > 0 || step) await this.deps.publish(outgoing, step);
+  private async perform(transition: QueuedTransition): Promise<void> {
+    const { run, actions, channels, at } = transition;
+    await this.send(transition, await transitionMessages(this.deps, run, actions, channels, at));
+  }
+
+  /** Hands a transition's messages to its durable send; settles when they are written. */
+  private send(transition: QueuedTransition, { parts, voyages }: TransitionParts): Promise<void> {
+    const { step } = transition;
+    if (voyages) return this.deps.voyages.send(parts, step);
+    const outgoing =
+      parts.length === 1 ? (parts[0] as OutgoingMessage[]) : (parts as OutgoingMessage[][]).flat();
+    if (outgoing.length > 0 || step) return this.deps.publish(outgoing, step);
+    return Promise.resolve();
+  }
+
+  private async sendBurst(burst: readonly QueuedTransition[]): Promise<void> {
+    const sends: Array<Promise<void>> = [];
+    try {
+      await this.sendEach(burst, sends);
+    } catch (error) {
+      // Not expected (look-up failures are answers): the transitions not handed over yet fail, logged.
+      for (let i = sends.length; i < burst.length; i++) this.failed(burst[i]!, error);
+    }
+    await Promise.all(sends);
+  }
+
+  /** Looks up, builds and hands over every transition of a burst; `sends` gets each one's send, in order. */
+  private async sendEach(burst: readonly QueuedTransition[], sends: Array<Promise<void>>): Promise<void> {
+    const { warps } = this.deps;
+    // Every field of every warp of the burst, asked at once; offsets[i] is where transition i's begin.
+    const queries: FieldQuery[] = [];
+    const offsets: number[] = [];
+    for (const { run, actions, channels } of burst) {
+      offsets.push(queries.length);
+      for (const action of actions)
+        if (action.kind === 'warp')
+          for (const field of warpFields(channels, action.fromMapIds))
+            queries.push({ tenant: run.tenant, field });
+    }
+    const answers = await charactersInFields(warps.directory, queries);
+    // Who stands where, per transition and warp action; a spawn portal picker per tenant and destination.
+    const found: Array<Array<ReturnType<typeof standing>> | undefined> = [];
+    const pickers = new Map<string, Promise<() => number>>();
+    for (let i = 0; i < burst.length; i++) {
+      const { run, actions, channels } = burst[i]!;
+      let offset = offsets[i]!;
+      let byAction: Array<ReturnType<typeof standing>> | undefined;
+      for (let index = 0; index < actions.length; index++) {
+        const action = actions[index]!;
+        if (action.kind !== 'warp') continue;
+        const fields = warpFields(channels, action.fromMapIds);
+        const here = standing(warps, run.tenant, fields, answers, offset);
+        offset += fields.length;
+        if (here.length === 0) continue;
+        byAction ??= [];
+        byAction[index] = here;
+        const key = `${run.tenant.id} ${action.toMapId}`;
+        if (!pickers.has(key)) pickers.set(key, spawnPortalPicker(warps, run.tenant, action.toMapId));
+      }
+      found.push(byAction);
+    }
+    const picks = new Map<string, () => number>();
+    for (const [key, picker] of pickers) picks.set(key, await picker);
+    for (let i = 0; i < burst.length; i++) {
+      const transition = burst[i]!;
+      const { run, actions, channels, at } = transition;
+      const byAction = found[i];
+      const warpsOf = (index: number): readonly Warp[] => {
+        const here = byAction?.[index];
+        if (!here) return NO_WARPS;
+        const action = actions[index] as Extract<TransitionAction, { kind: 'warp' }>;
+        return warpsTo(here, action.toMapId, picks.get(`${run.tenant.id} ${action.toMapId}`)!);
+      };
+      let sending: Promise<void>;
+      try {
+        sending = this.send(
+          transition,
+          buildTransitionMessages(this.deps.messages, run, actions, channels, at, warpsOf),
+        );
+      } catch (error) {
+        sending = Promise.reject(error);
+      }
+      sends.push(
+        sending.then(
+          () => this.done(transition),
+          (error: unknown) => this.failed(transition, error),
+        ),
+      );
     }
   }
+
+  private done(transition: QueuedTransition): void {
+    this.inFlight--;
+    const left = this.busy.get(transition.run)! - 1;
+    if (left === 0) this.busy.delete(transition.run);
+    else this.busy.set(transition.run, left);
+  }
+
+  private failed(transition: QueuedTransition, error: unknown): void {
+    this.done(transition);
+    const { run, to, at } = transition;
+    const { logger } = this.deps;
+    if (error instanceof AlreadyConsumed) {
+      // Another replica performed this boundary first (a takeover overlapping its last moments).
+      this.deps.metrics.stepsElsewhere.inc();
+      logger.debug({ tenantId: run.tenant.id, route: run.route.name, at: iso(at) }, 'performed elsewhere');
+      return;
+    }
+    logger.error(
+      { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at), err: error },
+      'transition messages could not be sent',
+    );
+  }
 }
+
+const NO_WARPS: readonly Warp[] = [];

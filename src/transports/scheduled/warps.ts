@@ -1,4 +1,4 @@
-import type { FieldDirectory } from '../../platform/fields.js';
+import { charactersInFields, type Field, type FieldDirectory } from '../../platform/fields.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Random } from '../../platform/service.js';
 import { NIL_UUID, type Tenant } from '../../platform/tenant.js';
@@ -39,10 +39,78 @@ export async function spawnPortalPicker(
 }
 
 /**
+ * The fields a warp out of `fromMapIds` asks about: the shared map instance of each map on every channel,
+ * map first, then channel. Computed once per channel list and map list (both kept by their owners).
+ */
+export function warpFields(channels: readonly Channel[], fromMapIds: readonly number[]): readonly Field[] {
+  let byMaps = fieldMemo.get(channels);
+  if (!byMaps) {
+    byMaps = new WeakMap();
+    fieldMemo.set(channels, byMaps);
+  }
+  let fields = byMaps.get(fromMapIds);
+  if (!fields) {
+    fields = fromMapIds.flatMap((mapId) =>
+      channels.map((channel) => ({
+        worldId: channel.worldId,
+        channelId: channel.channelId,
+        mapId,
+        instance: NIL_UUID,
+      })),
+    );
+    byMaps.set(fromMapIds, fields);
+  }
+  return fields;
+}
+
+const fieldMemo = new WeakMap<readonly Channel[], WeakMap<readonly number[], readonly Field[]>>();
+
+/** Who stands in `fields`, from their answers (from `offset` on); a field that could not be read is logged. */
+export function standing(
+  deps: WarpDeps,
+  tenant: Tenant,
+  fields: readonly Field[],
+  answers: readonly PromiseSettledResult<number[]>[],
+  offset: number,
+): Array<{ readonly field: Field; readonly characterId: number }> {
+  const found: Array<{ field: Field; characterId: number }> = [];
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    const answer = answers[offset + i]!;
+    if (answer.status === 'rejected') {
+      deps.metrics.lookupFailures.inc({ kind: 'presence' });
+      deps.logger.warn(
+        { tenantId: tenant.id, field, err: answer.reason },
+        'presence look-up failed; passengers of this field wait for the next warp',
+      );
+      continue;
+    }
+    for (const characterId of answer.value) found.push({ field, characterId });
+  }
+  return found;
+}
+
+/** The warps of everyone `found` to `toMapId`, each on a spawn portal `pick` draws, in order. */
+export function warpsTo(
+  found: ReadonlyArray<{ readonly field: Field; readonly characterId: number }>,
+  toMapId: number,
+  pick: () => number,
+): Warp[] {
+  return found.map(({ field, characterId }) => ({
+    worldId: field.worldId,
+    channelId: field.channelId,
+    characterId,
+    mapId: toMapId,
+    instance: NIL_UUID,
+    portalId: pick(),
+  }));
+}
+
+/**
  * The warps that move everyone standing in `fromMapIds` (shared map instance, every channel) to `toMapId`.
- * Fields are asked in parallel; one that cannot be read is logged and counted, and the others still go.
- * The order is stable (map, then channel, then character) so that a transition's messages read the same
- * every time.
+ * Fields are asked together (see charactersInFields); one that cannot be read is logged and counted, and the
+ * others still go. The order is stable (map, then channel, then character) so that a transition's messages
+ * read the same every time.
  */
 export async function collectWarps(
   deps: WarpDeps,
@@ -51,31 +119,12 @@ export async function collectWarps(
   fromMapIds: readonly number[],
   toMapId: number,
 ): Promise<Warp[]> {
-  const fields = fromMapIds.flatMap((mapId) =>
-    channels.map((channel) => ({ ...channel, mapId, instance: NIL_UUID })),
+  const fields = warpFields(channels, fromMapIds);
+  const answers = await charactersInFields(
+    deps.directory,
+    fields.map((field) => ({ tenant, field })),
   );
-  const answers = await Promise.allSettled(fields.map((field) => deps.directory.charactersIn(tenant, field)));
-  const found: Array<{ channel: Channel; characterId: number }> = [];
-  answers.forEach((answer, index) => {
-    const field = fields[index]!;
-    if (answer.status === 'rejected') {
-      deps.metrics.lookupFailures.inc({ kind: 'presence' });
-      deps.logger.warn(
-        { tenantId: tenant.id, field, err: answer.reason },
-        'presence look-up failed; passengers of this field wait for the next warp',
-      );
-      return;
-    }
-    for (const characterId of answer.value) found.push({ channel: field, characterId });
-  });
+  const found = standing(deps, tenant, fields, answers, 0);
   if (found.length === 0) return [];
-  const pick = await spawnPortalPicker(deps, tenant, toMapId);
-  return found.map(({ channel, characterId }) => ({
-    worldId: channel.worldId,
-    channelId: channel.channelId,
-    characterId,
-    mapId: toMapId,
-    instance: NIL_UUID,
-    portalId: pick(),
-  }));
+  return warpsTo(found, toMapId, await spawnPortalPicker(deps, tenant, toMapId));
 }
