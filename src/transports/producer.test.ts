@@ -103,6 +103,17 @@ describe('produced messages', () => {
     }
   });
 
+  it('ARRIVED / DEPARTED sent again: the same bytes (encoded once), a span of its own, a new map re-encoded', () => {
+    const first = messages.routeStatus(TENANT, ROUTE, 'ARRIVED', 101000300);
+    const again = messages.routeStatus(TENANT, ROUTE, 'ARRIVED', 101000300);
+    expect(bytes(again)).toEqual(bytes(first));
+    expect(again.headers.traceparent!.equals(first.headers.traceparent!)).toBe(false);
+    expect(messages.routeStatus(TENANT, ROUTE, 'ARRIVED', 7).value.toString()).toBe(
+      `{"routeId":"${ROUTE}","type":"ARRIVED","body":{"mapId":7}}`,
+    );
+    expect(messages.routeStatus(TENANT, ROUTE.toUpperCase(), 'DEPARTED', 7).key.toString()).toBe(ROUTE);
+  });
+
   it('instance transport events: 8-byte key, the nil transactionId, bodies in the reference order', () => {
     const envelope = (type: string, body: string) =>
       `{"transactionId":"${NIL}","worldId":0,"characterId":12345,"type":"${type}","body":${body}}`;

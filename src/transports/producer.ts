@@ -1,6 +1,8 @@
 import type { MessageFactory, OutgoingMessage } from '../platform/bus/messages.js';
 import { NIL_UUID, type Tenant } from '../platform/tenant.js';
+import { encodeJson } from '../platform/wire/envelope.js';
 import type { Headers } from '../platform/wire/headers.js';
+import { toKey } from '../platform/wire/keys.js';
 import { rfc3339 } from './core/go-time.js';
 
 // Every message this service sends, built with the exact field order of the reference's Go structs
@@ -59,15 +61,27 @@ export class TransportMessages {
     );
   }
 
-  /** ARRIVED / DEPARTED, keyed by the route id text; `mapId` is the route's observation map. */
+  /**
+   * ARRIVED / DEPARTED, keyed by the route id text; `mapId` is the route's observation map. A route sends the
+   * same key and body all day: their bytes are encoded once per route, type and map (only the headers'
+   * span id differs from one message to the next).
+   */
   routeStatus(tenant: Tenant, routeId: string, type: RouteStatusType, mapId: number): OutgoingMessage {
-    return this.factory.create(
-      'EVENT_TOPIC_TRANSPORT_STATUS',
-      routeId,
-      { routeId, type, body: { mapId } },
-      { tenant },
-    );
+    let encoded = this.routeStatusBytes.get(routeId);
+    if (!encoded || encoded.mapId !== mapId) {
+      if (this.routeStatusBytes.size >= 100_000) this.routeStatusBytes.clear();
+      encoded = { mapId, key: toKey(routeId), values: {} };
+      this.routeStatusBytes.set(routeId, encoded);
+    }
+    encoded.values[type] ??= encodeJson({ routeId, type, body: { mapId } });
+    const value = encoded.values[type];
+    return this.factory.encoded('EVENT_TOPIC_TRANSPORT_STATUS', encoded.key, value, { tenant });
   }
+
+  private readonly routeStatusBytes = new Map<
+    string,
+    { readonly mapId: number; readonly key: Buffer; readonly values: { [type in RouteStatusType]?: Buffer } }
+  >();
 
   /**
    * VOYAGE_DEPARTED / VOYAGE_ARRIVED for one channel (HEAD #1375), keyed by the voyage id text so that an

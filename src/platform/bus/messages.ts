@@ -51,6 +51,20 @@ export class MessageFactory {
     body: unknown,
     options: MessageOptions = {},
   ): OutgoingMessage {
+    return this.encoded(variable, toKey(key), encodeJson(body), options);
+  }
+
+  /**
+   * As `create`, with the key and body already in their wire bytes (toKey, encodeJson): for a message sent
+   * again and again with the same bytes (a route's ARRIVED), encoded once. The buffers are shared by every
+   * message made with them and never written to.
+   */
+  encoded(
+    variable: TopicVariable,
+    key: Buffer,
+    value: Buffer,
+    options: MessageOptions = {},
+  ): OutgoingMessage {
     const tenant = options.tenant ? this.headersOf(options.tenant) : undefined;
     // Span headers first, then the tenant's, then HEAD's environment, as Go's producer decorators write them.
     const headers: Headers =
@@ -59,7 +73,7 @@ export class MessageFactory {
     if (environment && environment.length > 0) headers[ENVIRONMENT] = environment;
     const topic = this.topics[variable];
     if (this.produced && options.traced !== false) this.produced(topic, options.cause, headers);
-    return { topic, key: toKey(key), value: encodeJson(body), headers };
+    return { topic, key, value, headers };
   }
 
   private headersOf(tenant: Tenant): Headers {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { childTraceHeaders } from './trace.js';
+import { childTraceHeaders, parseTraceparent } from './trace.js';
 
 const FORMAT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const cause = {
@@ -47,5 +47,34 @@ describe('trace context of a produced message', () => {
     expect(a?.[1]).not.toBe(b?.[1]);
     expect(a?.[1]).not.toBe('0'.repeat(32));
     expect(childTraceHeaders(from).tracestate).toBeUndefined();
+  });
+
+  it('continues exactly the causes parseTraceparent accepts (its bytes checked without a regular expression)', () => {
+    const valid = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const variants = [valid, `${valid}\n`, ` ${valid}`, valid.slice(0, 54), valid.toUpperCase()];
+    for (let i = 0; i < valid.length; i++)
+      for (const c of ['0', 'f', 'g', 'A', '-', '\u00e9', ' '])
+        variants.push(valid.slice(0, i) + c + valid.slice(i + 1));
+    variants.push(
+      `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`,
+      `00-4bf92f3577b34da6a3ce929d0e0e4736-${'0'.repeat(16)}-01`,
+    );
+    variants.push('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00');
+    for (const text of variants) {
+      const bytes = Buffer.from(text, 'latin1');
+      const parsed = parseTraceparent(bytes);
+      const out = childTraceHeaders({ traceparent: bytes, tracestate: Buffer.from('a=b') });
+      const [, trace, , flags] = FORMAT.exec(out.traceparent!.toString())!;
+      if (parsed) {
+        expect([trace, flags, out.tracestate?.toString()], text).toEqual([
+          parsed.traceId,
+          text.slice(53),
+          'a=b',
+        ]);
+      } else {
+        expect([flags, out.tracestate], text).toEqual(['01', undefined]);
+        expect(trace, text).not.toBe(text.slice(3, 35));
+      }
+    }
   });
 });
