@@ -2,6 +2,7 @@ import type { Subscription } from '../../platform/bus/bus.js';
 import { isUuid } from '../../platform/tenant.js';
 import type { Positions } from '../position.js';
 import { type ConsumerDeps, subscriptionOf } from './deps.js';
+import { readMovement } from './movement-reader.js';
 
 interface Movement {
   readonly objectId: number;
@@ -16,7 +17,7 @@ const isInt16 = (v: unknown): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= -32_768 && v <= 32_767;
 
 /** The fields the position needs; the rest (world, channel, map, observer) is not read. */
-function isMovement(value: unknown): value is Movement {
+export function isMovement(value: unknown): value is Movement {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
   const { objectId, stance } = m;
@@ -55,12 +56,15 @@ export function consumeMovement(
     topic,
     group,
     (message) => {
-      let value: unknown;
-      try {
-        value = JSON.parse(message.value.toString('utf8'));
-      } catch (error) {
-        skip('json', message.value, (error as Error).message);
-        return;
+      // The plain form producers write is read from the bytes; anything else goes through JSON.parse.
+      let value: unknown = readMovement(message.value);
+      if (value === undefined) {
+        try {
+          value = JSON.parse(message.value.toString('utf8'));
+        } catch (error) {
+          skip('json', message.value, (error as Error).message);
+          return;
+        }
       }
       if (!isMovement(value)) {
         skip(
