@@ -67,8 +67,9 @@ export class MessageFactory {
   ): OutgoingMessage {
     const tenant = options.tenant ? this.headersOf(options.tenant) : undefined;
     // Span headers first, then the tenant's, then HEAD's environment, as Go's producer decorators write them.
-    const headers: Headers =
-      options.traced === false ? { ...tenant } : { ...childTraceHeaders(options.cause), ...tenant };
+    const headers: Headers = options.traced === false ? {} : childTraceHeaders(options.cause);
+    // Copied name by name: an object spread here cost more than the rest of the message (a route burst).
+    if (tenant) for (const name in tenant) headers[name] = tenant[name]!;
     const environment = options.cause?.[ENVIRONMENT];
     if (environment && environment.length > 0) headers[ENVIRONMENT] = environment;
     const topic = this.topics[variable];
