@@ -75,20 +75,6 @@ export function buildTransitionMessages(
   const parts: VoyagePart[] = [];
   let plain: OutgoingMessage[] = [];
   let voyages = false;
-  const step = (type: VoyageStatusType, voyage: Voyage) => {
-    parts.push(plain);
-    plain = [];
-    voyages = true;
-    parts.push({
-      kind: type === 'VOYAGE_DEPARTED' ? 'departed' : 'arrived',
-      tenantId: tenant.id,
-      routeId: route.id,
-      voyage,
-      at,
-      // One per (world, channel), as HEAD: atlas-events has no channel of its own.
-      messages: channels.map((channel) => messages.voyageStatus(tenant, type, route, voyage, channel)),
-    });
-  };
   for (let index = 0; index < actions.length; index++) {
     const action = actions[index]!;
     switch (action.kind) {
@@ -99,13 +85,40 @@ export function buildTransitionMessages(
         for (const warp of warpsOf(index)) plain.push(messages.changeMap(tenant, warp));
         break;
       case 'voyage':
-        step(action.type, action.voyage);
+        parts.push(plain, voyageStep(messages, run, channels, at, action.type, action.voyage));
+        plain = [];
+        voyages = true;
         break;
       case 'recover-voyages':
-        for (const voyage of recovered) step('VOYAGE_ARRIVED', voyage);
+        for (const voyage of recovered) {
+          parts.push(plain, voyageStep(messages, run, channels, at, 'VOYAGE_ARRIVED', voyage));
+          plain = [];
+          voyages = true;
+        }
         break;
     }
   }
   parts.push(plain);
   return { parts, voyages };
+}
+
+/** A voyage's departure or arrival: one message per (world, channel), as HEAD (atlas-events has no channel). */
+function voyageStep(
+  messages: TransportMessages,
+  { tenant, route }: RouteOfTransition,
+  channels: readonly Channel[],
+  at: number,
+  type: VoyageStatusType,
+  voyage: Voyage,
+): VoyagePart {
+  const sent: OutgoingMessage[] = [];
+  for (const channel of channels) sent.push(messages.voyageStatus(tenant, type, route, voyage, channel));
+  return {
+    kind: type === 'VOYAGE_DEPARTED' ? 'departed' : 'arrived',
+    tenantId: tenant.id,
+    routeId: route.id,
+    voyage,
+    at,
+    messages: sent,
+  };
 }

@@ -174,12 +174,15 @@ export class TransitionSender {
       const transition = burst[i]!;
       const { run, actions, channels, at } = transition;
       const byAction = found[i];
-      const warpsOf = (index: number): readonly Warp[] => {
-        const here = byAction?.[index];
-        if (!here) return NO_WARPS;
-        const action = actions[index] as Extract<TransitionAction, { kind: 'warp' }>;
-        return warpsTo(here, action.toMapId, picks.get(`${run.tenant.id} ${action.toMapId}`)!);
-      };
+      // Most transitions of a burst find nobody to warp: they share one answer.
+      const warpsOf = !byAction
+        ? noWarps
+        : (index: number): readonly Warp[] => {
+            const here = byAction[index];
+            if (!here) return NO_WARPS;
+            const action = actions[index] as Extract<TransitionAction, { kind: 'warp' }>;
+            return warpsTo(here, action.toMapId, picks.get(`${run.tenant.id} ${action.toMapId}`)!);
+          };
       let sending: Promise<void>;
       try {
         sending = this.send(
@@ -223,3 +226,4 @@ export class TransitionSender {
 }
 
 const NO_WARPS: readonly Warp[] = [];
+const noWarps = (): readonly Warp[] => NO_WARPS;
