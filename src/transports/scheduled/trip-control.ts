@@ -164,7 +164,6 @@ export class TripControl {
       decide(current, now, loaded),
     );
     this.deps.book.changed(stored);
-    const controls = stored.controls;
     this.deps.logger.info(
       {
         audit: 'route-control',
@@ -176,7 +175,7 @@ export class TripControl {
           details.from !== undefined
             ? { from: new Date(details.from).toISOString(), until: new Date(details.until!).toISOString() }
             : null,
-        reason: details.reason ?? controls.hold?.reason ?? null,
+        reason: details.reason ?? null,
         remoteAddress: request.remoteAddress,
       },
       `route ${route.name}: ${action}`,
