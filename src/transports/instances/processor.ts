@@ -7,7 +7,7 @@ import type { Logger } from '../../platform/logging.js';
 import type { OutboxWriter } from '../../platform/service.js';
 import { NIL_UUID, type Tenant } from '../../platform/tenant.js';
 import type { Headers } from '../../platform/wire/headers.js';
-import { recordBoarded, recordEnded } from '../manifests/manifests.js';
+import { recordBoarded, recordEnded, recordScheduledLogout } from '../manifests/manifests.js';
 import type { TransportMetrics } from '../metrics.js';
 import type { CancelReason, TransportMessages } from '../producer.js';
 import type { TenantRegistry } from '../tenants/loaded-tenant.js';
@@ -164,7 +164,15 @@ export class InstanceTransports {
   ): Promise<void> {
     // Most logouts are of characters not riding: they take the cheap group-committed send.
     if (!(await this.deps.rides.rideOf(tenant.id, at.characterId))) {
-      await this.deps.outbox.send(alongside, delivery);
+      if (alongside.length === 0) {
+        await this.deps.outbox.send(alongside, delivery);
+        return;
+      }
+      // Warped off a scheduled route's dock or ship: its manifest says so, in the warp's transaction.
+      await this.transact(delivery, async (client) => {
+        await recordScheduledLogout(client, tenant.id, at.characterId, this.deps.clock.now());
+        return { value: undefined, outgoing: alongside };
+      });
       return;
     }
     await this.cancel(tenant, at, 'LOGOUT', alongside, cause, delivery);
@@ -220,6 +228,9 @@ export class InstanceTransports {
       const left = await rides.leave(client, tenant.id, at.characterId);
       // A map exit ends the story of the ride; a logout keeps it for the login recovery.
       if (reason === 'MAP_EXIT') await rides.forgetLastRoute(client, tenant.id, at.characterId);
+      // A logout warped off a scheduled route's ship (the warp alongside) ends the character's voyage too.
+      if (reason === 'LOGOUT' && alongside.length > 0)
+        await recordScheduledLogout(client, tenant.id, at.characterId, this.deps.clock.now());
       if (!left) return { value: undefined, outgoing: [...alongside] };
       const { route } = left.ride;
       await recordEnded(client, tenant.id, left.ride.id, this.deps.clock.now(), {

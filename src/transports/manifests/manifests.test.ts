@@ -56,6 +56,7 @@ describe('manifests of scheduled voyages', () => {
     const h = await boot('00:01:00');
     h.place(7, STAGING);
     h.place(8, STAGING);
+    h.place(10, STAGING);
     await h.to('00:05:00');
     const voyageId = (await h.get(`routes/${BOAT}`)).body.data as unknown as { attributes: Attributes };
     const tripId = voyageId.attributes.voyageId as string;
@@ -77,6 +78,19 @@ describe('manifests of scheduled voyages', () => {
     h.place(7, EN_ROUTE);
     h.place(8, 100000000);
     h.place(9, STAGING); // waits for the next trip
+    // Character 10 logs out aboard: warped back to the start map, their voyage ends there.
+    h.atlas.remove(TENANT.id, 10);
+    await h.app.bus.publish(
+      'EVENT_TOPIC_CHARACTER_STATUS',
+      {
+        transactionId: NIL,
+        worldId: 0,
+        characterId: 10,
+        type: 'LOGOUT',
+        body: { channelId: 1, mapId: EN_ROUTE, instance: NIL },
+      },
+      { key: 10, tenant: TENANT },
+    );
     await h.to('00:10:00');
     const passengers = (await h.get(`routes/${BOAT}/passengers`)).body.data;
     expect(passengers).toEqual([
@@ -92,6 +106,7 @@ describe('manifests of scheduled voyages', () => {
     expect(trip.map((e) => [e.characterId, e.outcome, e.reason, e.endedAt])).toEqual([
       [7, 'delivered', null, '2026-02-18T00:15:00Z'],
       [8, 'cancelled', 'not-aboard-at-arrival', '2026-02-18T00:15:00Z'],
+      [10, 'cancelled', 'logout', '2026-02-18T00:05:00Z'],
     ]);
   });
 });

@@ -110,6 +110,20 @@ export async function recordEnded(
   }
 }
 
+/** A character aboard a scheduled voyage logged out (and was warped off the ship): their voyage ends there. */
+export async function recordScheduledLogout(
+  client: Queryable,
+  tenantId: string,
+  characterId: number,
+  at: number,
+): Promise<void> {
+  await client.query(
+    `UPDATE transport_manifests SET outcome = 'cancelled', reason = 'logout', ended_at = $3
+     WHERE tenant_id = $1 AND character_id = $2 AND kind = 'scheduled' AND outcome = 'aboard'`,
+    [tenantId, characterId, at],
+  );
+}
+
 export interface ManifestFilter {
   readonly routeId?: string;
   readonly characterId?: number;
