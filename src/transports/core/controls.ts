@@ -1,5 +1,15 @@
+import { tripId } from './ids.js';
 import type { RouteState } from './model.js';
-import { DAY_MS, type RouteTimetable, type Trip, tripAt, tripCount, utcDayStart } from './timetable.js';
+import {
+  ARRIVAL,
+  BOARDING_OPEN,
+  DAY_MS,
+  DEPARTURE,
+  type RouteTimetable,
+  TRIP_STRIDE,
+  tripCount,
+  utcDayStart,
+} from './timetable.js';
 
 /**
  * What an operator did to a route (issue 14): the raw controls as stored. Times are the domain clock's epoch
@@ -40,12 +50,33 @@ export interface ControlledLeg {
   readonly controls: RouteControls | undefined;
 }
 
+/** A trip's times (absolute epoch ms); its id (a UUIDv5, a SHA-1) is computed only for a trip that moves. */
+interface Trip {
+  readonly dayStart: number;
+  readonly index: number;
+  readonly boardingOpen: number;
+  readonly departure: number;
+  readonly arrival: number;
+}
+
 /** The trips of the day of `from` and the two days after, in order (no trip crosses midnight). */
 function* tripsFrom(timetable: RouteTimetable, from: number): Generator<Trip> {
   const count = tripCount(timetable);
+  const { times } = timetable;
   const first = utcDayStart(from);
-  for (let day = 0; day < 3; day++)
-    for (let index = 0; index < count; index++) yield tripAt(timetable, index, first + day * DAY_MS);
+  for (let day = 0; day < 3; day++) {
+    const dayStart = first + day * DAY_MS;
+    for (let index = 0; index < count; index++) {
+      const base = index * TRIP_STRIDE;
+      yield {
+        dayStart,
+        index,
+        boardingOpen: dayStart + times[base + BOARDING_OPEN]!,
+        departure: dayStart + times[base + DEPARTURE]!,
+        arrival: dayStart + times[base + ARRIVAL]!,
+      };
+    }
+  }
 }
 
 function find(timetable: RouteTimetable, from: number, test: (trip: Trip) => boolean): Trip | undefined {
@@ -55,8 +86,7 @@ function find(timetable: RouteTimetable, from: number, test: (trip: Trip) => boo
 
 const travelOf = (timetable: RouteTimetable): number | undefined => {
   if (tripCount(timetable) === 0) return undefined;
-  const trip = tripAt(timetable, 0, 0);
-  return trip.arrival - trip.departure;
+  return timetable.times[ARRIVAL]! - timetable.times[DEPARTURE]!;
 };
 
 /** A departure the controls moved: the hull leaves at `departAt` (Infinity while held) carrying `trip`. */
@@ -165,7 +195,10 @@ export function controlOverlay(own: ControlledLeg, partner?: ControlledLeg): Con
       from: move.departAt,
       until: move.arriveAt,
       state: 'in_transit',
-      voyage: { tripId: move.trip.tripId, departedAt: move.departAt },
+      voyage: {
+        tripId: tripId(own.timetable.routeId, move.trip.dayStart, move.trip.departure - move.trip.dayStart),
+        departedAt: move.departAt,
+      },
     });
     overrides = place(overrides, { from: move.arriveAt, until: move.resume, state: 'awaiting_return' });
   }

@@ -38,14 +38,21 @@ export class ControlBook {
     return this.byTenant.get(tenantId)?.get(routeId)?.controls;
   }
 
-  /** `loaded` with every route's schedule overlaid with its controls (and its vessel partner's). */
-  overlay(loaded: LoadedTenant): LoadedTenant {
+  /**
+   * `loaded` with every route's schedule overlaid with its controls (and its vessel partner's); with `only`,
+   * just those routes are laid again (a change touches a route and its partner, not the tenant's others).
+   */
+  overlay(loaded: LoadedTenant, only?: ReadonlySet<string>): LoadedTenant {
     const stored = this.byTenant.get(loaded.tenant.id);
     const partners = partnersOf(loaded);
     const schedules = new Map<string, RouteSchedule>();
     let touched = false;
     for (const route of loaded.routes) {
       const current = loaded.schedules.get(route.id)!;
+      if (only && !only.has(route.id)) {
+        schedules.set(route.id, current);
+        continue;
+      }
       const { overlay: old, ...base } = current;
       const partner = partners.get(route.id);
       const own = stored?.get(route.id)?.controls;
@@ -103,9 +110,9 @@ export class ControlBook {
   private reapply(stored: StoredControls): void {
     const current = this.tenants.get(stored.tenantId);
     if (!current) return;
-    const shown = this.overlay(current);
+    const partner = partnersOf(current).get(stored.routeId);
+    const shown = this.overlay(current, new Set(partner ? [stored.routeId, partner.id] : [stored.routeId]));
     this.tenants.swap(shown);
-    const partner = partnersOf(shown).get(stored.routeId);
     for (const routeId of partner ? [stored.routeId, partner.id] : [stored.routeId]) {
       const late = this.listener.controlsChanged(shown, routeId, stored.changedAt);
       if (late !== undefined && routeId === stored.routeId) this.catchUp(stored.tenantId, routeId, late);
