@@ -203,6 +203,7 @@ export const transportsService: ServiceModule = {
 
     return {
       routes: (app) => transportRoutes(app, { tenants, instances, rides, now: () => clock.now() }),
+      tenants: () => tenants.all().map((loaded) => loaded.tenant),
       idle: () => runner.pending() === 0,
       async drain() {
         manager.stop();
