@@ -98,4 +98,52 @@ describe.skipIf(!inject('browser'))('the departure board in Chromium', () => {
     }
     expect(view.problems).toEqual([]);
   });
+
+  it('names every control, reaches every view by keyboard and shows where the focus is', async () => {
+    const { page } = view;
+    await page
+      .getByRole('button', { name: /^Details of / })
+      .first()
+      .click();
+    await page.locator('#route-panel h3').waitFor();
+    // From the top of the page, as a keyboard user arrives: skip link, tenant, token, then the views.
+    await page.locator('a.skip').focus();
+    for (const name of ['Departure board', 'Instance rides', 'Characters', 'Operations']) {
+      const seen: string[] = [];
+      for (let presses = 0; presses < 8 && seen.at(-1) !== name; presses++) {
+        await page.keyboard.press('Tab');
+        seen.push(await page.evaluate(() => document.activeElement?.textContent ?? ''));
+      }
+      expect(seen.at(-1), `Tab went through ${seen.join(' | ')}`).toBe(name);
+      const outline = await page.evaluate(() => {
+        const style = getComputedStyle(document.activeElement!);
+        return `${style.outlineStyle} ${style.outlineWidth}`;
+      });
+      expect(outline).not.toMatch(/^none|\b0px$/);
+      await page.keyboard.press('Enter');
+      const section = page.locator('main > section:not([hidden])');
+      await expect.poll(() => section.locator('h2').count()).toBe(1);
+      expect(await page.evaluate(() => location.hash)).toMatch(/^#\w/);
+      await expect.poll(() => unnamedControls(page)).toEqual([]);
+      await screenshot(page, `view-${name.toLowerCase().replace(/ /g, '-')}`);
+    }
+    expect(view.problems).toEqual([]);
+  });
 });
+
+/** The visible inputs, selects and buttons without an accessible name (label, aria-label or text). */
+function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('input, select, textarea, button')]
+      .filter((element) => element.closest('[hidden]') === null)
+      .filter((element) => {
+        const labels = (element as HTMLInputElement).labels;
+        const name =
+          (labels && labels.length > 0 ? [...labels].map((label) => label.textContent).join(' ') : '') ||
+          element.getAttribute('aria-label') ||
+          (element.tagName === 'BUTTON' ? element.textContent : '');
+        return !name?.trim();
+      })
+      .map((element) => element.outerHTML),
+  );
+}
