@@ -61,7 +61,7 @@ export function sparkline(title: string, values: readonly number[], unit: string
     .map((value, index) => `${index * step},${height - ((value - min) / span) * height}`)
     .join(' ');
   const latest = values.at(-1);
-  const text = latest === undefined ? 'no sample yet' : `${formatNumber(latest)} ${unit}`;
+  const text = latest === undefined ? 'no sample yet' : `${formatNumber(latest)}${unit ? ` ${unit}` : ''}`;
   return h(
     'figure',
     {},
@@ -82,6 +82,7 @@ export function sparkline(title: string, values: readonly number[], unit: string
 }
 
 function formatNumber(value: number): string {
+  if (Number.isInteger(value)) return String(value);
   if (Math.abs(value) >= 100) return value.toFixed(0);
   if (Math.abs(value) >= 1) return value.toFixed(1);
   return value.toPrecision(2);

@@ -31,10 +31,9 @@ const rate =
       ? undefined
       : Math.max(0, ((current.get(metric) ?? 0) - (previous.get(metric) ?? 0)) / (elapsedMs / 1000));
 
-const gauge = (metric: string, scale: number) => (current: Map<string, number>) => {
-  const value = current.get(metric);
-  return value === undefined ? undefined : value * scale;
-};
+/** A gauge without any series (no dead letter of any topic) reads 0. */
+const gauge = (metric: string, scale: number) => (current: Map<string, number>) =>
+  (current.get(metric) ?? 0) * scale;
 
 export const CHARTS: readonly Chart[] = [
   { title: 'HTTP requests', unit: '/s', value: rate('http_requests_total') },

@@ -112,18 +112,17 @@ describe.skipIf(!inject('browser'))('the departure board in Chromium', () => {
       const seen: string[] = [];
       for (let presses = 0; presses < 8 && seen.at(-1) !== name; presses++) {
         await page.keyboard.press('Tab');
-        seen.push(await page.evaluate(() => document.activeElement?.textContent ?? ''));
+        seen.push(await page.evaluate<string>("document.activeElement?.textContent ?? ''"));
       }
       expect(seen.at(-1), `Tab went through ${seen.join(' | ')}`).toBe(name);
-      const outline = await page.evaluate(() => {
-        const style = getComputedStyle(document.activeElement!);
-        return `${style.outlineStyle} ${style.outlineWidth}`;
-      });
+      const outline = await page.evaluate<string>(
+        'getComputedStyle(document.activeElement).outlineStyle + " " + getComputedStyle(document.activeElement).outlineWidth',
+      );
       expect(outline).not.toMatch(/^none|\b0px$/);
       await page.keyboard.press('Enter');
       const section = page.locator('main > section:not([hidden])');
       await expect.poll(() => section.locator('h2').count()).toBe(1);
-      expect(await page.evaluate(() => location.hash)).toMatch(/^#\w/);
+      expect(await page.evaluate<string>('location.hash')).toMatch(/^#\w/);
       await expect.poll(() => unnamedControls(page)).toEqual([]);
       await screenshot(page, `view-${name.toLowerCase().replace(/ /g, '-')}`);
     }
@@ -131,19 +130,22 @@ describe.skipIf(!inject('browser'))('the departure board in Chromium', () => {
   });
 });
 
-/** The visible inputs, selects and buttons without an accessible name (label, aria-label or text). */
+/**
+ * The visible inputs, selects and buttons without an accessible name (label, aria-label or text). A string:
+ * it runs in the page, and this project's TypeScript has no DOM types.
+ */
 function unnamedControls(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('input, select, textarea, button')]
+  return page.evaluate<string[]>(`
+    [...document.querySelectorAll('input, select, textarea, button')]
       .filter((element) => element.closest('[hidden]') === null)
       .filter((element) => {
-        const labels = (element as HTMLInputElement).labels;
+        const labels = element.labels;
         const name =
           (labels && labels.length > 0 ? [...labels].map((label) => label.textContent).join(' ') : '') ||
           element.getAttribute('aria-label') ||
           (element.tagName === 'BUTTON' ? element.textContent : '');
         return !name?.trim();
       })
-      .map((element) => element.outerHTML),
-  );
+      .map((element) => element.outerHTML)
+  `);
 }
