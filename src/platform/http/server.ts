@@ -152,7 +152,10 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   const now = options.now ?? Date.now;
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.routeOptions.config?.ownContentType) reply.header('content-type', 'application/json');
+    // A console file keeps its own type; its errors are JSON:API documents like every other.
+    if (!request.routeOptions.config?.ownContentType || reply.statusCode >= 400) {
+      reply.header('content-type', 'application/json');
+    }
     // The Date header is real time; the countdowns of the console need the application's (ManualClock) time.
     reply.header('x-server-time', String(now()));
     return payload;
