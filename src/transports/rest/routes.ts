@@ -19,7 +19,9 @@ import { u8, u32 } from '../../platform/wire/numbers.js';
 import { timetableAt } from '../core/schedule.js';
 import { type InstanceTransports, StartError } from '../instances/processor.js';
 import type { RideStore } from '../instances/rides.js';
+import type { TripControl } from '../scheduled/trip-control.js';
 import type { LoadedTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
+import { controlRoutes } from './controls.js';
 import {
   INSTANCE_ROUTE_ATTRIBUTES,
   INSTANCE_STATUS_ATTRIBUTES,
@@ -38,6 +40,8 @@ export interface TransportRoutesDeps {
   readonly instances: InstanceTransports;
   readonly rides: Pick<RideStore, 'ofRoute'>;
   readonly now: () => number;
+  /** Trip control (issue 14); absent, its endpoints are not served. */
+  readonly control?: TripControl;
 }
 
 type Query = Record<string, unknown>;
@@ -171,4 +175,6 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
     }
     return reply.status(204).send();
   });
+
+  if (deps.control) controlRoutes(app, deps.control, deps.now);
 }
