@@ -41,7 +41,8 @@ export async function openConsole(
   hash: string,
   time?: number,
 ): Promise<ConsolePage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // UTC: the out-of-service form's datetime-local fields are the browser's local time.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
