@@ -2,6 +2,7 @@ import { attempt } from './alerts.js';
 import { ApiError, type Document, get, type Single, serverNow } from './api.js';
 import { barChart } from './charts.js';
 import { byId, duration, fill, h, timeText } from './dom.js';
+import { onEvent } from './events.js';
 import type { View } from './main.js';
 import { dailyPlaytime, type Stint } from './playtime.js';
 
@@ -215,10 +216,24 @@ async function characterPage(id: string): Promise<HTMLElement[]> {
   ];
 }
 
+/** The character page on screen, if any: a status event about that character (login, map change) reloads it. */
+let shownId: string | undefined;
+
+onEvent('EVENT_TOPIC_CHARACTER_STATUS', (event) => {
+  if (shownId !== undefined && String(event.value.characterId) === shownId) {
+    const id = shownId;
+    void attempt(async () => {
+      const page = await characterPage(id);
+      if (shownId === id) fill(byId('view-characters'), ...page);
+    });
+  }
+});
+
 export const characterView: View = {
   name: 'characters',
   async show(argument) {
     const section = byId('view-characters');
+    shownId = argument;
     if (argument) {
       fill(section, h('h2', { id: 'characters-heading' }, `Character ${argument}`), h('p', {}, 'Loading…'));
       fill(section, ...(await characterPage(argument)));
@@ -227,5 +242,7 @@ export const characterView: View = {
     const results = h('div', { id: 'character-results', 'aria-live': 'polite' });
     fill(section, h('h2', { id: 'characters-heading' }, 'Characters'), searchForm(results), results);
   },
-  hide() {},
+  hide() {
+    shownId = undefined;
+  },
 };

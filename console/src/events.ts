@@ -9,11 +9,10 @@ export interface StreamEvent {
 
 type Listener = (event: StreamEvent) => void;
 
-/** The topics the views follow, by the environment name the stream uses as the SSE event name. */
+/** The topics the stream carries, by the variable name it uses as the SSE event name. */
 const TOPICS = [
   'EVENT_TOPIC_TRANSPORT_STATUS',
   'EVENT_TOPIC_INSTANCE_TRANSPORT',
-  'EVENT_TOPIC_SESSION_STATUS',
   'EVENT_TOPIC_CHARACTER_STATUS',
 ] as const;
 

@@ -29,6 +29,21 @@ function hhmm(iso: string): string {
   return new Date(iso).toISOString().slice(11, 16);
 }
 
+/** "Vessel boat: 72 trips of boat-a, 72 of boat-b; next departure 10:05 (boat-a)". */
+function laneSummary(label: string, parts: readonly { route: TimelineRoute }[], now: number): string {
+  const counts = parts.map(
+    ({ route }, index) => `${route.trips.length}${index === 0 ? ' trips' : ''} of ${route.name}`,
+  );
+  const next = parts
+    .flatMap(({ route }) => route.trips.map((trip) => ({ route, at: Date.parse(trip.departure) })))
+    .filter((departure) => departure.at > now)
+    .sort((a, b) => a.at - b.at)[0];
+  const upcoming = next
+    ? `; next departure ${hhmm(new Date(next.at).toISOString())} (${next.route.name})`
+    : '';
+  return `${label}: ${counts.join(', ')}${upcoming}`;
+}
+
 /**
  * Today's trips (UTC), one lane per hull: a vessel's two routes share its lane (colours a and b), so a
  * shared hull shows as one ship going back and forth; a route on no vessel has a lane of its own.
@@ -77,25 +92,31 @@ export function timeline(
     ...lanes.map((lane, index) =>
       svg(
         'g',
-        { role: 'list', 'aria-label': lane.label, transform: `translate(0 ${index * LANE})` },
-        svg('text', { x: -176, y: 15 }, lane.label),
+        // One image per lane, its label a summary: 150 trips a day, each read out, would drown the page.
+        {
+          role: 'img',
+          'aria-label': laneSummary(lane.label, lane.parts, now),
+          transform: `translate(0 ${index * LANE})`,
+        },
+        svg('text', { x: -176, y: 15, 'aria-hidden': 'true' }, lane.label),
         ...lane.parts.flatMap(({ route, side }) =>
-          route.trips.map((trip) => {
-            const label = `${route.name}: boards ${hhmm(trip.boardingOpen)}, departs ${hhmm(trip.departure)}, arrives ${hhmm(trip.arrival)}`;
-            return svg(
+          route.trips.map((trip) =>
+            svg(
               'rect',
               {
                 class: side,
-                role: 'listitem',
-                'aria-label': label,
                 x: x(trip.boardingOpen),
                 y: 4,
                 width: Math.max(1, x(trip.arrival) - x(trip.boardingOpen)),
                 height: LANE - 8,
               },
-              svg('title', {}, label),
-            );
-          }),
+              svg(
+                'title',
+                {},
+                `${route.name}: boards ${hhmm(trip.boardingOpen)}, departs ${hhmm(trip.departure)}, arrives ${hhmm(trip.arrival)}`,
+              ),
+            ),
+          ),
         ),
       ),
     ),

@@ -83,16 +83,20 @@ describe.skipIf(!inject('browser'))('the departure board in Chromium', () => {
 
   it('shows each vessel as one lane carrying both of its routes', async () => {
     const { page } = view;
+    const routes = await routesOf(t);
     const vessels = (await (
       await fetch(`${t.url}/api/transports/vessels`, { headers: tenantHeaders(TENANT) })
     ).json()) as { data: { attributes: { name: string; routeAId: string; routeBId: string } }[] };
     expect(vessels.data.length).toBeGreaterThan(0);
-    const lanes = page.locator('#board-timeline g[role="list"]');
     for (const vessel of vessels.data) {
-      const lane = lanes.filter({
-        has: page.locator(`xpath=self::*[@aria-label="Vessel ${vessel.attributes.name}"]`),
-      });
+      const { name, routeAId, routeBId } = vessel.attributes;
+      const [a, b] = routes.filter((route) => route.id === routeAId || route.id === routeBId);
+      expect(b, `vessel ${name} sails two routes`).toBeDefined();
+      const lane = page.getByRole('img', { name: new RegExp(`^Vessel ${name}: \\d+ trips of `) });
       expect(await lane.count()).toBe(1);
+      const label = (await lane.getAttribute('aria-label')) ?? '';
+      expect(label).toContain(a!.attributes.name);
+      expect(label).toContain(b!.attributes.name);
       expect(await lane.locator('rect.a').count()).toBeGreaterThan(0);
       expect(await lane.locator('rect.b').count()).toBeGreaterThan(0);
     }
