@@ -13,6 +13,7 @@ import { RideStore } from './instances/rides.js';
 import { RIDES_ARRIVAL_MIGRATION, RIDES_MIGRATION } from './instances/rides-schema.js';
 import { AtlasMapsDirectory } from './lookups/maps.js';
 import { AtlasDataPortals, NO_PORTAL_DATA } from './lookups/portals.js';
+import { MANIFESTS_MIGRATION, ManifestStore } from './manifests/manifests.js';
 import { registerRideGauges, transportMetrics } from './metrics.js';
 import { TransportMessages } from './producer.js';
 import { transportRoutes } from './rest/routes.js';
@@ -68,6 +69,7 @@ export const transportsService: ServiceModule = {
     FLEET_MIGRATION,
     RIDES_ARRIVAL_MIGRATION,
     CONTROLS_MIGRATION,
+    MANIFESTS_MIGRATION,
   ],
   async start(context: ServiceContext): Promise<RunningService> {
     const { clock, logger, tasks, outbox, db } = context;
@@ -113,6 +115,7 @@ export const transportsService: ServiceModule = {
     const book = new ControlBook(controlStore, tenants, runner, logger);
     await book.loadAll();
     const control = new TripControl({ store: controlStore, book, tenants, clock, logger });
+    const manifests = new ManifestStore(db);
     context.metrics.gauge('transports_routes_owned', 'Scheduled routes this replica drives', () =>
       runner.owned(),
     );
@@ -189,6 +192,10 @@ export const transportsService: ServiceModule = {
     const prune = () => {
       pruning = clock.after(PRUNE_STEPS_MS, () => {
         track(pruneSteps(db, clock.now()).catch((error) => logger.warn({ err: error }, 'steps not pruned')));
+        // Idempotent: every replica may prune, a repeat deletes nothing.
+        track(
+          manifests.prune(clock.now()).catch((error) => logger.warn({ err: error }, 'manifests not pruned')),
+        );
         prune();
       });
     };
@@ -219,7 +226,15 @@ export const transportsService: ServiceModule = {
     started = true;
 
     return {
-      routes: (app) => transportRoutes(app, { tenants, instances, rides, control, now: () => clock.now() }),
+      routes: (app) =>
+        transportRoutes(app, {
+          tenants,
+          instances,
+          rides,
+          control,
+          manifests: { manifests, passengers: { directory: warps.directory, channels, manifests } },
+          now: () => clock.now(),
+        }),
       tenants: () => tenants.all().map((loaded) => loaded.tenant),
       idle: () => runner.pending() === 0,
       async drain() {

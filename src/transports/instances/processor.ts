@@ -7,6 +7,7 @@ import type { Logger } from '../../platform/logging.js';
 import type { OutboxWriter } from '../../platform/service.js';
 import { NIL_UUID, type Tenant } from '../../platform/tenant.js';
 import type { Headers } from '../../platform/wire/headers.js';
+import { recordBoarded, recordEnded } from '../manifests/manifests.js';
 import type { TransportMetrics } from '../metrics.js';
 import type { CancelReason, TransportMessages } from '../producer.js';
 import type { TenantRegistry } from '../tenants/loaded-tenant.js';
@@ -81,6 +82,19 @@ export class InstanceTransports {
       const boarded = await this.deps.rides.board(client, tenant, route, rider, now, this.newId);
       if (!boarded.ok)
         throw new StartError('already-riding', `character ${rider.characterId} already in transport`);
+      await recordBoarded(
+        client,
+        {
+          kind: 'instance',
+          tenantId: tenant.id,
+          routeId: route.id,
+          routeName: route.name,
+          tripId: boarded.ride.id,
+          boardedAt: now,
+          departedAt: boarded.ride.boardingUntil,
+        },
+        [rider.characterId],
+      );
       const outgoing = [
         // Before the warp, as HEAD buffers them (the morph is on when the transit map loads).
         ...effectsOf(messages, tenant, route, rider, 'APPLY_CONSUMABLE_EFFECT', cause),
@@ -208,6 +222,11 @@ export class InstanceTransports {
       if (reason === 'MAP_EXIT') await rides.forgetLastRoute(client, tenant.id, at.characterId);
       if (!left) return { value: undefined, outgoing: [...alongside] };
       const { route } = left.ride;
+      await recordEnded(client, tenant.id, left.ride.id, this.deps.clock.now(), {
+        characterIds: [at.characterId],
+        outcome: 'cancelled',
+        reason: reason.toLowerCase().replace('_', '-'),
+      });
       return {
         value: left,
         outgoing: [

@@ -34,6 +34,7 @@ import {
   tripsOfToday,
   vesselResource,
 } from './documents.js';
+import { type ManifestRoutesDeps, manifestRoutes } from './manifests.js';
 
 export interface TransportRoutesDeps {
   readonly tenants: TenantRegistry;
@@ -42,6 +43,8 @@ export interface TransportRoutesDeps {
   readonly now: () => number;
   /** Trip control (issue 14); absent, its endpoints are not served. */
   readonly control?: TripControl;
+  /** Manifests and passengers (issue 14); absent, their endpoints are not served. */
+  readonly manifests?: Omit<ManifestRoutesDeps, 'tenants' | 'now'>;
 }
 
 type Query = Record<string, unknown>;
@@ -177,4 +180,5 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
   });
 
   if (deps.control) controlRoutes(app, deps.control, deps.now);
+  if (deps.manifests) manifestRoutes(app, { ...deps.manifests, tenants: deps.tenants, now: deps.now });
 }

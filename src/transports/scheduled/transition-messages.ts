@@ -37,6 +37,8 @@ export async function transitionMessages(
   const parts: VoyagePart[] = [];
   let plain: OutgoingMessage[] = [];
   let voyages = false;
+  // Who the transition's last departure or arrival warp moved: the voyage's manifest (written with its step).
+  const warped = { departure: [] as number[], arrival: [] as number[] };
   const step = (type: VoyageStatusType, voyage: Voyage) => {
     parts.push(plain);
     plain = [];
@@ -45,8 +47,10 @@ export async function transitionMessages(
       kind: type === 'VOYAGE_DEPARTED' ? 'departed' : 'arrived',
       tenantId: tenant.id,
       routeId: route.id,
+      routeName: route.name,
       voyage,
       at,
+      riders: type === 'VOYAGE_DEPARTED' ? warped.departure : warped.arrival,
       // One per (world, channel), as HEAD: atlas-events has no channel of its own.
       messages: channels.map((channel) => messages.voyageStatus(tenant, type, route, voyage, channel)),
     });
@@ -59,6 +63,7 @@ export async function transitionMessages(
       case 'warp': {
         const found = await collectWarps(warps, tenant, channels, action.fromMapIds, action.toMapId);
         for (const warp of found) plain.push(messages.changeMap(tenant, warp));
+        if (action.purpose !== 'return') warped[action.purpose] = found.map((warp) => warp.characterId);
         break;
       }
       case 'voyage':
