@@ -1,3 +1,4 @@
+import { attempt } from './alerts.js';
 import { type Document, get, serverNow } from './api.js';
 import { byId, duration, fill, h, timeText } from './dom.js';
 import { onEvent } from './events.js';
@@ -11,15 +12,17 @@ interface InstanceRouteAttributes {
 
 interface RideAttributes {
   readonly routeId: string;
-  readonly state: string;
-  readonly characters: readonly number[];
+  readonly state: 'boarding' | 'in_transit';
+  /** How many ride (the status does not name them; the manifests do). */
+  readonly characters: number;
   readonly boardingUntil: string;
   readonly arrivalAt: string;
 }
 
-/** GET /api/transports/manifests (branch trip-control). */
+/** GET /api/transports/manifests (issue 14). */
 interface ManifestAttributes {
-  readonly kind: string;
+  readonly kind: 'scheduled' | 'instance';
+  readonly routeId: string;
   readonly routeName: string;
   readonly characterId: number;
   readonly boardedAt: string | null;
@@ -43,84 +46,87 @@ function table(
   );
 }
 
-async function liveRides(): Promise<HTMLElement> {
+/** The ids of those aboard an instance route now, from its manifest entries. */
+function ridersOf(manifests: readonly ManifestAttributes[], routeId: string): string {
+  const ids = manifests
+    .filter((entry) => entry.kind === 'instance' && entry.routeId === routeId && entry.outcome === 'aboard')
+    .map((entry) => entry.characterId);
+  return ids.length > 0 ? ` ${ids.join(', ')}` : '';
+}
+
+async function liveRides(manifests: readonly ManifestAttributes[]): Promise<HTMLElement> {
   const routes = await get<Document<InstanceRouteAttributes>>('/api/transports/instance-routes');
-  const rows: HTMLTableRowElement[] = [];
+  const statuses = await Promise.all(
+    routes.data.map((route) =>
+      get<Document<RideAttributes>>(`/api/transports/instance-routes/${route.id}/status`),
+    ),
+  );
   const now = serverNow();
-  for (const route of routes.data) {
-    const status = await get<Document<RideAttributes>>(`/api/transports/instance-routes/${route.id}/status`);
-    for (const ride of status.data) {
-      const until =
-        ride.attributes.state === 'BOARDING' ? ride.attributes.boardingUntil : ride.attributes.arrivalAt;
-      rows.push(
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'row' }, route.attributes.name),
-          h('td', {}, ride.attributes.state),
-          h(
-            'td',
-            {},
-            `${ride.attributes.characters.length} / ${route.attributes.capacity}`,
-            ' ',
-            ride.attributes.characters.join(', '),
-          ),
-          h('td', {}, duration(Date.parse(until) - now)),
-        ),
+  const rows = routes.data.flatMap((route, index) =>
+    statuses[index]!.data.map(({ attributes: ride }) => {
+      const until = ride.state === 'boarding' ? ride.boardingUntil : ride.arrivalAt;
+      return h(
+        'tr',
+        {},
+        h('th', { scope: 'row' }, route.attributes.name),
+        h('td', {}, ride.state),
+        h('td', {}, `${ride.characters} / ${route.attributes.capacity}`, ridersOf(manifests, route.id)),
+        h('td', {}, duration(Date.parse(until) - now)),
       );
-    }
+    }),
+  );
+  if (rows.length === 0) {
+    return h('p', { class: 'muted' }, `No ride under way on the ${routes.data.length} instance routes.`);
   }
-  if (rows.length === 0)
-    return h('p', { class: 'muted' }, `No ride under way on ${routes.data.length} instance routes.`);
   return table('Rides under way', ['Route', 'State', 'Riders', 'Time left'], rows);
 }
 
-async function lastRides(): Promise<HTMLElement> {
-  try {
-    const manifests = await get<Document<ManifestAttributes>>('/api/transports/manifests');
-    const last = [...manifests.data]
-      .sort((a, b) => Date.parse(b.attributes.boardedAt ?? '') - Date.parse(a.attributes.boardedAt ?? ''))
-      .slice(0, 30);
-    if (last.length === 0) return h('p', { class: 'muted' }, 'No ride recorded yet.');
-    return table(
-      'Last rides',
-      ['Route', 'Kind', 'Character', 'Boarded', 'Ended', 'Outcome'],
-      last.map(({ attributes }) =>
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'row' }, attributes.routeName),
-          h('td', {}, attributes.kind),
-          h(
-            'td',
-            {},
-            h('a', { href: `#character/${attributes.characterId}` }, String(attributes.characterId)),
-          ),
-          h('td', {}, timeText(attributes.boardedAt ?? '')),
-          h('td', {}, timeText(attributes.endedAt ?? '')),
-          h('td', {}, attributes.outcome, attributes.reason ? ` (${attributes.reason})` : ''),
-        ),
+function lastRides(manifests: readonly ManifestAttributes[]): HTMLElement {
+  const last = [...manifests]
+    .sort((a, b) => Date.parse(b.boardedAt ?? '') - Date.parse(a.boardedAt ?? ''))
+    .slice(0, 30);
+  if (last.length === 0) return h('p', { class: 'muted' }, 'No ride recorded yet.');
+  return table(
+    'Last rides',
+    ['Route', 'Kind', 'Character', 'Boarded', 'Ended', 'Outcome'],
+    last.map((entry) =>
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'row' }, entry.routeName),
+        h('td', {}, entry.kind),
+        h('td', {}, h('a', { href: `#character/${entry.characterId}` }, String(entry.characterId))),
+        h('td', {}, timeText(entry.boardedAt ?? '')),
+        h('td', {}, timeText(entry.endedAt ?? '')),
+        h('td', {}, entry.outcome, entry.reason ? ` (${entry.reason})` : ''),
       ),
-    );
-  } catch (error) {
-    return h('p', { class: 'muted' }, `Manifests unavailable: ${(error as Error).message}`);
-  }
+    ),
+  );
 }
 
 async function render(): Promise<void> {
-  const [live, last] = await Promise.all([liveRides(), lastRides()]);
+  let manifests: ManifestAttributes[] = [];
+  let unavailable: string | undefined;
+  try {
+    const document = await get<Document<ManifestAttributes>>('/api/transports/manifests');
+    manifests = document.data.map((entry) => entry.attributes);
+  } catch (error) {
+    // A server without manifests still shows its rides.
+    unavailable = `Manifests unavailable: ${(error as Error).message}`;
+  }
+  const live = await liveRides(manifests);
   fill(
     byId('view-rides'),
     h('h2', { id: 'rides-heading' }, 'Instance rides'),
     h('h3', {}, 'Under way'),
     live,
     h('h3', {}, 'Last rides'),
-    last,
+    unavailable ? h('p', { class: 'muted' }, unavailable) : lastRides(manifests),
   );
 }
 
 onEvent('EVENT_TOPIC_INSTANCE_TRANSPORT', () => {
-  if (visible) void render().catch(() => undefined);
+  if (visible) void attempt(render);
 });
 
 export const ridesView: View = {

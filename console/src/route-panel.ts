@@ -17,7 +17,8 @@ export interface RouteControl {
 interface PassengerAttributes {
   readonly characterId: number;
   readonly mapId: number;
-  readonly since: string;
+  /** Null on the dock (not yet boarded). */
+  readonly since: string | null;
 }
 
 /** datetime-local is the browser's local time without a zone; the API wants RFC 3339. */
@@ -38,7 +39,9 @@ async function passengers(routeId: string): Promise<HTMLElement> {
           'li',
           {},
           h('a', { href: `#character/${attributes.characterId}` }, `Character ${attributes.characterId}`),
-          ` in map ${attributes.mapId} since ${timeText(attributes.since)}`,
+          attributes.since === null
+            ? ` on the dock (map ${attributes.mapId})`
+            : ` in map ${attributes.mapId} since ${timeText(attributes.since)}`,
         ),
       ),
     );
