@@ -113,4 +113,22 @@ describe.skipIf(!inject('browser'))('the console in Chromium: characters and ope
     await screenshot(page, 'operations');
     await context.close();
   });
+
+  it('with ADMIN_TOKEN set, works once the operator types the token', async () => {
+    const guarded = await startTestApp({ services: ['character'], env: { ADMIN_TOKEN: 's3cret' } });
+    try {
+      const { page, context } = await openConsole(browser, guarded, '#operations');
+      await expect
+        .poll(() => page.getByRole('alert').textContent())
+        .toMatch(/^Error 401: operator endpoints need Authorization: Bearer <ADMIN_TOKEN>/);
+      await page.getByLabel('Admin token').fill('s3cret');
+      await page.getByLabel('Admin token').press('Enter');
+      await page.getByRole('table', { name: 'Consumer groups' }).waitFor();
+      expect(await page.getByRole('alert').isHidden()).toBe(true);
+      expect(await page.locator('#tenant').inputValue()).toBe(TENANT.id);
+      await context.close();
+    } finally {
+      await guarded.app.close();
+    }
+  });
 });
