@@ -51,10 +51,13 @@ function choose(tenants: readonly TenantChoice[], id: string | null): void {
   });
 }
 
+/** The tenants the server listed last. */
+let tenants: TenantChoice[] = [];
+
 async function loadTenants(): Promise<void> {
   const picker = byId<HTMLSelectElement>('tenant');
   const document = await get<Document<Omit<TenantChoice, 'id'>>>('/api/admin/tenants');
-  const tenants = document.data.map((resource) => ({ id: resource.id, ...resource.attributes }));
+  tenants = document.data.map((resource) => ({ id: resource.id, ...resource.attributes }));
   fill(
     picker,
     ...tenants.map((tenant) =>
@@ -67,10 +70,6 @@ async function loadTenants(): Promise<void> {
   );
   choose(tenants, localStorage.getItem(STORAGE_TENANT));
   picker.value = currentTenant()?.id ?? '';
-  picker.addEventListener('change', () => {
-    choose(tenants, picker.value);
-    route();
-  });
 }
 
 async function boot(): Promise<void> {
@@ -80,7 +79,13 @@ async function boot(): Promise<void> {
   token.addEventListener('change', () => {
     useToken(token.value);
     sessionStorage.setItem(STORAGE_TOKEN, token.value);
-    void loadTenants().then(route, () => route());
+    // A failure to list them shows in the alert region; the view then says what it can.
+    void attempt(loadTenants).then(route);
+  });
+  const picker = byId<HTMLSelectElement>('tenant');
+  picker.addEventListener('change', () => {
+    choose(tenants, picker.value);
+    route();
   });
   byId('settings').addEventListener('submit', (event) => event.preventDefault());
   window.addEventListener('hashchange', route);
