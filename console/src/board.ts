@@ -3,7 +3,7 @@ import { type Document, get, type Resource, type Single, serverNow } from './api
 import { byId, clockText, fill, h } from './dom.js';
 import { onEvent, routeIdOf } from './events.js';
 import type { View } from './main.js';
-import { type RouteControl, routePanel } from './route-panel.js';
+import { type RouteControl, routePanel, updateRoutePanel } from './route-panel.js';
 import { type TimelineRoute, type TripAttributes, timeline, type VesselAttributes } from './timeline.js';
 
 interface RouteAttributes {
@@ -136,7 +136,7 @@ async function refreshRoute(routeId: string): Promise<void> {
   await loadControl(routeId);
   rowOf(routeId)?.replaceWith(row(document.data));
   tick();
-  if (open === routeId) await openPanel(routeId);
+  if (open === routeId) await updateRoutePanel(routeId, controls.get(routeId) ?? null);
 }
 
 function rowOf(routeId: string): HTMLTableRowElement | null {

@@ -125,9 +125,9 @@ export async function routePanel(
     panel,
     h('h3', { id: 'route-panel-heading' }, `Route ${name}`),
     h('h4', {}, 'Aboard now'),
-    await passengers(routeId),
+    h('div', { id: 'route-passengers' }),
     h('h4', {}, 'Trip control'),
-    controlSummary(control),
+    h('div', { id: 'route-control' }),
     h(
       'div',
       { class: 'form-row' },
@@ -156,4 +156,17 @@ export async function routePanel(
   );
   panel.hidden = false;
   panel.setAttribute('aria-labelledby', 'route-panel-heading');
+  await updateRoutePanel(routeId, control);
+}
+
+/**
+ * The open panel's live parts, again (after an event or an action): the forms stay as they are, so that an
+ * event arriving while the operator types does not wipe what they typed.
+ */
+export async function updateRoutePanel(routeId: string, control: RouteControl | null): Promise<void> {
+  const aboard = await passengers(routeId);
+  const passengerList = document.getElementById('route-passengers');
+  const summary = document.getElementById('route-control');
+  if (passengerList) fill(passengerList, aboard);
+  if (summary) fill(summary, controlSummary(control));
 }
