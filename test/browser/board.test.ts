@@ -54,6 +54,7 @@ describe.skipIf(!inject('browser'))('the departure board in Chromium', () => {
       expect(Math.abs(shown - remaining)).toBeLessThanOrEqual(1);
     }
     expect(await page.locator('#tenant').inputValue()).toBe(TENANT.id);
+    expect(await page.evaluate<string>("localStorage.getItem('atlas-console.tenant')")).toBe(TENANT.id);
     await screenshot(page, 'board');
   });
 
