@@ -51,7 +51,7 @@ function ridersOf(manifests: readonly ManifestAttributes[], routeId: string): st
   const ids = manifests
     .filter((entry) => entry.kind === 'instance' && entry.routeId === routeId && entry.outcome === 'aboard')
     .map((entry) => entry.characterId);
-  return ids.length > 0 ? ` ${ids.join(', ')}` : '';
+  return ids.length > 0 ? `: ${ids.join(', ')}` : '';
 }
 
 async function liveRides(manifests: readonly ManifestAttributes[]): Promise<HTMLElement> {
@@ -70,7 +70,7 @@ async function liveRides(manifests: readonly ManifestAttributes[]): Promise<HTML
         {},
         h('th', { scope: 'row' }, route.attributes.name),
         h('td', {}, ride.state),
-        h('td', {}, `${ride.characters} / ${route.attributes.capacity}`, ridersOf(manifests, route.id)),
+        h('td', {}, `${ride.characters} of ${route.attributes.capacity}`, ridersOf(manifests, route.id)),
         h('td', {}, duration(Date.parse(until) - now)),
       );
     }),

@@ -61,7 +61,7 @@ describe.skipIf(!inject('browser'))('passengers and rides in Chromium', () => {
     const underWay = page.getByRole('table', { name: 'Rides under way' });
     await expect
       .poll(() => underWay.locator('tbody tr').allTextContents())
-      .toEqual([expect.stringMatching(/^kerning-train-to-squareboarding1 \/ 1 21\d+ s$/)]);
+      .toEqual([expect.stringMatching(/^kerning-train-to-squareboarding1 of 1: 21\d+ s$/)]);
     const last = page.getByRole('table', { name: 'Last rides' });
     await expect.poll(() => last.locator('tbody tr').first().textContent()).toMatch(/instance21.*aboard$/);
     await screenshot(page, 'rides');
