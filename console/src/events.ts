@@ -35,17 +35,26 @@ function dispatch(name: string, message: MessageEvent<string>): void {
   for (const listener of listeners.get(name) ?? []) listener(event);
 }
 
-/** One stream per chosen tenant; the browser reconnects by itself after a drop. */
-export function connectEvents(status: (text: string) => void): void {
+/**
+ * One stream per chosen tenant; the browser reconnects by itself after a drop, and `resync` then reloads the
+ * view, since the events sent meanwhile are lost.
+ */
+export function connectEvents(status: (text: string) => void, resync: () => void): void {
   source?.close();
   source = undefined;
   if (!currentTenant()) return;
   const stream = new EventSource(`/api/events?${tenantQuery()}`);
   source = stream;
-  stream.addEventListener('open', () => status('live'));
-  stream.addEventListener('error', () =>
-    status(stream.readyState === EventSource.CLOSED ? 'off' : 'reconnecting'),
-  );
+  let dropped = false;
+  stream.addEventListener('open', () => {
+    status('live');
+    if (dropped) resync();
+    dropped = false;
+  });
+  stream.addEventListener('error', () => {
+    dropped = true;
+    status(stream.readyState === EventSource.CLOSED ? 'off' : 'reconnecting');
+  });
   for (const topic of TOPICS) stream.addEventListener(topic, (message) => dispatch(topic, message));
 }
 

@@ -48,7 +48,7 @@ function choose(tenants: readonly TenantChoice[], id: string | null): void {
   if (chosen) localStorage.setItem(STORAGE_TENANT, chosen.id);
   connectEvents((text) => {
     byId('stream-status').textContent = `events: ${text}`;
-  });
+  }, route);
 }
 
 /** The tenants the server listed last. */
