@@ -134,13 +134,19 @@ async function refreshRoute(routeId: string): Promise<void> {
   routes.set(routeId, document.data);
   trips.set(routeId, tripsOf(document.data, document.included));
   await loadControl(routeId);
-  rowOf(routeId)?.replaceWith(row(document.data));
+  updateRow(document.data);
+  renderTimeline();
   tick();
   if (open === routeId) await updateRoutePanel(routeId, controls.get(routeId) ?? null);
 }
 
-function rowOf(routeId: string): HTMLTableRowElement | null {
-  return byId('view-board').querySelector(`tr[data-route-id="${CSS.escape(routeId)}"]`);
+/** In place, not replaced: a keyboard user's focus on the row's button stays where it is. */
+function updateRow(route: Resource<RouteAttributes>): void {
+  const tableRow = byId('view-board').querySelector(`tr[data-route-id="${CSS.escape(route.id)}"]`);
+  if (!tableRow) return;
+  tableRow.querySelector('.state')!.textContent = stateText(route.id);
+  tableRow.querySelector('.next-state')!.textContent = route.attributes.nextState;
+  tableRow.querySelector('time.countdown')!.setAttribute('datetime', route.attributes.nextTransitionAt);
 }
 
 async function openPanel(routeId: string): Promise<void> {

@@ -65,11 +65,15 @@ describe.skipIf(!inject('browser'))('trip control and live events in Chromium', 
     // The browser's clock stands still: no countdown reaches zero, only the event can change the row.
     const route = (await routes(t)).data.find((r) => r.attributes.nextState === 'in_transit')!;
     expect(await stateOf(page, route.id)).toBe(route.attributes.state);
-    // A mark in this document: a reload would lose it.
+    // A mark in this document: a reload would lose it. And a keyboard user's focus on the row.
     await page.evaluate('window.sameDocument = true');
+    await page.getByRole('button', { name: `Details of ${route.attributes.name}` }).focus();
     await advanceTo(t.app, t.clock, Date.parse(route.attributes.nextTransitionAt) + 1);
     await expect.poll(() => stateOf(page, route.id)).toBe('in_transit');
     expect(await page.evaluate<boolean>('window.sameDocument === true')).toBe(true);
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe(
+      `Details of ${route.attributes.name}`,
+    );
   });
 
   it('holds a route with its button: the route stays at the dock past its departure', async () => {
