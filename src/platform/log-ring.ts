@@ -3,6 +3,21 @@ import { Writable } from 'node:stream';
 /** One warn/error line as pino wrote it (JSON), kept for the operator's console. */
 export type LogRecord = Record<string, unknown> & { readonly level: string; readonly time: string };
 
+/** A record's line beyond this (a pg client dumped whole, a long stack) is kept as its gist. */
+const MAX_LINE = 8_192;
+
+function shortened(record: LogRecord, length: number): LogRecord {
+  if (length <= MAX_LINE) return record;
+  const err = record.err as { message?: unknown } | undefined;
+  return {
+    level: record.level,
+    time: record.time,
+    ...(record.msg !== undefined ? { msg: record.msg } : {}),
+    ...(err?.message !== undefined ? { err: { message: err.message } } : {}),
+    truncated: true,
+  };
+}
+
 /**
  * The last `limit` warn/error records, for `GET /api/admin/errors`: a pino stream of its own, so that the
  * records are the lines stdout gets, and the oldest go first when full.
@@ -19,7 +34,7 @@ export class RecentErrors extends Writable {
     for (const line of chunk.toString().split('\n')) {
       if (line.trim() === '') continue;
       try {
-        this.keep({ ...(JSON.parse(line) as LogRecord), id: String(++this.lastId) });
+        this.keep({ ...shortened(JSON.parse(line) as LogRecord, line.length), id: String(++this.lastId) });
       } catch {
         // pino writes one JSON object per line; anything else is not a record.
       }
