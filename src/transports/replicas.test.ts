@@ -344,4 +344,42 @@ describe('three replicas on one database', () => {
       [at('00:30:00'), DESTINATION],
     ]);
   });
+
+  it('lets a departure stand that a hold taken elsewhere reached too late, and holds the next one', async () => {
+    const atlas = await new FakeAtlas().start();
+    cleanup.push(() => atlas.stop());
+    const fleet = await startFleet(2, '00:04:00', atlas);
+    const driverId = ownerOf(fleet.ids, stepTopic(TENANT.id, BOAT))!;
+    const other = fleet.apps.find((_, index) => fleet.ids[index] !== driverId)!;
+    const hold = () =>
+      fetch(`${other.url}/api/transports/routes/${BOAT}/control/hold`, {
+        method: 'PUT',
+        headers: tenantHeaders(),
+      });
+    place(atlas, 6, STAGING);
+    await advanceTo(fleet, at('00:04:59'));
+    expect((await hold()).status).toBe(200);
+    // The driver departs before its lease tick brings the hold.
+    await advanceTo(fleet, at('00:05:00'));
+    place(atlas, 6, EN_ROUTE);
+    await tickLeases(fleet);
+    await tickLeases(fleet);
+    await advanceTo(fleet, at('00:50:00'));
+    const boat = eventsOf(fleet.status).filter((e) => e.startsWith(BOAT));
+    expect(boat).toEqual([`${BOAT} DEPARTED ${at('00:05:00')}`, `${BOAT} ARRIVED ${at('00:30:10')}`].sort());
+    const warps = fleet.commands.filter((m) => m.body.characterId === 6).map((m) => [m.at, warpOf(m).mapId]);
+    expect(warps).toEqual([
+      [at('00:05:00'), EN_ROUTE],
+      [at('00:15:00'), DESTINATION],
+    ]);
+    const response = await fetch(`${other.url}/api/transports/routes/${BOAT}/control`, {
+      headers: tenantHeaders(),
+    });
+    const { data } = (await response.json()) as { data: { attributes: Record<string, unknown> } };
+    expect(data.attributes).toMatchObject({
+      held: true,
+      heldSince: '2026-02-18T00:05:00Z',
+      state: 'locked_entry',
+    });
+  });
 });

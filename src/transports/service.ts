@@ -112,7 +112,7 @@ export const transportsService: ServiceModule = {
     const rebalance = () => track(runner.rebalance());
     // Trip controls (issue 14): every tenant in the registry carries its routes' controls as overlays.
     const controlStore = new ControlStore(db);
-    const book = new ControlBook(controlStore, tenants, runner, logger);
+    const book = new ControlBook(controlStore, tenants, runner, logger, track);
     await book.loadAll();
     const control = new TripControl({ store: controlStore, book, tenants, clock, logger });
     const manifests = new ManifestStore(db);

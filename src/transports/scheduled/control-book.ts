@@ -7,7 +7,8 @@ import type { ControlStore, StoredControls } from './controls-store.js';
 
 /** What the book needs of the runner: re-walk a route whose overlay changed. */
 export interface ControlListener {
-  controlsChanged(loaded: LoadedTenant, routeId: string, at: number): void;
+  /** Returns the departure instant when the route had already departed a trip the change would have held. */
+  controlsChanged(loaded: LoadedTenant, routeId: string, at: number): number | undefined;
 }
 
 /**
@@ -26,6 +27,7 @@ export class ControlBook {
     private readonly tenants: TenantRegistry,
     private readonly listener: ControlListener,
     private readonly logger: Logger,
+    private readonly track: (work: Promise<unknown>) => void = () => undefined,
   ) {}
 
   async loadAll(): Promise<void> {
@@ -103,9 +105,42 @@ export class ControlBook {
     if (!current) return;
     const shown = this.overlay(current);
     this.tenants.swap(shown);
-    this.listener.controlsChanged(shown, stored.routeId, stored.changedAt);
     const partner = partnersOf(shown).get(stored.routeId);
-    if (partner) this.listener.controlsChanged(shown, partner.id, stored.changedAt);
+    for (const routeId of partner ? [stored.routeId, partner.id] : [stored.routeId]) {
+      const late = this.listener.controlsChanged(shown, routeId, stored.changedAt);
+      if (late !== undefined && routeId === stored.routeId) this.catchUp(stored.tenantId, routeId, late);
+    }
+  }
+
+  /**
+   * This replica drives the route and departed a trip before it learned of a hold or an outage that another
+   * replica took a moment earlier (within a lease tick): the departure stands, and the control is moved on to
+   * count from it (the hold then holds the next departure). The change is stored, so every replica agrees.
+   */
+  private catchUp(tenantId: string, routeId: string, departedAt: number): void {
+    this.logger.warn(
+      { tenantId, routeId, departedAt: new Date(departedAt).toISOString() },
+      'route control came after a departure it would have stopped; it applies from that departure on',
+    );
+    const moved = this.store
+      .change(tenantId, routeId, departedAt, (current) => ({
+        ...current,
+        ...(current.hold && current.hold.since < departedAt
+          ? { hold: { ...current.hold, since: departedAt } }
+          : {}),
+        ...(current.released && current.released.since < departedAt
+          ? { released: { ...current.released, since: departedAt } }
+          : {}),
+        ...(current.outage && current.outage.setAt < departedAt
+          ? { outage: { ...current.outage, setAt: departedAt } }
+          : {}),
+      }))
+      .then((stored) => this.changed(stored));
+    this.track(
+      moved.catch((error) =>
+        this.logger.error({ err: error, tenantId, routeId }, 'route control not moved on'),
+      ),
+    );
   }
 }
 

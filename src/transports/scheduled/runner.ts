@@ -149,15 +149,21 @@ export class ScheduledRunner {
    * learned after a boundary it would have changed does not undo the boundary), as a late timer walks, so the
    * change's transitions are performed, recorded and announced as scheduled ones are.
    */
-  controlsChanged(loaded: LoadedTenant, routeId: string, at: number): void {
+  controlsChanged(loaded: LoadedTenant, routeId: string, at: number): number | undefined {
     const run = this.tenants.get(loaded.tenant.id)?.get(routeId);
     const schedule = loaded.schedules.get(routeId);
-    if (!run || !schedule) return;
-    run.schedule = schedule;
-    if (run.phase !== 'owned' || this.stopped) return;
-    run.timer?.cancel();
+    if (!run || !schedule) return undefined;
     const now = this.deps.clock.now();
-    this.walk(run, Math.min(now, Math.max(at, run.changedAt ?? at)), now);
+    const from = Math.min(now, Math.max(at, run.changedAt ?? at));
+    const sailing = run.state === 'in_transit' ? run.voyage?.get()?.id : undefined;
+    // Learned after the departure it would have stopped: the voyage stands; its instant goes back to the caller.
+    if (run.phase === 'owned' && sailing && voyageAt(schedule, run.tenant.id, from)?.id !== sailing)
+      return run.changedAt;
+    run.schedule = schedule;
+    if (run.phase !== 'owned' || this.stopped) return undefined;
+    run.timer?.cancel();
+    this.walk(run, from, now);
+    return undefined;
   }
 
   /**
