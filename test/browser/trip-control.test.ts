@@ -112,4 +112,23 @@ describe.skipIf(!inject('browser'))('trip control and live events in Chromium', 
       .toMatch(/^Error 400: data\.attributes\.until must be later than from/);
     await screenshot(page, 'outage-error');
   });
+
+  it('forces a boarding route to depart now, and shows the refusal for a route that is not boarding', async () => {
+    const { page } = view;
+    const all = (await routes(t)).data;
+    const boarding = all.find((r) => r.attributes.state === 'open_entry')!;
+    const idle = all.find((r) => r.attributes.state === 'awaiting_return')!;
+    await page.getByRole('button', { name: `Details of ${idle.attributes.name}` }).click();
+    await page.getByRole('button', { name: 'Force departure' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^Error 409: /);
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+
+    await page.getByRole('button', { name: `Details of ${boarding.attributes.name}` }).click();
+    await page.getByRole('button', { name: 'Force departure' }).click();
+    await expect.poll(() => stateOf(page, boarding.id)).toBe('in_transit');
+    await expect
+      .poll(() => page.locator('#route-panel .control-summary').textContent())
+      .toMatch(/Departure forced at /);
+    expect(await page.getByRole('alert').isHidden()).toBe(true);
+  });
 });
