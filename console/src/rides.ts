@@ -32,6 +32,15 @@ interface ManifestAttributes {
 }
 
 let visible = false;
+let ticker: ReturnType<typeof setInterval> | undefined;
+
+/** Time left counts down in the page, on the server's clock, between the events that reload the view. */
+function tick(): void {
+  const now = serverNow();
+  for (const cell of document.querySelectorAll<HTMLTimeElement>('#view-rides time.time-left')) {
+    cell.textContent = duration(Date.parse(cell.getAttribute('datetime') ?? '') - now);
+  }
+}
 
 function table(
   label: string,
@@ -71,7 +80,7 @@ async function liveRides(manifests: readonly ManifestAttributes[]): Promise<HTML
         h('th', { scope: 'row' }, route.attributes.name),
         h('td', {}, ride.state),
         h('td', {}, `${ride.characters} of ${route.attributes.capacity}`, ridersOf(manifests, route.id)),
-        h('td', {}, duration(Date.parse(until) - now)),
+        h('td', {}, h('time', { class: 'time-left', datetime: until }, duration(Date.parse(until) - now))),
       );
     }),
   );
@@ -133,9 +142,13 @@ export const ridesView: View = {
   name: 'rides',
   async show() {
     visible = true;
+    clearInterval(ticker);
+    ticker = setInterval(tick, 1000);
     await render();
   },
   hide() {
     visible = false;
+    clearInterval(ticker);
+    ticker = undefined;
   },
 };
