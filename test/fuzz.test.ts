@@ -73,6 +73,7 @@ const TEMPLATES = [
   '/api/characters/{}',
   '/api/characters/{}/sessions',
   '/api/characters/{}/sessions/playtime',
+  '/api/characters/{}/locations',
   '/api/characters/{}/locations/{}',
   '/api/transports/routes',
   '/api/transports/routes/{}',

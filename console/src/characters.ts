@@ -1,5 +1,5 @@
 import { attempt } from './alerts.js';
-import { ApiError, type Document, get, type Single, serverNow } from './api.js';
+import { type Document, get, type Single, serverNow } from './api.js';
 import { barChart } from './charts.js';
 import { byId, duration, fill, h, timeText } from './dom.js';
 import { onEvent } from './events.js';
@@ -45,20 +45,6 @@ const STATS = [
   'maxMp',
   'ap',
 ] as const;
-/** Saved locations are read per type (there is no list endpoint): the types the game uses. */
-const LOCATION_TYPES = [
-  'FREE_MARKET',
-  'WORLDTOUR',
-  'FLORINA',
-  'INTRO',
-  'SUNDAY_MARKET',
-  'MIRROR',
-  'EVENT',
-  'BOSSPQ',
-  'HAPPYVILLE',
-  'MONSTER_CARNIVAL',
-  'DEVELOPER',
-];
 
 function searchForm(results: HTMLElement): HTMLFormElement {
   const name = h('input', { id: 'character-name', type: 'search', required: true, autocomplete: 'off' });
@@ -105,23 +91,12 @@ function searchForm(results: HTMLElement): HTMLFormElement {
 }
 
 async function savedLocations(id: string): Promise<HTMLElement> {
-  const found = await Promise.all(
-    LOCATION_TYPES.map((type) =>
-      get<Single<LocationAttributes>>(`/api/characters/${id}/locations/${type}`).then(
-        (document) => document.data.attributes,
-        (error: unknown) => {
-          if (error instanceof ApiError && error.status === 404) return undefined;
-          throw error;
-        },
-      ),
-    ),
-  );
-  const locations = found.filter((location) => location !== undefined);
-  if (locations.length === 0) return h('p', { class: 'muted' }, 'No saved location.');
+  const found = await get<Document<LocationAttributes>>(`/api/characters/${id}/locations`);
+  if (found.data.length === 0) return h('p', { class: 'muted' }, 'No saved location.');
   return h(
     'ul',
     {},
-    ...locations.map((location) =>
+    ...found.data.map(({ attributes: location }) =>
       h('li', {}, `${location.locationType}: map ${location.mapId}, portal ${location.portalId}`),
     ),
   );

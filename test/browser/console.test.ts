@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Unsubscribe } from '../../src/app.js';
-import { createCharacter } from '../../src/character/testing/support.js';
+import { call, createCharacter } from '../../src/character/testing/support.js';
 import { advanceTo, startTestApp, TENANT, type TestApp } from '../support/app.js';
 import { launchBrowser, openConsole, screenshot } from './chromium.js';
 
@@ -38,6 +38,9 @@ describe.skipIf(!inject('browser'))('the console in Chromium: characters and ope
       launchBrowser(),
     ]);
     characterId = await createCharacter(t, { name: 'Chartist' });
+    await call(t, 'PUT', `/characters/${characterId}/locations/FREE_MARKET`, {
+      data: { type: 'saved-locations', attributes: { mapId: 910000000, portalId: 2 } },
+    });
     await play(START + 1 * HOUR, 2 * HOUR);
     await play(START + 2 * DAY + 10 * HOUR, 90 * 60_000);
     await advanceTo(t.app, t.clock, START + 4 * DAY + 8 * HOUR);
@@ -69,6 +72,7 @@ describe.skipIf(!inject('browser'))('the console in Chromium: characters and ope
     expect(
       await page.getByRole('table', { name: 'Sessions of the last 30 days' }).locator('tbody tr').count(),
     ).toBe(3);
+    expect(await page.getByText('FREE_MARKET: map 910000000, portal 2').count()).toBe(1);
     await screenshot(page, 'character');
     expect(problems).toEqual([]);
     await context.close();
