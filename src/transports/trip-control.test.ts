@@ -129,6 +129,23 @@ describe('a hold', () => {
     expect(eventsOf(h, BOAT)).toEqual(['DEPARTED 00:20:00', 'ARRIVED 01:00:20']);
   });
 
+  it('outlives a configuration reload', async () => {
+    const h = await boot('00:01:00');
+    await h.call('PUT', `${BOAT}/control/hold`);
+    await h.app.bus.publish(
+      'EVENT_TOPIC_CONFIGURATION_STATUS',
+      { tenantId: TENANT.id, type: 'ROUTE_UPDATED', resourceType: 'route', resourceId: 'boat-ellinia-orbis' },
+      { key: TENANT.id },
+    );
+    await h.app.idle();
+    await h.to('00:06:00');
+    expect(eventsOf(h, BOAT)).toEqual([]);
+    expect((await h.call('GET', `${BOAT}/control`)).body.data.attributes).toMatchObject({
+      held: true,
+      state: 'locked_entry',
+    });
+  });
+
   it('survives a restart', async () => {
     const h = await boot('00:01:00');
     await h.call('PUT', `${BOAT}/control/hold`);

@@ -74,6 +74,25 @@ describe('a hold', () => {
     );
   });
 
+  it('held again while the released trip travels, keeps that trip and holds the next departure', () => {
+    const again = scheduleOf(
+      A,
+      {
+        released: { since: at('00:01:00'), at: at('00:40:00') },
+        hold: { since: at('00:45:00'), reason: null },
+      },
+      { timetable: B, controls: undefined },
+    );
+    expect(states(again, '00:45:00', '00:49:59', '00:50:00', '01:30:30', '01:35:30', '05:00:00')).toEqual([
+      'in_transit',
+      'in_transit',
+      'awaiting_return',
+      'open_entry',
+      'locked_entry',
+      'locked_entry',
+    ]);
+  });
+
   it('of one leg keeps the hull at its dock: the other leg waits for it', () => {
     const other = scheduleOf(B, undefined, {
       timetable: A,

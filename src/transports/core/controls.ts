@@ -64,36 +64,43 @@ interface Move {
   readonly heldFrom?: number;
   readonly departAt: number;
   readonly arriveAt: number;
+  /** When the route boards again (see resumeAt). */
+  readonly resume: number;
   readonly trip: Trip;
 }
 
-function movesOf(leg: ControlledLeg): Move[] {
+function movesOf(leg: ControlledLeg, partner: RouteTimetable | undefined): Move[] {
   const { timetable, controls } = leg;
   const travel = travelOf(timetable);
   if (!controls || travel === undefined) return [];
   const moves: Move[] = [];
+  // A trip an earlier move already carried (or skipped) is not moved again.
+  const free = (trip: Trip) =>
+    !moves.some(
+      (move) => trip.departure >= (move.heldFrom ?? move.departAt) && trip.boardingOpen < move.resume,
+    );
+  const moved = (trip: Trip, departAt: number, heldFrom?: number): Move => ({
+    ...(heldFrom !== undefined ? { heldFrom } : {}),
+    departAt,
+    arriveAt: departAt + travel,
+    resume:
+      departAt === Number.POSITIVE_INFINITY
+        ? Number.POSITIVE_INFINITY
+        : resumeAt(timetable, partner, departAt + travel),
+    trip,
+  });
   const forced = controls.forcedAt;
-  let forcedMove: Move | undefined;
   if (forced !== undefined) {
     const trip = find(timetable, forced, (t) => t.departure > forced);
-    if (trip && trip.boardingOpen <= forced) {
-      forcedMove = { departAt: forced, arriveAt: forced + travel, trip };
-      moves.push(forcedMove);
-    }
+    if (trip && trip.boardingOpen <= forced) moves.push(moved(trip, forced));
   }
-  const since = controls.hold?.since ?? controls.released?.since;
-  const until = controls.hold ? Number.POSITIVE_INFINITY : (controls.released?.at ?? 0);
-  if (since !== undefined) {
-    // The departure held back: the first after the hold, not one a forced departure already took away.
-    const trip = find(
-      timetable,
-      since,
-      (t) =>
-        t.departure > since &&
-        !(forcedMove && t.departure > forcedMove.departAt && t.boardingOpen < forcedMove.arriveAt),
-    );
-    if (trip && trip.departure < until)
-      moves.push({ heldFrom: trip.departure, departAt: until, arriveAt: until + travel, trip });
+  const holds: Array<{ since: number; until: number }> = [];
+  if (controls.released) holds.push({ since: controls.released.since, until: controls.released.at });
+  if (controls.hold) holds.push({ since: controls.hold.since, until: Number.POSITIVE_INFINITY });
+  for (const { since, until } of holds) {
+    // The departure held back: the first after the hold that no earlier move took away.
+    const trip = find(timetable, since, (t) => t.departure > since && free(t));
+    if (trip && trip.departure < until) moves.push(moved(trip, until, trip.departure));
   }
   return moves;
 }
@@ -150,7 +157,7 @@ function resumeAt(own: RouteTimetable, partner: RouteTimetable | undefined, arri
 export function controlOverlay(own: ControlledLeg, partner?: ControlledLeg): ControlOverlay | undefined {
   if (!own.controls && !partner?.controls) return undefined;
   let overrides: Override[] = [];
-  for (const move of movesOf(own)) {
+  for (const move of movesOf(own, partner?.timetable)) {
     if (move.heldFrom !== undefined)
       overrides = place(overrides, { from: move.heldFrom, until: move.departAt, state: 'locked_entry' });
     if (move.departAt === Number.POSITIVE_INFINITY) continue;
@@ -160,12 +167,11 @@ export function controlOverlay(own: ControlledLeg, partner?: ControlledLeg): Con
       state: 'in_transit',
       voyage: { tripId: move.trip.tripId, departedAt: move.departAt },
     });
-    const resume = resumeAt(own.timetable, partner?.timetable, move.arriveAt);
-    overrides = place(overrides, { from: move.arriveAt, until: resume, state: 'awaiting_return' });
+    overrides = place(overrides, { from: move.arriveAt, until: move.resume, state: 'awaiting_return' });
   }
   if (partner) {
     // The other leg's hull movements: this leg has no ship until it comes back.
-    for (const move of movesOf(partner)) {
+    for (const move of movesOf(partner, own.timetable)) {
       const back =
         move.departAt === Number.POSITIVE_INFINITY
           ? Number.POSITIVE_INFINITY

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   advanceTo,
@@ -165,5 +166,28 @@ describe('manifests of instance rides', () => {
     }
     expect((await h.get(`routes/${routeId('nowhere')}/passengers`)).status).toBe(404);
     expect((await h.get('routes/nowhere/passengers')).status).toBe(400);
+  });
+});
+
+describe('manifest retention', () => {
+  it('forgets rows boarded more than 30 days ago at the periodic prune', async () => {
+    const h = await boot('10:00:00');
+    const client = new pg.Client({ connectionString: h.databaseUrl });
+    await client.connect();
+    try {
+      const insert = (tripId: string, daysAgo: number) =>
+        client.query(
+          `INSERT INTO transport_manifests (tenant_id, trip_id, character_id, kind, route_id, route_name, boarded_at,
+             outcome) VALUES ($1, $2, 1, 'instance', $3, 'kerning-train-to-square', $4, 'delivered')`,
+          [TENANT.id, tripId, TRAIN, at('10:00:00') - daysAgo * 86_400_000],
+        );
+      await insert('00000000-0000-4000-8000-000000000031', 31);
+      await insert('00000000-0000-4000-8000-000000000029', 29);
+      await h.to('10:10:00');
+      const { rows } = await client.query<{ trip_id: string }>('SELECT trip_id FROM transport_manifests');
+      expect(rows.map((r) => r.trip_id)).toEqual(['00000000-0000-4000-8000-000000000029']);
+    } finally {
+      await client.end();
+    }
   });
 });

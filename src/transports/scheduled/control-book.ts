@@ -123,19 +123,33 @@ export class ControlBook {
       'route control came after a departure it would have stopped; it applies from that departure on',
     );
     const moved = this.store
-      .change(tenantId, routeId, departedAt, (current) => ({
-        ...current,
-        ...(current.hold && current.hold.since < departedAt
-          ? { hold: { ...current.hold, since: departedAt } }
-          : {}),
-        ...(current.released && current.released.since < departedAt
-          ? { released: { ...current.released, since: departedAt } }
-          : {}),
-        ...(current.outage && current.outage.setAt < departedAt
-          ? { outage: { ...current.outage, setAt: departedAt } }
-          : {}),
-      }))
-      .then((stored) => this.changed(stored));
+      .change(tenantId, routeId, departedAt, (current) => {
+        const next = {
+          ...current,
+          ...(current.hold && current.hold.since < departedAt
+            ? { hold: { ...current.hold, since: departedAt } }
+            : {}),
+          ...(current.released && current.released.since < departedAt
+            ? { released: { ...current.released, since: departedAt } }
+            : {}),
+          ...(current.outage && current.outage.setAt < departedAt
+            ? { outage: { ...current.outage, setAt: departedAt } }
+            : {}),
+        };
+        // Nothing to move on (the overlay disagrees for another reason): no write, so no loop of re-applies.
+        if (JSON.stringify(next) === JSON.stringify(current)) throw new NothingToMove();
+        return next;
+      })
+      .then(
+        (stored) => this.changed(stored),
+        (error) => {
+          if (!(error instanceof NothingToMove)) throw error;
+          this.logger.error(
+            { tenantId, routeId },
+            'route control disagrees with the voyage under way; left as is',
+          );
+        },
+      );
     this.track(
       moved.catch((error) =>
         this.logger.error({ err: error, tenantId, routeId }, 'route control not moved on'),
@@ -143,6 +157,8 @@ export class ControlBook {
     );
   }
 }
+
+class NothingToMove extends Error {}
 
 /** Each vessel leg's other leg (legs paired by name, as the timetable pairs them). */
 export function partnersOf(loaded: LoadedTenant): Map<string, ScheduledRoute> {

@@ -66,12 +66,28 @@ export class TripControl {
     }));
   }
 
+  /**
+   * A departure held back leaves now; a hold that held nothing back yet just ends (an earlier release, whose
+   * trip may still be under way, stays as it was).
+   */
   release(request: ControlRequest): Promise<ControlView> {
-    return this.change(request, 'release', {}, (current, now) => {
+    return this.change(request, 'release', {}, (current, now, loaded) => {
       if (!current.hold) return current;
       const { hold, ...rest } = current;
-      return { ...rest, released: { since: hold.since, at: now } };
+      return this.holdingBack(loaded, request.routeId, current, now)
+        ? { ...rest, released: { since: hold.since, at: now } }
+        : rest;
     });
+  }
+
+  /** Whether the route stands at its dock now because of its hold (its departure is held back). */
+  private holdingBack(loaded: LoadedTenant, routeId: string, controls: RouteControls, now: number): boolean {
+    const { overlay } = this.scheduleWith(loaded, routeId, controls);
+    return (
+      controls.hold !== undefined &&
+      overlay !== undefined &&
+      overrideAt(overlay.overrides, now)?.state === 'locked_entry'
+    );
   }
 
   /**
@@ -85,8 +101,7 @@ export class TripControl {
       if (state !== 'open_entry' && state !== 'locked_entry') {
         throw new ControlError('not-boarding', `route ${request.routeId} is ${state}, not boarding`);
       }
-      const held = schedule.overlay && overrideAt(schedule.overlay.overrides, now)?.state === 'locked_entry';
-      if (held && current.hold) {
+      if (current.hold && this.holdingBack(loaded, request.routeId, current, now)) {
         const { hold, ...rest } = current;
         return { ...rest, released: { since: hold.since, at: now } };
       }
@@ -149,7 +164,6 @@ export class TripControl {
       decide(current, now, loaded),
     );
     this.deps.book.changed(stored);
-    const controls = stored.controls;
     this.deps.logger.info(
       {
         audit: 'route-control',
@@ -161,7 +175,7 @@ export class TripControl {
           details.from !== undefined
             ? { from: new Date(details.from).toISOString(), until: new Date(details.until!).toISOString() }
             : null,
-        reason: details.reason ?? controls.hold?.reason ?? null,
+        reason: details.reason ?? null,
         remoteAddress: request.remoteAddress,
       },
       `route ${route.name}: ${action}`,
