@@ -23,6 +23,7 @@ import { eventRoutes } from './platform/events/routes.js';
 import { FieldDirectoryHolder, LocationDirectoryHolder } from './platform/fields.js';
 import { AtlasClient } from './platform/http/client.js';
 import { closeHttpServer, createHttpServer } from './platform/http/server.js';
+import { RecentErrors } from './platform/log-ring.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { Metrics } from './platform/metrics.js';
 import type { Random, RunningService, ServiceContext, ServiceModule } from './platform/service.js';
@@ -108,7 +109,8 @@ export function configuredMigrations(config: Config): Migration[] {
  */
 export async function start(options: StartOptions = {}): Promise<App> {
   const config = loadConfig(options.env ?? process.env, options);
-  const logger = createLogger(config.logLevel);
+  const recentErrors = new RecentErrors();
+  const logger = createLogger(config.logLevel, undefined, recentErrors);
   const metrics = new Metrics();
   const clock =
     options.clock ?? new SystemClock((error) => logger.error({ err: error }, 'timer callback failed'));
@@ -258,6 +260,9 @@ export async function start(options: StartOptions = {}): Promise<App> {
       bus,
       tracing,
       adminToken: config.adminToken,
+      now: () => clock.now(),
+      recentErrors,
+      tenants: () => running.flatMap((service) => service.tenants?.() ?? []),
       readiness: async () => ({
         ...(database ? { database: await database.ready() } : {}),
         bus: bus.ready(),

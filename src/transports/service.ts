@@ -235,6 +235,7 @@ export const transportsService: ServiceModule = {
           manifests: { manifests, passengers: { directory: warps.directory, channels, manifests } },
           now: () => clock.now(),
         }),
+      tenants: () => tenants.all().map((loaded) => loaded.tenant),
       idle: () => runner.pending() === 0,
       async drain() {
         manager.stop();

@@ -32,6 +32,7 @@ import {
   TRIP_ATTRIBUTES,
   tripResource,
   tripsOfToday,
+  vesselResource,
 } from './documents.js';
 import { type ManifestRoutesDeps, manifestRoutes } from './manifests.js';
 
@@ -128,6 +129,13 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
       single(routeResource(route, schedule, loaded.tenant.id, now, trips), trips.map(tripResource)),
       request.query as Query,
     );
+  });
+
+  // Not in the reference: the hulls two routes share (the console's day timeline per vessel).
+  app.get('/transports/vessels', async (request) => {
+    const loaded = tenantOf(request);
+    const idOf = (name: string) => loaded?.routes.find((route) => route.name === name)?.id ?? null;
+    return collection((loaded?.vessels ?? []).map((vessel) => vesselResource(vessel, idOf)));
   });
 
   app.get('/transports/instance-routes', async (request) => {
