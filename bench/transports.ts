@@ -16,6 +16,7 @@ import { DAY_MS, tripCount, utcDayStart } from '../src/transports/core/timetable
 import { InstanceTransports } from '../src/transports/instances/processor.js';
 import { RideStore } from '../src/transports/instances/rides.js';
 import { RIDES_MIGRATION } from '../src/transports/instances/rides-schema.js';
+import { MANIFESTS_MIGRATION } from '../src/transports/manifests/manifests.js';
 import { transportMetrics } from '../src/transports/metrics.js';
 import { TenantRegistry } from '../src/transports/tenants/loaded-tenant.js';
 import {
@@ -142,7 +143,7 @@ async function main() {
   const server = await startEmbeddedPostgres({ dataDir, port: 0, logger, fast: false });
   const db = new Database(server.url(), logger);
   try {
-    await db.migrate([OUTBOX_MIGRATION, INBOX_MIGRATION, RIDES_MIGRATION]);
+    await db.migrate([OUTBOX_MIGRATION, INBOX_MIGRATION, RIDES_MIGRATION, MANIFESTS_MIGRATION]);
     const sender = new OutboxSender(db, () => undefined);
     const instanceClock = new ManualClock(Date.UTC(2026, 1, 18, 12));
     const instances = new InstanceTransports({

@@ -18,9 +18,12 @@ import { INBOX_MIGRATION, InboxPruner } from './platform/db/inbox.js';
 import { OUTBOX_MIGRATION, OutboxRelay, outboxSources, writeOutbox } from './platform/db/outbox.js';
 import { OutboxSender } from './platform/db/outbox-sender.js';
 import { settledBy } from './platform/deadline.js';
+import { EventHub } from './platform/events/hub.js';
+import { eventRoutes } from './platform/events/routes.js';
 import { FieldDirectoryHolder, LocationDirectoryHolder } from './platform/fields.js';
 import { AtlasClient } from './platform/http/client.js';
 import { closeHttpServer, createHttpServer } from './platform/http/server.js';
+import { RecentErrors } from './platform/log-ring.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { Metrics } from './platform/metrics.js';
 import type { Random, RunningService, ServiceContext, ServiceModule } from './platform/service.js';
@@ -106,7 +109,8 @@ export function configuredMigrations(config: Config): Migration[] {
  */
 export async function start(options: StartOptions = {}): Promise<App> {
   const config = loadConfig(options.env ?? process.env, options);
-  const logger = createLogger(config.logLevel);
+  const recentErrors = new RecentErrors();
+  const logger = createLogger(config.logLevel, undefined, recentErrors);
   const metrics = new Metrics();
   const clock =
     options.clock ?? new SystemClock((error) => logger.error({ err: error }, 'timer callback failed'));
@@ -154,6 +158,7 @@ export async function start(options: StartOptions = {}): Promise<App> {
   let relay: OutboxRelay | undefined;
   let pruner: InboxPruner | undefined;
   let http: FastifyInstance | undefined;
+  let events: EventHub | undefined;
   const running: RunningService[] = [];
 
   // One round of waiting for the work in flight: messages, outbox passes, tracked tasks.
@@ -185,6 +190,8 @@ export async function start(options: StartOptions = {}): Promise<App> {
         logger.error({ err: error, stage: name }, 'shutdown stage failed; going on');
       }
     };
+    // Event streams never end by themselves: ended first, the HTTP drain finds them answered.
+    events?.closeAll();
     await stage('http', until(0.2), async () => {
       if (http) await closeHttpServer(http, until(0.2) - Date.now());
     });
@@ -253,6 +260,9 @@ export async function start(options: StartOptions = {}): Promise<App> {
       bus,
       tracing,
       adminToken: config.adminToken,
+      now: () => clock.now(),
+      recentErrors,
+      tenants: () => running.flatMap((service) => service.tenants?.() ?? []),
       readiness: async () => ({
         ...(database ? { database: await database.ready() } : {}),
         bus: bus.ready(),
@@ -286,6 +296,9 @@ export async function start(options: StartOptions = {}): Promise<App> {
       const routes = service.routes?.bind(service);
       if (routes) await http.register(async (scope) => routes(scope), { prefix: '/api' });
     }
+    const hub = new EventHub(bus, config.topics, clock, logger, metrics);
+    events = hub;
+    await http.register(async (scope) => eventRoutes(scope, hub), { prefix: '/api' });
     await http.listen({ port: config.port, host: config.host });
   } catch (error) {
     await shutdown().catch(() => undefined);

@@ -10,6 +10,7 @@ import type { AtlasClient } from './http/client.js';
 import type { Logger } from './logging.js';
 import type { Metrics } from './metrics.js';
 import type { TaskTracker } from './tasks.js';
+import type { Tenant } from './tenant.js';
 
 /** A source of uniform numbers in [0, 1): injected so that game rolls are exact in tests. */
 export type Random = () => number;
@@ -56,6 +57,8 @@ export interface OutboxWriter {
 export interface RunningService {
   /** Registers REST routes under /api (called before the server listens). */
   routes?(app: FastifyInstance): Promise<void> | void;
+  /** The tenants this service is configured for (the console's tenant picker). */
+  tenants?(): readonly Tenant[];
   /** True when the service has no work of its own pending (beyond the bus and tracked tasks). */
   idle?(): boolean;
   /**

@@ -9,6 +9,14 @@ export interface Tenant {
   readonly minorVersion: number;
 }
 
+/** The tenant of the shipped configuration (config/tenants.json): GMS 83.1. */
+export const SAMPLE_TENANT: Tenant = {
+  id: '083839c6-c47c-42a6-9585-76492795d123',
+  region: 'GMS',
+  majorVersion: 83,
+  minorVersion: 1,
+};
+
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -190,6 +190,8 @@ export function tracedBus(bus: Bus, tracing: Tracing): Bus {
     idle: () => bus.idle(),
     pending: () => bus.pending(),
     deadLetters: () => bus.deadLetters(),
+    retryDeadLetter: (id) => bus.retryDeadLetter(id),
+    discardDeadLetter: (id) => bus.discardDeadLetter(id),
     ready: () => bus.ready(),
     consumers: () => bus.consumers(),
     close: (timeoutMs) => bus.close(timeoutMs),

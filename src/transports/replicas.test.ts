@@ -299,4 +299,87 @@ describe('three replicas on one database', () => {
         : boundary;
     expect(eventsOf(fleet.status)).toEqual(expectedEvents(at('00:04:00'), at('00:50:00'), stamp).sort());
   });
+
+  it('applies a hold accepted by the replica that does not drive the boat, and its release once', async () => {
+    const atlas = await new FakeAtlas().start();
+    cleanup.push(() => atlas.stop());
+    const fleet = await startFleet(2, '00:01:00', atlas);
+    const driverId = ownerOf(fleet.ids, stepTopic(TENANT.id, BOAT))!;
+    const driver = fleet.apps[fleet.ids.indexOf(driverId)]!;
+    const other = fleet.apps.find((app) => app !== driver)!;
+    const control = async (app: App, method: string) => {
+      const response = await fetch(
+        `${app.url}/api/transports/routes/${BOAT}/control${method === 'GET' ? '' : '/hold'}`,
+        {
+          method,
+          headers: tenantHeaders(),
+        },
+      );
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { data: { attributes: Record<string, unknown> } }).data.attributes;
+    };
+    place(atlas, 5, STAGING);
+    expect(await control(other, 'PUT')).toMatchObject({ held: true });
+    await tickLeases(fleet);
+    expect(await control(driver, 'GET')).toMatchObject({ held: true, state: 'open_entry' });
+    await advanceTo(fleet, at('00:20:00'));
+    const departures = () => eventsOf(fleet.status).filter((e) => e.startsWith(`${BOAT} DEPARTED`));
+    const warps = () =>
+      fleet.commands.filter((m) => m.body.characterId === 5).map((m) => [m.at, warpOf(m).mapId]);
+    expect(departures()).toEqual([]);
+    expect(warps()).toEqual([]);
+
+    expect(await control(other, 'DELETE')).toMatchObject({ held: false, state: 'in_transit' });
+    await idle(fleet.apps);
+    expect(departures()).toEqual([]); // the driver has not seen the release yet
+    await tickLeases(fleet);
+    await tickLeases(fleet);
+    expect(departures()).toEqual([`${BOAT} DEPARTED ${at('00:20:00')}`]);
+    expect(warps()).toEqual([[at('00:20:00'), EN_ROUTE]]);
+    place(atlas, 5, EN_ROUTE);
+    await advanceTo(fleet, at('00:31:00'));
+    expect(departures()).toEqual([`${BOAT} DEPARTED ${at('00:20:00')}`]);
+    expect(warps()).toEqual([
+      [at('00:20:00'), EN_ROUTE],
+      [at('00:30:00'), DESTINATION],
+    ]);
+  });
+
+  it('lets a departure stand that a hold taken elsewhere reached too late, and holds the next one', async () => {
+    const atlas = await new FakeAtlas().start();
+    cleanup.push(() => atlas.stop());
+    const fleet = await startFleet(2, '00:04:00', atlas);
+    const driverId = ownerOf(fleet.ids, stepTopic(TENANT.id, BOAT))!;
+    const other = fleet.apps.find((_, index) => fleet.ids[index] !== driverId)!;
+    const hold = () =>
+      fetch(`${other.url}/api/transports/routes/${BOAT}/control/hold`, {
+        method: 'PUT',
+        headers: tenantHeaders(),
+      });
+    place(atlas, 6, STAGING);
+    await advanceTo(fleet, at('00:04:59'));
+    expect((await hold()).status).toBe(200);
+    // The driver departs before its lease tick brings the hold.
+    await advanceTo(fleet, at('00:05:00'));
+    place(atlas, 6, EN_ROUTE);
+    await tickLeases(fleet);
+    await tickLeases(fleet);
+    await advanceTo(fleet, at('00:50:00'));
+    const boat = eventsOf(fleet.status).filter((e) => e.startsWith(BOAT));
+    expect(boat).toEqual([`${BOAT} DEPARTED ${at('00:05:00')}`, `${BOAT} ARRIVED ${at('00:30:10')}`].sort());
+    const warps = fleet.commands.filter((m) => m.body.characterId === 6).map((m) => [m.at, warpOf(m).mapId]);
+    expect(warps).toEqual([
+      [at('00:05:00'), EN_ROUTE],
+      [at('00:15:00'), DESTINATION],
+    ]);
+    const response = await fetch(`${other.url}/api/transports/routes/${BOAT}/control`, {
+      headers: tenantHeaders(),
+    });
+    const { data } = (await response.json()) as { data: { attributes: Record<string, unknown> } };
+    expect(data.attributes).toMatchObject({
+      held: true,
+      heldSince: '2026-02-18T00:05:00Z',
+      state: 'locked_entry',
+    });
+  });
 });

@@ -13,13 +13,17 @@ import { RideStore } from './instances/rides.js';
 import { RIDES_ARRIVAL_MIGRATION, RIDES_MIGRATION } from './instances/rides-schema.js';
 import { AtlasMapsDirectory } from './lookups/maps.js';
 import { AtlasDataPortals, NO_PORTAL_DATA } from './lookups/portals.js';
+import { MANIFESTS_MIGRATION, ManifestStore } from './manifests/manifests.js';
 import { registerRideGauges, transportMetrics } from './metrics.js';
 import { TransportMessages } from './producer.js';
 import { transportRoutes } from './rest/routes.js';
+import { ControlBook } from './scheduled/control-book.js';
+import { CONTROLS_MIGRATION, ControlStore } from './scheduled/controls-store.js';
 import { FLEET_MIGRATION, Fleet } from './scheduled/fleet.js';
 import { logoutWarp } from './scheduled/logout.js';
 import { ScheduledRunner } from './scheduled/runner.js';
 import { lastSteps, pruneSteps, stepTopic } from './scheduled/steps.js';
+import { TripControl } from './scheduled/trip-control.js';
 import { VOYAGES_MIGRATION, VoyageLog } from './scheduled/voyages.js';
 import type { WarpDeps } from './scheduled/warps.js';
 import { TenantRegistry } from './tenants/loaded-tenant.js';
@@ -59,7 +63,14 @@ export const transportsService: ServiceModule = {
   // Every message leaves through the outbox (and consumed ones are recorded in the inbox): a broker outage
   // delays a departure's warps, never drops them. Its tables record which voyages were announced, the rides,
   // and what the replicas share (leases, channels, reloads).
-  migrations: [VOYAGES_MIGRATION, RIDES_MIGRATION, FLEET_MIGRATION, RIDES_ARRIVAL_MIGRATION],
+  migrations: [
+    VOYAGES_MIGRATION,
+    RIDES_MIGRATION,
+    FLEET_MIGRATION,
+    RIDES_ARRIVAL_MIGRATION,
+    CONTROLS_MIGRATION,
+    MANIFESTS_MIGRATION,
+  ],
   async start(context: ServiceContext): Promise<RunningService> {
     const { clock, logger, tasks, outbox, db } = context;
     if (!outbox || !db) throw new Error('the transports service needs its database and outbox');
@@ -99,6 +110,12 @@ export const transportsService: ServiceModule = {
       },
     });
     const rebalance = () => track(runner.rebalance());
+    // Trip controls (issue 14): every tenant in the registry carries its routes' controls as overlays.
+    const controlStore = new ControlStore(db);
+    const book = new ControlBook(controlStore, tenants, runner, logger, track);
+    await book.loadAll();
+    const control = new TripControl({ store: controlStore, book, tenants, clock, logger });
+    const manifests = new ManifestStore(db);
     context.metrics.gauge('transports_routes_owned', 'Scheduled routes this replica drives', () =>
       runner.owned(),
     );
@@ -139,7 +156,9 @@ export const transportsService: ServiceModule = {
       clock,
       logger,
       track,
-      applied: (loaded, previous) => {
+      applied: (configured, previous) => {
+        const loaded = book.overlay(configured);
+        tenants.swap(loaded);
         runner.apply(loaded);
         if (!previous) rebalance();
         // A tenant seen for the first time after start-up asks its channels to announce themselves too.
@@ -159,12 +178,13 @@ export const transportsService: ServiceModule = {
     if (context.consumersEnabled)
       await fleet.start({
         membership: rebalance,
-        shared: ({ channels: changed, reloads }) => {
+        shared: ({ channels: changed, reloads, controls }) => {
           for (const { tenantId, started, ...channel } of changed) {
             if (started) channels.register(tenantId, channel);
             else channels.unregister(tenantId, channel);
           }
           for (const tenantId of reloads) track(manager.reload(tenantId));
+          for (const tenantId of controls) track(book.refresh(tenantId));
         },
       });
     await runner.rebalance();
@@ -172,6 +192,10 @@ export const transportsService: ServiceModule = {
     const prune = () => {
       pruning = clock.after(PRUNE_STEPS_MS, () => {
         track(pruneSteps(db, clock.now()).catch((error) => logger.warn({ err: error }, 'steps not pruned')));
+        // Idempotent: every replica may prune, a repeat deletes nothing.
+        track(
+          manifests.prune(clock.now()).catch((error) => logger.warn({ err: error }, 'manifests not pruned')),
+        );
         prune();
       });
     };
@@ -202,7 +226,16 @@ export const transportsService: ServiceModule = {
     started = true;
 
     return {
-      routes: (app) => transportRoutes(app, { tenants, instances, rides, now: () => clock.now() }),
+      routes: (app) =>
+        transportRoutes(app, {
+          tenants,
+          instances,
+          rides,
+          control,
+          manifests: { manifests, passengers: { directory: warps.directory, channels, manifests } },
+          now: () => clock.now(),
+        }),
+      tenants: () => tenants.all().map((loaded) => loaded.tenant),
       idle: () => runner.pending() === 0,
       async drain() {
         manager.stop();

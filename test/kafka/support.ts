@@ -183,6 +183,7 @@ export async function startApp(env: Record<string, string>, readyTimeoutMs = 60_
 
 export interface ReadMessage {
   readonly partition: number;
+  readonly offset: number;
   /** The producer's create time (epoch ms). */
   readonly timestamp: number;
   readonly key: Buffer;
@@ -190,13 +191,19 @@ export interface ReadMessage {
   readonly headers: Record<string, Buffer>;
 }
 
-/** Reads a topic from the beginning until `done(read)` holds (or fails after `timeoutMs`). */
-export async function readTopic(
-  bootstrap: string,
-  topic: string,
-  done: (read: readonly ReadMessage[]) => boolean,
-  timeoutMs = 30_000,
-): Promise<ReadMessage[]> {
+/** A consumer of one topic from its beginning, reading in the background until closed. */
+export interface TopicReader {
+  readonly read: readonly ReadMessage[];
+  /** Resolves with everything read so far once `done(read)` holds; fails after `timeoutMs`. */
+  until(done: (read: readonly ReadMessage[]) => boolean, timeoutMs?: number): Promise<ReadMessage[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts reading a topic from the beginning. Joining a fresh consumer group takes seconds on a loaded machine:
+ * a test that must see a message soon after it is sent opens its reader beforehand.
+ */
+export async function openReader(bootstrap: string, topic: string): Promise<TopicReader> {
   const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, clientId: 'test-reader' });
   const consumer = kafka.consumer({ groupId: `test-reader-${Math.random()}`, maxWaitTimeInMs: 100 });
   const read: ReadMessage[] = [];
@@ -209,6 +216,7 @@ export async function readTopic(
         if (Buffer.isBuffer(value)) headers[name] = value;
       read.push({
         partition,
+        offset: Number(message.offset),
         timestamp: Number(message.timestamp),
         key: message.key ?? Buffer.alloc(0),
         value: message.value ?? Buffer.alloc(0),
@@ -216,26 +224,55 @@ export async function readTopic(
       });
     },
   });
-  try {
-    await eventually(
-      `messages on ${topic} (${read.length} read)`,
-      () => (done(read) ? true : undefined),
-      timeoutMs,
-    );
-  } finally {
-    await consumer.disconnect();
-  }
-  return read;
+  return {
+    read,
+    async until(done, timeoutMs = 30_000) {
+      await eventually(`messages on ${topic}`, () => (done(read) ? true : undefined), timeoutMs).catch(
+        (error: Error) => {
+          throw new Error(`${error.message} (${read.length} read)`);
+        },
+      );
+      return [...read];
+    },
+    close: () => consumer.disconnect(),
+  };
 }
 
-/** Everything on a topic now: reads until every partition reaches the end offset it had when called. */
+/** Reads a topic from the beginning until `done(read)` holds (or fails after `timeoutMs`). */
+export async function readTopic(
+  bootstrap: string,
+  topic: string,
+  done: (read: readonly ReadMessage[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<ReadMessage[]> {
+  const reader = await openReader(bootstrap, topic);
+  try {
+    return await reader.until(done, timeoutMs);
+  } finally {
+    await reader.close();
+  }
+}
+
+/**
+ * Everything on a topic now: each partition read up to the end offset it had when called, and nothing after
+ * it. A consistent cut per partition: counting messages instead would stop early on one partition while
+ * another, still being written, gave messages produced after the call.
+ */
 export async function readAll(bootstrap: string, topic: string, timeoutMs = 30_000): Promise<ReadMessage[]> {
   const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, clientId: 'test-reader' });
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const wanted = ends.reduce((total, p) => total + Number(p.high) - Number(p.low), 0);
-  return readTopic(bootstrap, topic, (read) => read.length >= wanted, timeoutMs);
+  const end = new Map(ends.map((p) => [p.partition, Number(p.high)]));
+  const reached = (read: readonly ReadMessage[]) => {
+    const last = new Map<number, number>();
+    for (const m of read) last.set(m.partition, Math.max(last.get(m.partition) ?? -1, m.offset));
+    return ends.every(
+      (p) => Number(p.high) <= Number(p.low) || (last.get(p.partition) ?? -1) >= Number(p.high) - 1,
+    );
+  };
+  const read = await readTopic(bootstrap, topic, reached, timeoutMs);
+  return read.filter((m) => m.offset < (end.get(m.partition) ?? 0));
 }
 
 /** The Go services' tenant headers for the bundled sample tenant. */

@@ -56,6 +56,19 @@ export async function getLocation(
   return rows[0];
 }
 
+/** Every location the character has saved, by type (not in the reference: the operator console lists them). */
+export async function listLocations(
+  q: Queryable,
+  tenantId: string,
+  characterId: number,
+): Promise<SavedLocation[]> {
+  const { rows } = await q.query<SavedLocation>(
+    `SELECT ${FIELDS} FROM saved_locations WHERE tenant_id = $1 AND character_id = $2 ORDER BY location_type`,
+    [tenantId, characterId],
+  );
+  return rows;
+}
+
 /**
  * Deletes and returns the tenant's row in one statement (the reference answered with the deleted document);
  * only the tenant's own rows can go, an adopted database's rows of deleted characters included.

@@ -71,6 +71,24 @@ describe('saved locations', () => {
     expect((await call(t, 'GET', `/characters/${nine}/locations/MIRROR`)).status).toBe(200);
   });
 
+  it("lists all of a character's saved locations by type, the tenant's only (not in the reference)", async () => {
+    await put(`/characters/${nine}/locations/FREE_MARKET`, 910000000, 2);
+    await put(`/characters/${nine}/locations/EVENT`, 109010000, 0);
+    const list = await call(t, 'GET', `/characters/${nine}/locations`);
+    expect(list.status).toBe(200);
+    const { data } = list.body as { data: LocationDocument['data'][] };
+    expect(
+      data.map((location) => [location.type, location.attributes.locationType, location.attributes.mapId]),
+    ).toEqual([
+      ['saved-locations', 'EVENT', 109010000],
+      ['saved-locations', 'FREE_MARKET', 910000000],
+      ['saved-locations', 'MIRROR', 5],
+    ]);
+    const foreign = await call(t, 'GET', `/characters/${nine}/locations`, undefined, OTHER_TENANT);
+    expect((foreign.body as { data: unknown[] }).data).toEqual([]);
+    expect((await call(t, 'GET', '/characters/abc/locations')).status).toBe(400);
+  });
+
   it("answers 404 and writes nothing for a character the tenant does not have (another tenant's, or none)", async () => {
     await put(`/characters/${nine}/locations/KEPT`, 7, 1);
     const rows = () =>

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../platform/http/errors.js';
-import { parseRequestDocument, single } from '../../platform/http/jsonapi.js';
-import { deleteLocation, getLocation, putLocation } from '../locations/repository.js';
+import { collection, parseRequestDocument, single } from '../../platform/http/jsonapi.js';
+import { deleteLocation, getLocation, listLocations, putLocation } from '../locations/repository.js';
 import type { OperationContext } from '../processor/context.js';
 import { locationResource, withSparseFields } from './documents.js';
 import { LocationAttributes, parseCharacterId, parseLocationType } from './schemas.js';
@@ -14,6 +14,16 @@ interface ByType {
 /** Saved locations (character.md §4): get, upsert (answering the stored row's id, B12), delete. */
 export function locationRoutes(app: FastifyInstance, ctx: OperationContext): void {
   const path = '/characters/:characterId/locations/:type';
+
+  // Not in the reference: all of a character's saved locations at once (the console's character page).
+  app.get<{ Params: { characterId: string }; Querystring: Record<string, unknown> }>(
+    '/characters/:characterId/locations',
+    async (request) => {
+      const characterId = parseCharacterId(request.params.characterId);
+      const locations = await listLocations(ctx.db.pool, request.tenant.id, characterId);
+      return withSparseFields(collection(locations.map(locationResource)), request.query);
+    },
+  );
 
   app.get<ByType>(path, async (request) => {
     const characterId = parseCharacterId(request.params.characterId);

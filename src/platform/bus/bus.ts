@@ -26,6 +26,8 @@ export interface Subscription {
 }
 
 export interface DeadLetter {
+  /** Stable for the letter's life in this process (1, 2, ...): what retry and discard name. */
+  readonly id: string;
   readonly topic: string;
   readonly group: string;
   readonly offset: number;
@@ -86,6 +88,13 @@ export interface Bus {
   /** Messages published but not yet settled by every group. */
   pending(): number;
   deadLetters(): readonly DeadLetter[];
+  /**
+   * Hands a dead letter to its group's handler once more (with the usual retries; failing again makes a new
+   * letter). False when no letter has that id.
+   */
+  retryDeadLetter(id: string): Promise<boolean>;
+  /** Forgets a dead letter; false when no letter has that id. */
+  discardDeadLetter(id: string): boolean;
   /** True when the bus can publish and every subscription has a live consumer (readiness). */
   ready(): boolean;
   /** Every consumer group of this process, its topics, partitions and lag. */

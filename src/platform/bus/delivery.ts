@@ -38,14 +38,31 @@ export class InFlight {
   }
 }
 
-/** The messages an operator can read after their handler kept failing; the oldest go first when full. */
+interface HeldLetter {
+  readonly letter: DeadLetter;
+  readonly message: DeliveredMessage;
+  readonly handler: MessageHandler;
+}
+
+/**
+ * The messages an operator can read after their handler kept failing; the oldest go first when full. Each
+ * keeps its message and handler, so that an operator can hand it back once the cause is fixed.
+ */
 export class DeadLetterStore {
-  private readonly letters: DeadLetter[] = [];
+  private readonly letters = new Map<string, HeldLetter>();
+  private lastId = 0;
 
   constructor(private readonly limit = 1_000) {}
 
-  add(group: string, message: DeliveredMessage, error: unknown, attempts: number): DeadLetter {
+  add(
+    group: string,
+    message: DeliveredMessage,
+    error: unknown,
+    attempts: number,
+    handler: MessageHandler,
+  ): DeadLetter {
     const letter: DeadLetter = {
+      id: String(++this.lastId),
       topic: message.topic,
       group,
       offset: message.offset,
@@ -56,14 +73,36 @@ export class DeadLetterStore {
       attempts,
       at: new Date().toISOString(),
     };
-    this.letters.push(letter);
-    if (this.letters.length > this.limit) this.letters.shift();
+    this.letters.set(letter.id, { letter, message, handler });
+    // A Map iterates in insertion order: the first key is the oldest letter.
+    if (this.letters.size > this.limit) this.letters.delete(this.letters.keys().next().value!);
     return letter;
   }
 
   list(): readonly DeadLetter[] {
-    return this.letters;
+    return [...this.letters.values()].map((held) => held.letter);
   }
+
+  /** Removes the letter and returns what is needed to deliver it again. */
+  take(id: string): { group: string; message: DeliveredMessage; handler: MessageHandler } | undefined {
+    const held = this.letters.get(id);
+    if (!held) return undefined;
+    this.letters.delete(id);
+    return { group: held.letter.group, message: held.message, handler: held.handler };
+  }
+}
+
+/** An operator's retry of a dead letter: delivered as a fresh message would be, counted in flight for idle(). */
+export async function redeliver(policy: DeliveryPolicy, inFlight: InFlight, id: string): Promise<boolean> {
+  const taken = policy.deadLetters.take(id);
+  if (!taken) return false;
+  inFlight.add(1);
+  try {
+    await deliver(policy, taken.group, taken.handler, taken.message);
+  } finally {
+    inFlight.add(-1);
+  }
+  return true;
 }
 
 export interface DeliveryPolicy {
@@ -111,7 +150,7 @@ async function retry(
   let error = firstError;
   for (let attempt = 1; ; attempt++) {
     if (attempt > delays.length) {
-      const letter = policy.deadLetters.add(group, message, error, attempt);
+      const letter = policy.deadLetters.add(group, message, error, attempt, handler);
       policy.observer?.failed(message.topic, group, letter, error);
       return;
     }

@@ -10,7 +10,13 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './bus.js';
-import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, InFlight } from './delivery.js';
+import {
+  DEFAULT_RETRY_DELAYS,
+  DeadLetterStore,
+  type DeliveryPolicy,
+  InFlight,
+  redeliver,
+} from './delivery.js';
 import { KafkaGroup } from './kafka-group.js';
 
 export interface KafkaBusOptions {
@@ -141,6 +147,14 @@ export class KafkaBus implements Bus {
 
   deadLetters(): readonly DeadLetter[] {
     return this.policy.deadLetters.list();
+  }
+
+  retryDeadLetter(id: string): Promise<boolean> {
+    return redeliver(this.policy, this.inFlight, id);
+  }
+
+  discardDeadLetter(id: string): boolean {
+    return this.policy.deadLetters.take(id) !== undefined;
   }
 
   ready(): boolean {

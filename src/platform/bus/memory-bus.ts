@@ -9,7 +9,14 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './bus.js';
-import { DEFAULT_RETRY_DELAYS, DeadLetterStore, type DeliveryPolicy, deliver, InFlight } from './delivery.js';
+import {
+  DEFAULT_RETRY_DELAYS,
+  DeadLetterStore,
+  type DeliveryPolicy,
+  deliver,
+  InFlight,
+  redeliver,
+} from './delivery.js';
 
 export interface MemoryBusOptions {
   /** Messages kept per topic for groups that subscribe later with `earliest`. */
@@ -187,6 +194,14 @@ export class MemoryBus implements Bus {
 
   deadLetters(): readonly DeadLetter[] {
     return this.policy.deadLetters.list();
+  }
+
+  retryDeadLetter(id: string): Promise<boolean> {
+    return redeliver(this.policy, this.inFlight, id);
+  }
+
+  discardDeadLetter(id: string): boolean {
+    return this.policy.deadLetters.take(id) !== undefined;
   }
 
   ready(): boolean {

@@ -76,8 +76,10 @@ export interface OutboxSource {
 export const BUSY = Symbol('busy');
 
 /**
- * Runs `select` (its rows in id order, `relay.locked` in scope) under the advisory lock `lock`: BUSY when another
- * relay holds it. The lock's answer comes back with the rows, in one round trip.
+ * Runs `select` (its rows in id order) under the advisory lock `lock`: BUSY when another relay holds it. Two
+ * statements, not one: a statement reads the snapshot taken when it began, so a lock taken inside it could be
+ * won from a relay that committed (deleted its published rows) and let go after that snapshot, and those rows
+ * would be published again. Read after the lock is held, the rows are those the last holder left.
  */
 async function takeLocked(
   client: Queryable,
@@ -85,13 +87,10 @@ async function takeLocked(
   select: string,
   limit: number,
 ): Promise<OutboxRow[] | typeof BUSY> {
-  const { rows } = await client.query<OutboxRow & { locked: boolean }>(
-    `WITH relay AS (SELECT ${lock} AS locked)
-     SELECT relay.locked, o.* FROM relay LEFT JOIN LATERAL (${select}) o ON true`,
-    [limit],
-  );
-  if (!rows[0]?.locked) return BUSY;
-  return rows[0].id === null ? [] : rows;
+  const { rows: taken } = await client.query<{ locked: boolean }>(`SELECT ${lock} AS locked`);
+  if (!taken[0]?.locked) return BUSY;
+  const { rows } = await client.query<OutboxRow>(select, [limit]);
+  return rows;
 }
 
 /** This project's own outbox: published rows are deleted. */
@@ -101,7 +100,7 @@ export const PROJECT_OUTBOX: OutboxSource = {
     return takeLocked(
       client,
       "pg_try_advisory_xact_lock(hashtext('atlas-ts outbox relay'))",
-      'SELECT id, topic, key, value, headers FROM outbox WHERE relay.locked ORDER BY id LIMIT $1',
+      'SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1',
       limit,
     );
   },
@@ -126,7 +125,7 @@ export const HEAD_OUTBOX: OutboxSource = {
       client,
       `pg_try_advisory_xact_lock(${HEAD_DRAINER_LOCK})`,
       `SELECT id, topic, message_key AS key, message_value AS value, headers
-       FROM outbox_entries WHERE relay.locked AND sent_at IS NULL ORDER BY id LIMIT $1`,
+       FROM outbox_entries WHERE sent_at IS NULL ORDER BY id LIMIT $1`,
       limit,
     );
   },

@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OTHER_TENANT, TENANT } from '../../../test/support/tenant.js';
 import { MemoryBus } from '../bus/memory-bus.js';
+import { RecentErrors } from '../log-ring.js';
 import { createLogger } from '../logging.js';
 import { Metrics } from '../metrics.js';
 import type { Tenant } from '../tenant.js';
@@ -140,5 +142,111 @@ describe('operator endpoints', () => {
         expect(response.json()).toMatchObject({ errors: [{ status: '401', title: 'Unauthorized' }] });
       }
     }
+  });
+});
+
+describe('dead letters: retry and discard', () => {
+  it('give each letter a stable id; retry hands it to its handler again, discard forgets it', async () => {
+    const bus = new MemoryBus({ retryDelaysMs: [] });
+    let healthy = false;
+    const handled: string[] = [];
+    await bus.subscribe('COMMAND_TOPIC_CHARACTER', 'Character Service', (message) => {
+      if (!healthy) throw new Error('not yet');
+      handled.push(message.value.toString());
+    });
+    await bus.publish('COMMAND_TOPIC_CHARACTER', [
+      { key: integerKey(1), value: Buffer.from('{"type":"A"}'), headers: busTenantHeaders(TENANT) },
+      { key: integerKey(2), value: Buffer.from('{"type":"B"}'), headers: busTenantHeaders(TENANT) },
+      { key: integerKey(3), value: Buffer.from('{"type":"C"}'), headers: busTenantHeaders(OTHER_TENANT) },
+    ]);
+    await bus.idle();
+    const app = createHttpServer({
+      logger: createLogger('silent'),
+      metrics: new Metrics(),
+      bus,
+      readiness: async () => ({}),
+    });
+    servers.push(app);
+    const list = async () =>
+      (await app.inject({ method: 'GET', url: PATH, headers: restHeaders(TENANT) })).json() as Letters;
+    const before = await list();
+    expect(before.data.map((letter) => [letter.id, letter.attributes.value])).toEqual([
+      ['1', '{"type":"A"}'],
+      ['2', '{"type":"B"}'],
+    ]);
+    expect(before.data[0]!.attributes).not.toHaveProperty('id');
+
+    // Another tenant's letter is not found through this tenant's headers.
+    const foreign = await app.inject({
+      method: 'POST',
+      url: `${PATH}/3/retry`,
+      headers: restHeaders(TENANT),
+    });
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json()).toMatchObject({ errors: [{ status: '404', detail: 'dead letter 3 not found' }] });
+
+    healthy = true;
+    const retried = await app.inject({
+      method: 'POST',
+      url: `${PATH}/1/retry`,
+      headers: restHeaders(TENANT),
+    });
+    expect(retried.statusCode).toBe(204);
+    expect(handled).toEqual(['{"type":"A"}']);
+    const discarded = await app.inject({ method: 'DELETE', url: `${PATH}/2`, headers: restHeaders(TENANT) });
+    expect(discarded.statusCode).toBe(204);
+    expect(handled).toEqual(['{"type":"A"}']);
+    expect((await list()).data).toEqual([]);
+    expect(bus.deadLetters().map((letter) => letter.id)).toEqual(['3']);
+    const again = await app.inject({ method: 'DELETE', url: `${PATH}/2`, headers: restHeaders(TENANT) });
+    expect(again.statusCode).toBe(404);
+  });
+
+  it('a retried letter that fails again becomes a new letter', async () => {
+    const bus = new MemoryBus({ retryDelaysMs: [] });
+    await bus.subscribe('COMMAND_TOPIC_CHARACTER', 'Character Service', () => {
+      throw new Error('still broken');
+    });
+    await bus.publish('COMMAND_TOPIC_CHARACTER', [
+      { key: integerKey(1), value: Buffer.from('{}'), headers: busTenantHeaders(TENANT) },
+    ]);
+    await bus.idle();
+    expect(await bus.retryDeadLetter('1')).toBe(true);
+    expect(bus.deadLetters().map((letter) => [letter.id, letter.error])).toEqual([['2', 'still broken']]);
+    expect(await bus.retryDeadLetter('1')).toBe(false);
+  });
+});
+
+describe('operator views of the process', () => {
+  it('list the recent warn and error records, newest first, and the known tenants', async () => {
+    const errors = new RecentErrors(2);
+    const logger = createLogger('info', new PassThrough(), errors);
+    const app = createHttpServer({
+      logger,
+      metrics: new Metrics(),
+      bus: new MemoryBus(),
+      readiness: async () => ({}),
+      recentErrors: errors,
+      tenants: () => [OTHER_TENANT, TENANT],
+      now: () => 1_234,
+    });
+    servers.push(app);
+    logger.info('not kept');
+    logger.warn({ topic: 'T' }, 'first');
+    logger.error('second');
+    logger.error('third');
+    await new Promise((resolve) => setImmediate(resolve));
+    const records = await app.inject({ method: 'GET', url: '/api/admin/errors' });
+    expect(records.headers['x-server-time']).toBe('1234');
+    const data = (records.json() as Letters).data;
+    expect(data.map((record) => [record.type, record.attributes.level, record.attributes.msg])).toEqual([
+      ['log-records', 'error', 'third'],
+      ['log-records', 'error', 'second'],
+    ]);
+    const tenants = (await app.inject({ method: 'GET', url: '/api/admin/tenants' })).json() as Letters;
+    expect(tenants.data.map((tenant) => tenant.id)).toEqual([TENANT.id, OTHER_TENANT.id]);
+    expect(tenants.data[0]!.attributes).toEqual({ region: 'GMS', majorVersion: 83, minorVersion: 1 });
+    const remote = await app.inject({ method: 'GET', url: '/api/admin/errors', remoteAddress: '10.0.0.1' });
+    expect(remote.statusCode).toBe(403);
   });
 });

@@ -1,7 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Bus } from '../bus/bus.js';
-import { HttpError } from './errors.js';
+import type { RecentErrors } from '../log-ring.js';
+import { SAMPLE_TENANT, type Tenant } from '../tenant.js';
+import { HttpError, notFound } from './errors.js';
 import { collection } from './jsonapi.js';
 import { tenantScoped } from './scope.js';
 
@@ -64,15 +66,53 @@ export function guardOperatorEndpoints(app: FastifyInstance, adminToken: string 
  * tenant's messages only (matched on the letter's TENANT_ID).
  */
 export function deadLetterRoutes(app: FastifyInstance, bus: Bus): void {
+  const ofTenant = (request: FastifyRequest) => {
+    const tenantId = request.tenant.id.toLowerCase();
+    return bus.deadLetters().filter((letter) => letter.headers.TENANT_ID?.toLowerCase() === tenantId);
+  };
+  /** Another tenant's letter is as unknown as a missing one. */
+  const letterId = (request: FastifyRequest) => {
+    const { id } = request.params as { id: string };
+    if (!ofTenant(request).some((letter) => letter.id === id)) throw notFound(`dead letter ${id} not found`);
+    return id;
+  };
   app.get('/api/admin/dead-letters', { preHandler: tenantScoped }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
-    const tenantId = request.tenant.id.toLowerCase();
-    const letters = bus
-      .deadLetters()
-      .map((letter, index) => ({ letter, id: String(index + 1) }))
-      .filter(({ letter }) => letter.headers.TENANT_ID?.toLowerCase() === tenantId);
     return collection(
-      letters.map(({ letter, id }) => ({ type: 'dead-letters', id, attributes: { ...letter } })),
+      ofTenant(request).map(({ id, ...attributes }) => ({ type: 'dead-letters', id, attributes })),
+    );
+  });
+  app.post('/api/admin/dead-letters/:id/retry', { preHandler: tenantScoped }, async (request, reply) => {
+    await bus.retryDeadLetter(letterId(request));
+    return reply.status(204).send();
+  });
+  app.delete('/api/admin/dead-letters/:id', { preHandler: tenantScoped }, async (request, reply) => {
+    bus.discardDeadLetter(letterId(request));
+    return reply.status(204).send();
+  });
+}
+
+/** The last warn/error log records, newest first, whatever their tenant (an operator's view of the process). */
+export function recentErrorRoutes(app: FastifyInstance, errors: RecentErrors): void {
+  app.get('/api/admin/errors', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return collection(
+      errors.list().map(({ id, ...attributes }) => ({ type: 'log-records', id: String(id), attributes })),
+    );
+  });
+}
+
+/**
+ * The tenants this process knows (the configured ones, and the bundled sample tenant): what the console
+ * offers in its tenant picker. Not tenant-scoped: it is how an operator finds a tenant in the first place.
+ */
+export function tenantListRoutes(app: FastifyInstance, known: () => readonly Tenant[]): void {
+  app.get('/api/admin/tenants', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const byId = new Map<string, Tenant>();
+    for (const tenant of [SAMPLE_TENANT, ...known()]) byId.set(tenant.id, tenant);
+    return collection(
+      [...byId.values()].map(({ id, ...attributes }) => ({ type: 'tenants', id, attributes })),
     );
   });
 }

@@ -8,12 +8,14 @@ import Fastify, {
 } from 'fastify';
 import type { Bus } from '../bus/bus.js';
 import { isTransientDatabaseError } from '../db/database.js';
+import type { RecentErrors } from '../log-ring.js';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../metrics.js';
 import type { Tenant } from '../tenant.js';
 import type { ActiveSpan, Tracing } from '../tracing.js';
 import { goEscape } from '../wire/envelope.js';
-import { deadLetterRoutes, guardOperatorEndpoints } from './admin.js';
+import { deadLetterRoutes, guardOperatorEndpoints, recentErrorRoutes, tenantListRoutes } from './admin.js';
+import { consoleRoutes, defaultConsoleDirectory } from './console.js';
 import { discardBody, HttpDrain } from './drain.js';
 import { badRequest, errorDocument, HttpError } from './errors.js';
 import { collection } from './jsonapi.js';
@@ -36,6 +38,14 @@ export interface HttpServerOptions {
   readonly tracing?: Tracing;
   /** Named readiness checks for /readyz (database, bus, ...). */
   readonly readiness: () => Promise<Record<string, boolean>>;
+  /** The application's clock (ms), sent as `x-server-time` so that a client can count down against it. */
+  readonly now?: () => number;
+  /** The recent warn/error records (GET /api/admin/errors). */
+  readonly recentErrors?: RecentErrors;
+  /** The tenants the services know (GET /api/admin/tenants, beside the sample tenant). */
+  readonly tenants?: () => readonly Tenant[];
+  /** Where the built console is (default dist/console of this package). */
+  readonly consoleDirectory?: string;
 }
 
 function parseJsonBody(
@@ -140,8 +150,14 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   // Go's encoding/json escapes <, > and &; match its bytes.
   app.setReplySerializer((payload) => goEscape(JSON.stringify(payload)));
 
-  app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('content-type', 'application/json');
+  const now = options.now ?? Date.now;
+  app.addHook('onSend', async (request, reply, payload) => {
+    // A console file keeps its own type; its errors are JSON:API documents like every other.
+    if (!request.routeOptions.config?.ownContentType || reply.statusCode >= 400) {
+      reply.header('content-type', 'application/json');
+    }
+    // The Date header is real time; the countdowns of the console need the application's (ManualClock) time.
+    reply.header('x-server-time', String(now()));
     return payload;
   });
 
@@ -218,6 +234,9 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   deadLetterRoutes(app, options.bus);
+  if (options.recentErrors) recentErrorRoutes(app, options.recentErrors);
+  tenantListRoutes(app, options.tenants ?? (() => []));
+  consoleRoutes(app, options.consoleDirectory ?? defaultConsoleDirectory());
 
   return app;
 }

@@ -1,5 +1,7 @@
+import { type ControlOverlay, overrideAt } from './controls.js';
 import { evaluate, type RouteEvaluation, tripInTransitAtTimeOfDay } from './evaluate.js';
 import { voyageId } from './ids.js';
+import type { RouteState } from './model.js';
 import { type RouteTimetable, tripAt, utcDayStart } from './timetable.js';
 
 /**
@@ -11,6 +13,8 @@ import { type RouteTimetable, tripAt, utcDayStart } from './timetable.js';
 export interface RouteSchedule {
   readonly timetable: RouteTimetable;
   readonly previous?: { readonly timetable: RouteTimetable; readonly until: number };
+  /** The operator's controls (hold, forced departure, outage) laid over the timetable: see controls.ts. */
+  readonly overlay?: ControlOverlay;
 }
 
 export function timetableAt(schedule: RouteSchedule, at: number): RouteTimetable {
@@ -23,6 +27,41 @@ export function timetableAt(schedule: RouteSchedule, at: number): RouteTimetable
  * next transition (even when the state there is the same: the timetable changes then).
  */
 export function evaluateSchedule(schedule: RouteSchedule, now: number): RouteEvaluation {
+  return schedule.overlay
+    ? evaluateOverlaid(schedule, schedule.overlay, now)
+    : evaluateTimetables(schedule, now);
+}
+
+const stateAt = (schedule: RouteSchedule, overlay: ControlOverlay, at: number): RouteState =>
+  overrideAt(overlay.overrides, at)?.state ?? evaluateTimetables(schedule, at).state;
+
+/**
+ * The overrides decide inside their stretches, the timetables elsewhere: the next transition is the first
+ * candidate boundary (an override's edge or the timetable's next transition) where the state differs.
+ */
+function evaluateOverlaid(schedule: RouteSchedule, overlay: ControlOverlay, now: number): RouteEvaluation {
+  const state = stateAt(schedule, overlay, now);
+  let at = now;
+  // Bounded: every candidate lies later than the one before, and a day holds a few hundred boundaries.
+  for (let step = 0; step < 10_000; step++) {
+    const inside = overrideAt(overlay.overrides, at);
+    let next: number | null;
+    if (inside) next = inside.until;
+    else {
+      next = evaluateTimetables(schedule, at).nextTransitionAt;
+      const upcoming = overlay.overrides.find((o) => o.from > at);
+      if (upcoming && (next === null || upcoming.from < next)) next = upcoming.from;
+    }
+    if (next === null || next === Number.POSITIVE_INFINITY)
+      return { state, nextState: state, nextTransitionAt: null };
+    const nextState = stateAt(schedule, overlay, next);
+    if (nextState !== state) return { state, nextState, nextTransitionAt: next };
+    at = next;
+  }
+  return { state, nextState: state, nextTransitionAt: null };
+}
+
+function evaluateTimetables(schedule: RouteSchedule, now: number): RouteEvaluation {
   const { previous } = schedule;
   if (!previous || now >= previous.until) return evaluate(schedule.timetable, now);
   const before = evaluate(previous.timetable, now);
@@ -56,6 +95,15 @@ export interface Voyage {
 }
 
 export function voyageAt(schedule: RouteSchedule, tenantId: string, at: number): Voyage | undefined {
+  const override = schedule.overlay && overrideAt(schedule.overlay.overrides, at);
+  if (override) {
+    const { voyage } = override;
+    if (!voyage) return undefined;
+    return {
+      id: voyageId(tenantId, schedule.timetable.routeId, voyage.tripId, voyage.departedAt),
+      departedAt: voyage.departedAt,
+    };
+  }
   const timetable = timetableAt(schedule, at);
   const dayStart = utcDayStart(at);
   const index = tripInTransitAtTimeOfDay(timetable.times, at - dayStart);

@@ -6,6 +6,7 @@ import type { OutboxWriter } from '../../platform/service.js';
 import { NIL_UUID, type Tenant } from '../../platform/tenant.js';
 import type { Headers } from '../../platform/wire/headers.js';
 import type { InstanceRoute } from '../core/model.js';
+import { recordEnded } from '../manifests/manifests.js';
 import type { TransportMetrics } from '../metrics.js';
 import type { ConsumableEffectType, TransportMessages } from '../producer.js';
 import { type CharacterEntry, type Ride, type RideStore, stuckAt } from './rides.js';
@@ -124,6 +125,10 @@ export class RideEndings {
           now >= stuckAt(ride) ? 'stuck' : ride.route.forcedReturnMapId !== 0 ? 'timeout' : 'arrival';
         const outgoing = aboard.flatMap((entry) => this.farewell(ride, entry, how));
         await rides.end(client, ride, aboard);
+        await recordEnded(client, ride.tenant.id, ride.id, now, {
+          outcome: how === 'arrival' ? 'delivered' : 'cancelled',
+          reason: how === 'arrival' ? null : how,
+        });
         await outbox.write(client, outgoing);
         return { how, riders: aboard.length, sent: outgoing.length };
       });

@@ -7,6 +7,7 @@ import type { Logger } from '../../platform/logging.js';
 import type { OutboxWriter } from '../../platform/service.js';
 import { NIL_UUID, type Tenant } from '../../platform/tenant.js';
 import type { Headers } from '../../platform/wire/headers.js';
+import { recordBoarded, recordEnded, recordScheduledLogout } from '../manifests/manifests.js';
 import type { TransportMetrics } from '../metrics.js';
 import type { CancelReason, TransportMessages } from '../producer.js';
 import type { TenantRegistry } from '../tenants/loaded-tenant.js';
@@ -81,6 +82,19 @@ export class InstanceTransports {
       const boarded = await this.deps.rides.board(client, tenant, route, rider, now, this.newId);
       if (!boarded.ok)
         throw new StartError('already-riding', `character ${rider.characterId} already in transport`);
+      await recordBoarded(
+        client,
+        {
+          kind: 'instance',
+          tenantId: tenant.id,
+          routeId: route.id,
+          routeName: route.name,
+          tripId: boarded.ride.id,
+          boardedAt: now,
+          departedAt: boarded.ride.boardingUntil,
+        },
+        [rider.characterId],
+      );
       const outgoing = [
         // Before the warp, as HEAD buffers them (the morph is on when the transit map loads).
         ...effectsOf(messages, tenant, route, rider, 'APPLY_CONSUMABLE_EFFECT', cause),
@@ -150,7 +164,15 @@ export class InstanceTransports {
   ): Promise<void> {
     // Most logouts are of characters not riding: they take the cheap group-committed send.
     if (!(await this.deps.rides.rideOf(tenant.id, at.characterId))) {
-      await this.deps.outbox.send(alongside, delivery);
+      if (alongside.length === 0) {
+        await this.deps.outbox.send(alongside, delivery);
+        return;
+      }
+      // Warped off a scheduled route's dock or ship: its manifest says so, in the warp's transaction.
+      await this.transact(delivery, async (client) => {
+        await recordScheduledLogout(client, tenant.id, at.characterId, this.deps.clock.now());
+        return { value: undefined, outgoing: alongside };
+      });
       return;
     }
     await this.cancel(tenant, at, 'LOGOUT', alongside, cause, delivery);
@@ -206,8 +228,16 @@ export class InstanceTransports {
       const left = await rides.leave(client, tenant.id, at.characterId);
       // A map exit ends the story of the ride; a logout keeps it for the login recovery.
       if (reason === 'MAP_EXIT') await rides.forgetLastRoute(client, tenant.id, at.characterId);
+      // A logout warped off a scheduled route's ship (the warp alongside) ends the character's voyage too.
+      if (reason === 'LOGOUT' && alongside.length > 0)
+        await recordScheduledLogout(client, tenant.id, at.characterId, this.deps.clock.now());
       if (!left) return { value: undefined, outgoing: [...alongside] };
       const { route } = left.ride;
+      await recordEnded(client, tenant.id, left.ride.id, this.deps.clock.now(), {
+        characterIds: [at.characterId],
+        outcome: 'cancelled',
+        reason: reason.toLowerCase().replace('_', '-'),
+      });
       return {
         value: left,
         outgoing: [

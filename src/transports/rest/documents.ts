@@ -1,6 +1,6 @@
 import type { Resource } from '../../platform/http/jsonapi.js';
 import { rfc3339, rfc3339Seconds } from '../core/go-time.js';
-import type { InstanceRoute, ScheduledRoute } from '../core/model.js';
+import type { InstanceRoute, ScheduledRoute, Vessel } from '../core/model.js';
 import { evaluateSchedule, type RouteSchedule, voyageAt } from '../core/schedule.js';
 import { type RouteTimetable, type Trip, tripAt, tripCount, utcDayStart } from '../core/timetable.js';
 import type { RideStatus } from '../instances/rides.js';
@@ -124,6 +124,20 @@ export function routeResource(
         },
         data: (trips ?? []).map((trip) => ({ type: 'trip-schedule', id: trip.tripId })),
       },
+    },
+  };
+}
+
+/** A hull and the two routes it sails in turn; a route id is null when no route has the configured name. */
+export function vesselResource(vessel: Vessel, routeIdOf: (name: string) => string | null): Resource {
+  return {
+    type: 'vessels',
+    id: vessel.slug,
+    attributes: {
+      name: vessel.name,
+      routeAId: routeIdOf(vessel.routeAName),
+      routeBId: routeIdOf(vessel.routeBName),
+      turnaroundSeconds: wholeSeconds(vessel.turnaroundMs),
     },
   };
 }

@@ -216,3 +216,22 @@ describe('instance routes', () => {
     expect((await get('instance-routes/6f1d2c3b-0000-4000-8000-000000000000/status')).status).toBe(404);
   });
 });
+
+describe('GET /api/transports/vessels', () => {
+  it('lists each vessel with the ids of the two routes it sails in turn', async () => {
+    const { status, body } = await get('vessels');
+    expect(status).toBe(200);
+    const boat = (body as Doc).data.find((vessel) => vessel.attributes.name === 'boat-ellinia-orbis');
+    expect(boat).toEqual({
+      type: 'vessels',
+      id: expect.any(String),
+      attributes: {
+        name: 'boat-ellinia-orbis',
+        routeAId: BOAT_A,
+        routeBId: routeId('boat-orbis-ellinia'),
+        turnaroundSeconds: 5,
+      },
+    });
+    expect(((await get('vessels', tenantHeaders(OTHER))).body as Doc).data).toEqual([]);
+  });
+});

@@ -19,7 +19,9 @@ import { u8, u32 } from '../../platform/wire/numbers.js';
 import { timetableAt } from '../core/schedule.js';
 import { type InstanceTransports, StartError } from '../instances/processor.js';
 import type { RideStore } from '../instances/rides.js';
+import type { TripControl } from '../scheduled/trip-control.js';
 import type { LoadedTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
+import { controlRoutes } from './controls.js';
 import {
   INSTANCE_ROUTE_ATTRIBUTES,
   INSTANCE_STATUS_ATTRIBUTES,
@@ -30,13 +32,19 @@ import {
   TRIP_ATTRIBUTES,
   tripResource,
   tripsOfToday,
+  vesselResource,
 } from './documents.js';
+import { type ManifestRoutesDeps, manifestRoutes } from './manifests.js';
 
 export interface TransportRoutesDeps {
   readonly tenants: TenantRegistry;
   readonly instances: InstanceTransports;
   readonly rides: Pick<RideStore, 'ofRoute'>;
   readonly now: () => number;
+  /** Trip control (issue 14); absent, its endpoints are not served. */
+  readonly control?: TripControl;
+  /** Manifests and passengers (issue 14); absent, their endpoints are not served. */
+  readonly manifests?: Omit<ManifestRoutesDeps, 'tenants' | 'now'>;
 }
 
 type Query = Record<string, unknown>;
@@ -123,6 +131,13 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
     );
   });
 
+  // Not in the reference: the hulls two routes share (the console's day timeline per vessel).
+  app.get('/transports/vessels', async (request) => {
+    const loaded = tenantOf(request);
+    const idOf = (name: string) => loaded?.routes.find((route) => route.name === name)?.id ?? null;
+    return collection((loaded?.vessels ?? []).map((vessel) => vesselResource(vessel, idOf)));
+  });
+
   app.get('/transports/instance-routes', async (request) => {
     const query = request.query as Query;
     const listing = parseListing(request.url, STANDARD_PAGES);
@@ -163,4 +178,7 @@ export function transportRoutes(app: FastifyInstance, deps: TransportRoutesDeps)
     }
     return reply.status(204).send();
   });
+
+  if (deps.control) controlRoutes(app, deps.control, deps.now);
+  if (deps.manifests) manifestRoutes(app, { ...deps.manifests, tenants: deps.tenants, now: deps.now });
 }

@@ -61,6 +61,8 @@ export interface SharedChanges {
     started: boolean;
   }>;
   readonly reloads: readonly string[];
+  /** Tenants whose trip controls changed (transport_route_controls). */
+  readonly controls: readonly string[];
 }
 
 export interface FleetListener {
@@ -258,7 +260,7 @@ export class Fleet {
   /** Channel and reload rows written by other replicas since the last tick. */
   private async sharedChanges(): Promise<SharedChanges | undefined> {
     const { rows } = await this.db.query<{
-      kind: 'channel' | 'reload';
+      kind: 'channel' | 'reload' | 'controls';
       tenantId: string;
       worldId: number | null;
       channelId: number | null;
@@ -269,6 +271,8 @@ export class Fleet {
               started, version FROM transport_channels WHERE version > $1
        UNION ALL
        SELECT 'reload', tenant_id, NULL, NULL, NULL, version FROM transport_reloads WHERE version > $1
+       UNION ALL
+       SELECT 'controls', tenant_id, NULL, NULL, NULL, version FROM transport_route_controls WHERE version > $1
        ORDER BY version`,
       [this.seenVersion],
     );
@@ -277,11 +281,13 @@ export class Fleet {
     if (rows.length === 0) return undefined;
     const channels: Array<SharedChanges['channels'][number]> = [];
     const reloads = new Set<string>();
+    const controls = new Set<string>();
     for (const row of rows) {
       const version = Number(row.version);
       this.seenVersion = Math.max(this.seenVersion, version);
       if (this.written.delete(version)) continue;
-      if (row.kind === 'reload') {
+      if (row.kind === 'controls') controls.add(row.tenantId);
+      else if (row.kind === 'reload') {
         if (!first) reloads.add(row.tenantId);
       } else
         channels.push({
@@ -291,6 +297,6 @@ export class Fleet {
           started: row.started!,
         });
     }
-    return { channels, reloads: [...reloads] };
+    return { channels, reloads: [...reloads], controls: [...controls] };
   }
 }

@@ -59,8 +59,10 @@ type Phase = 'unowned' | 'acquiring' | 'owned';
 interface RouteRun {
   readonly tenant: Tenant;
   readonly route: ScheduledRoute;
-  readonly schedule: RouteSchedule;
+  schedule: RouteSchedule;
   state: RouteState;
+  /** The instant of the last state change: a control learned late never rewrites what was performed. */
+  changedAt?: number | undefined;
   /** The trip aboard while in transit: its arrival is announced when the route leaves in_transit. */
   voyage: VoyageRef | undefined;
   timer: TimerHandle | undefined;
@@ -113,6 +115,7 @@ export class ScheduledRunner {
         route,
         schedule,
         state: old?.state ?? 'out_of_service',
+        changedAt: old?.changedAt,
         voyage: old?.voyage,
         timer: undefined,
         work: old?.work ?? Promise.resolve(),
@@ -138,6 +141,29 @@ export class ScheduledRunner {
         this.resume(run, undefined, now);
       }
     }
+  }
+
+  /**
+   * A route's controls changed at `at` (issue 14): `loaded` carries its overlaid schedule. The route the
+   * replica drives is walked again from that instant (or from its last state change, if later: a control
+   * learned after a boundary it would have changed does not undo the boundary), as a late timer walks, so the
+   * change's transitions are performed, recorded and announced as scheduled ones are.
+   */
+  controlsChanged(loaded: LoadedTenant, routeId: string, at: number): number | undefined {
+    const run = this.tenants.get(loaded.tenant.id)?.get(routeId);
+    const schedule = loaded.schedules.get(routeId);
+    if (!run || !schedule) return undefined;
+    const now = this.deps.clock.now();
+    const from = Math.min(now, Math.max(at, run.changedAt ?? at));
+    const sailing = run.state === 'in_transit' ? run.voyage?.get()?.id : undefined;
+    // Learned after the departure it would have stopped: the voyage stands; its instant goes back to the caller.
+    if (run.phase === 'owned' && sailing && voyageAt(schedule, run.tenant.id, from)?.id !== sailing)
+      return run.changedAt;
+    run.schedule = schedule;
+    if (run.phase !== 'owned' || this.stopped) return undefined;
+    run.timer?.cancel();
+    this.walk(run, from, now);
+    return undefined;
   }
 
   /**
@@ -235,6 +261,7 @@ export class ScheduledRunner {
     const missed = last ? evaluateSchedule(schedule, last.at).nextTransitionAt : null;
     if (last && (missed === null || now - missed <= CATCH_UP_HORIZON_MS)) {
       run.state = last.state;
+      run.changedAt = last.at;
       run.voyage = last.state === 'in_transit' ? VoyageRef.at(schedule, tenant.id, last.at) : undefined;
       // A sweep's step lies just before the next boundary, possibly still ahead: nothing is due before it.
       this.walk(run, Math.min(last.at, now), now);
@@ -242,6 +269,7 @@ export class ScheduledRunner {
     }
     const evaluation = evaluateSchedule(schedule, now);
     run.state = evaluation.state;
+    run.changedAt = now;
     run.voyage = VoyageRef.of(run.state === 'in_transit' ? voyageAt(schedule, tenant.id, now) : undefined);
     const sweep: TransitionAction[] = run.state === 'in_transit' ? [] : [arrivalWarp(route)];
     sweep.push({ kind: 'recover-voyages', sailing: run.voyage?.get()?.id });
@@ -316,6 +344,7 @@ export class ScheduledRunner {
     const departing = to === 'in_transit' ? VoyageRef.at(run.schedule, run.tenant.id, at) : undefined;
     run.state = to;
     run.voyage = departing;
+    run.changedAt = at;
     this.settling.push({ run, from, to, at, lateMs: Math.max(0, now - at), arriving, departing });
     this.scheduleSettle();
   }

@@ -75,26 +75,31 @@ export function buildTransitionMessages(
   const parts: VoyagePart[] = [];
   let plain: OutgoingMessage[] = [];
   let voyages = false;
+  // Who the transition's last departure or arrival warp moved: the voyage's manifest (written with its step).
+  const warped = { departure: [] as number[], arrival: [] as number[] };
+  const step = (type: VoyageStatusType, voyage: Voyage) => {
+    const riders = type === 'VOYAGE_DEPARTED' ? warped.departure : warped.arrival;
+    parts.push(plain, voyageStep(messages, run, channels, at, type, voyage, riders));
+    plain = [];
+    voyages = true;
+  };
   for (let index = 0; index < actions.length; index++) {
     const action = actions[index]!;
     switch (action.kind) {
       case 'event':
         plain.push(messages.routeStatus(tenant, route.id, action.type, action.mapId));
         break;
-      case 'warp':
-        for (const warp of warpsOf(index)) plain.push(messages.changeMap(tenant, warp));
+      case 'warp': {
+        const found = warpsOf(index);
+        for (const warp of found) plain.push(messages.changeMap(tenant, warp));
+        if (action.purpose !== 'return') warped[action.purpose] = found.map((warp) => warp.characterId);
         break;
+      }
       case 'voyage':
-        parts.push(plain, voyageStep(messages, run, channels, at, action.type, action.voyage));
-        plain = [];
-        voyages = true;
+        step(action.type, action.voyage);
         break;
       case 'recover-voyages':
-        for (const voyage of recovered) {
-          parts.push(plain, voyageStep(messages, run, channels, at, 'VOYAGE_ARRIVED', voyage));
-          plain = [];
-          voyages = true;
-        }
+        for (const voyage of recovered) step('VOYAGE_ARRIVED', voyage);
         break;
     }
   }
@@ -110,6 +115,7 @@ function voyageStep(
   at: number,
   type: VoyageStatusType,
   voyage: Voyage,
+  riders: readonly number[],
 ): VoyagePart {
   const sent: OutgoingMessage[] = [];
   for (const channel of channels) sent.push(messages.voyageStatus(tenant, type, route, voyage, channel));
@@ -117,8 +123,10 @@ function voyageStep(
     kind: type === 'VOYAGE_DEPARTED' ? 'departed' : 'arrived',
     tenantId: tenant.id,
     routeId: route.id,
+    routeName: route.name,
     voyage,
     at,
+    riders,
     messages: sent,
   };
 }

@@ -5,7 +5,7 @@ import type { RouteStatusType, VoyageStatusType } from '../producer.js';
 /** Move everyone standing in `fromMapIds` (every registered channel) to `toMapId`. */
 export interface WarpAction {
   readonly kind: 'warp';
-  readonly purpose: 'departure' | 'arrival';
+  readonly purpose: 'departure' | 'arrival' | 'return';
   readonly fromMapIds: readonly number[];
   readonly toMapId: number;
 }
@@ -81,7 +81,9 @@ export function arrivalWarp(route: ScheduledRoute): WarpAction {
  *   at midnight and after start-up): anyone left in an en-route map while the ship is away goes ashore;
  * - entering `open_entry` announces ARRIVED (the ship is at the dock, boarding opens);
  * - entering `in_transit` moves the staging map into the first en-route map, then announces DEPARTED;
- * - `locked_entry` and `out_of_service` do nothing of their own.
+ * - `locked_entry` does nothing of its own; neither does `out_of_service`, except that an outage cutting a
+ *   boarding short (open or locked entry to out_of_service, which the timetable alone never does) sends whoever
+ *   waits on the dock back to the route's start map, as a logout there does (transports.md §3.6).
  */
 export function transitionActions(
   route: ScheduledRoute,
@@ -109,6 +111,14 @@ function decideActions(route: ScheduledRoute, from: RouteState, to: RouteState):
   const actions: TransitionAction[] = [];
   if (from === to) return actions;
   if (from === 'in_transit' || to === 'awaiting_return') actions.push(arrivalWarp(route));
+  if (to === 'out_of_service' && (from === 'open_entry' || from === 'locked_entry')) {
+    actions.push({
+      kind: 'warp',
+      purpose: 'return',
+      fromMapIds: [route.stagingMapId],
+      toMapId: route.startMapId,
+    });
+  }
   if (to === 'open_entry') actions.push({ kind: 'event', type: 'ARRIVED', mapId: route.observationMapId });
   if (to === 'in_transit') {
     actions.push({

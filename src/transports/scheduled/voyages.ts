@@ -3,6 +3,7 @@ import type { Database, Migration, Queryable } from '../../platform/db/database.
 import { type Delivery, recordDelivery } from '../../platform/db/inbox.js';
 import type { OutboxWriter } from '../../platform/service.js';
 import type { Voyage } from '../core/schedule.js';
+import { recordBoarded, recordEnded } from '../manifests/manifests.js';
 
 /**
  * Which voyages were announced departed and which arrived. Timers and rides live in memory, but "was this
@@ -34,7 +35,10 @@ export interface VoyageStep {
   readonly kind: 'departed' | 'arrived';
   readonly tenantId: string;
   readonly routeId: string;
+  readonly routeName: string;
   readonly voyage: Voyage;
+  /** Who the departure warp put aboard, or whom the arrival warp delivered (the manifest). */
+  readonly riders: readonly number[];
   /** The boundary's instant (arrival time for `arrived`). */
   readonly at: number;
   readonly messages: readonly OutgoingMessage[];
@@ -89,6 +93,20 @@ export class VoyageLog implements Voyages {
          ON CONFLICT DO NOTHING`,
         [voyage.id, tenantId, routeId, voyage.departedAt],
       );
+      if (rowCount === 1)
+        await recordBoarded(
+          client,
+          {
+            kind: 'scheduled',
+            tenantId,
+            routeId,
+            routeName: step.routeName,
+            tripId: voyage.id,
+            boardedAt: voyage.departedAt,
+            departedAt: voyage.departedAt,
+          },
+          step.riders,
+        );
       return rowCount === 1;
     }
     const { rowCount } = await client.query(
@@ -100,6 +118,17 @@ export class VoyageLog implements Voyages {
        WHERE tenant_id = $1 AND route_id = $2 AND arrived_at IS NOT NULL AND departed_at < $3`,
       [tenantId, routeId, at - KEEP_MS],
     );
+    if (rowCount === 1) {
+      // Whoever boarded and was not in an en-route map at the arrival left the ship some other way.
+      await recordEnded(
+        client,
+        tenantId,
+        voyage.id,
+        at,
+        { characterIds: step.riders, outcome: 'delivered', reason: null },
+        { outcome: 'cancelled', reason: 'not-aboard-at-arrival' },
+      );
+    }
     return rowCount === 1;
   }
 }

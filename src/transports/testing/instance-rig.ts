@@ -16,6 +16,7 @@ import type { InstanceRoute, TenantConfiguration } from '../core/model.js';
 import { InstanceTransports } from '../instances/processor.js';
 import { RideStore } from '../instances/rides.js';
 import { RIDES_MIGRATION } from '../instances/rides-schema.js';
+import { MANIFESTS_MIGRATION } from '../manifests/manifests.js';
 import { transportMetrics } from '../metrics.js';
 import { TransportMessages } from '../producer.js';
 import { loadTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
@@ -66,7 +67,7 @@ export async function instanceRig(routes: readonly InstanceRoute[], options: Rig
   };
   const logger = createLogger('silent');
   const db = new Database(await createTestDatabase(), logger);
-  await db.migrate([OUTBOX_MIGRATION, INBOX_MIGRATION, RIDES_MIGRATION]);
+  await db.migrate([OUTBOX_MIGRATION, INBOX_MIGRATION, RIDES_MIGRATION, MANIFESTS_MIGRATION]);
   const clock = new ManualClock(0);
   const tenants = new TenantRegistry();
   tenants.swap(loadTenant(configuration));

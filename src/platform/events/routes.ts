@@ -1,0 +1,56 @@
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { badRequest } from '../http/errors.js';
+import { type Tenant, TenantHeaderError, type TenantHeaderName, tenantFromHttpHeaders } from '../tenant.js';
+import type { EventHub } from './hub.js';
+
+/** Browsers' EventSource cannot set headers: the tenant may come as these query parameters instead. */
+const QUERY_NAMES: Readonly<Record<TenantHeaderName, string>> = {
+  TENANT_ID: 'tenantId',
+  REGION: 'region',
+  MAJOR_VERSION: 'majorVersion',
+  MINOR_VERSION: 'minorVersion',
+};
+
+/** The tenant headers when TENANT_ID is sent, else the query parameters; 400 naming the one at fault. */
+function streamTenant(request: FastifyRequest): Tenant {
+  const byHeader = request.headers.tenant_id !== undefined;
+  const query = request.query as Record<string, string | undefined>;
+  const source = byHeader
+    ? request.headers
+    : Object.fromEntries(Object.entries(QUERY_NAMES).map(([header, name]) => [header, query[name]]));
+  try {
+    return tenantFromHttpHeaders(source);
+  } catch (error) {
+    if (!(error instanceof TenantHeaderError)) throw error;
+    const detail = byHeader ? error.message : error.message.replace(error.header, QUERY_NAMES[error.header]);
+    throw badRequest(detail, byHeader ? { header: error.header } : { parameter: QUERY_NAMES[error.header] });
+  }
+}
+
+/** `GET /api/events`: the tenant's status events as server-sent events (see EventHub). */
+export function eventRoutes(app: FastifyInstance, hub: EventHub): void {
+  app.get(
+    '/events',
+    {
+      // After the server's own onSend, which writes every answer as JSON.
+      onSend: async (_request, reply, payload) => {
+        if (reply.statusCode === 200) reply.header('content-type', 'text/event-stream; charset=utf-8');
+        return payload;
+      },
+    },
+    async (request, reply) => {
+      const tenant = streamTenant(request);
+      const body = new PassThrough();
+      const stop = await hub.open(tenant, {
+        write: (text) => body.write(text),
+        backlog: () => body.readableLength + body.writableLength + reply.raw.writableLength,
+        end: () => body.end(),
+      });
+      // The client went away: the stream ends with it.
+      reply.raw.once('close', stop);
+      reply.header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
+      return reply.send(body);
+    },
+  );
+}

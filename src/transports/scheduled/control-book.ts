@@ -1,0 +1,182 @@
+import type { Logger } from '../../platform/logging.js';
+import { controlOverlay, type RouteControls } from '../core/controls.js';
+import type { ScheduledRoute } from '../core/model.js';
+import type { RouteSchedule } from '../core/schedule.js';
+import type { LoadedTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
+import type { ControlStore, StoredControls } from './controls-store.js';
+
+/** What the book needs of the runner: re-walk a route whose overlay changed. */
+export interface ControlListener {
+  /** Returns the departure instant when the route had already departed a trip the change would have held. */
+  controlsChanged(loaded: LoadedTenant, routeId: string, at: number): number | undefined;
+}
+
+/**
+ * This replica's copy of the trip controls (the table is the truth) and the one place that lays them over the
+ * tenants' schedules: a tenant in the registry always carries its routes' overlays, so REST, the runner and the
+ * voyage ids read one and the same state. A change (made here, or seen in the table at a lease tick) swaps the
+ * tenant in with new overlays and has the runner re-walk the routes it touches (the route, and for a vessel's
+ * leg the other leg, whose hull it shares).
+ */
+export class ControlBook {
+  private readonly byTenant = new Map<string, Map<string, StoredControls>>();
+  private readonly key = new Map<string, string>();
+
+  constructor(
+    private readonly store: ControlStore,
+    private readonly tenants: TenantRegistry,
+    private readonly listener: ControlListener,
+    private readonly logger: Logger,
+    private readonly track: (work: Promise<unknown>) => void = () => undefined,
+  ) {}
+
+  async loadAll(): Promise<void> {
+    for (const stored of await this.store.read()) this.remember(stored);
+  }
+
+  controls(tenantId: string, routeId: string): RouteControls | undefined {
+    return this.byTenant.get(tenantId)?.get(routeId)?.controls;
+  }
+
+  /**
+   * `loaded` with every route's schedule overlaid with its controls (and its vessel partner's); with `only`,
+   * just those routes are laid again (a change touches a route and its partner, not the tenant's others).
+   */
+  overlay(loaded: LoadedTenant, only?: ReadonlySet<string>): LoadedTenant {
+    const stored = this.byTenant.get(loaded.tenant.id);
+    const partners = partnersOf(loaded);
+    const schedules = new Map<string, RouteSchedule>();
+    let touched = false;
+    for (const route of loaded.routes) {
+      const current = loaded.schedules.get(route.id)!;
+      if (only && !only.has(route.id)) {
+        schedules.set(route.id, current);
+        continue;
+      }
+      const { overlay: old, ...base } = current;
+      const partner = partners.get(route.id);
+      const own = stored?.get(route.id)?.controls;
+      const theirs = partner ? stored?.get(partner.id)?.controls : undefined;
+      const overlay =
+        own || theirs
+          ? controlOverlay(
+              { timetable: base.timetable, controls: own },
+              partner
+                ? { timetable: loaded.schedules.get(partner.id)!.timetable, controls: theirs }
+                : undefined,
+            )
+          : undefined;
+      if (overlay || old) touched = true;
+      schedules.set(route.id, overlay ? { ...base, overlay } : base);
+    }
+    return touched ? { ...loaded, schedules } : loaded;
+  }
+
+  /** A change this replica made (already stored). */
+  changed(stored: StoredControls): void {
+    this.remember(stored);
+    this.reapply(stored);
+  }
+
+  /** At a lease tick that saw the tenant's controls move: re-read them and apply what differs. */
+  async refresh(tenantId: string): Promise<void> {
+    let rows: StoredControls[];
+    try {
+      rows = await this.store.read(tenantId);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, tenantId },
+        'route controls could not be read; trying at the next change',
+      );
+      return;
+    }
+    for (const stored of rows) {
+      const key = JSON.stringify([stored.controls, stored.changedAt]);
+      if (this.key.get(`${tenantId}/${stored.routeId}`) === key) continue;
+      this.changed(stored);
+    }
+  }
+
+  private remember(stored: StoredControls): void {
+    let routes = this.byTenant.get(stored.tenantId);
+    if (!routes) {
+      routes = new Map();
+      this.byTenant.set(stored.tenantId, routes);
+    }
+    routes.set(stored.routeId, stored);
+    this.key.set(`${stored.tenantId}/${stored.routeId}`, JSON.stringify([stored.controls, stored.changedAt]));
+  }
+
+  private reapply(stored: StoredControls): void {
+    const current = this.tenants.get(stored.tenantId);
+    if (!current) return;
+    const partner = partnersOf(current).get(stored.routeId);
+    const shown = this.overlay(current, new Set(partner ? [stored.routeId, partner.id] : [stored.routeId]));
+    this.tenants.swap(shown);
+    for (const routeId of partner ? [stored.routeId, partner.id] : [stored.routeId]) {
+      const late = this.listener.controlsChanged(shown, routeId, stored.changedAt);
+      if (late !== undefined && routeId === stored.routeId) this.catchUp(stored.tenantId, routeId, late);
+    }
+  }
+
+  /**
+   * This replica drives the route and departed a trip before it learned of a hold or an outage that another
+   * replica took a moment earlier (within a lease tick): the departure stands, and the control is moved on to
+   * count from it (the hold then holds the next departure). The change is stored, so every replica agrees.
+   */
+  private catchUp(tenantId: string, routeId: string, departedAt: number): void {
+    this.logger.warn(
+      { tenantId, routeId, departedAt: new Date(departedAt).toISOString() },
+      'route control came after a departure it would have stopped; it applies from that departure on',
+    );
+    const moved = this.store
+      .change(tenantId, routeId, departedAt, (current) => {
+        const next = {
+          ...current,
+          ...(current.hold && current.hold.since < departedAt
+            ? { hold: { ...current.hold, since: departedAt } }
+            : {}),
+          ...(current.released && current.released.since < departedAt
+            ? { released: { ...current.released, since: departedAt } }
+            : {}),
+          ...(current.outage && current.outage.setAt < departedAt
+            ? { outage: { ...current.outage, setAt: departedAt } }
+            : {}),
+        };
+        // Nothing to move on (the overlay disagrees for another reason): no write, so no loop of re-applies.
+        if (JSON.stringify(next) === JSON.stringify(current)) throw new NothingToMove();
+        return next;
+      })
+      .then(
+        (stored) => this.changed(stored),
+        (error) => {
+          if (!(error instanceof NothingToMove)) throw error;
+          this.logger.error(
+            { tenantId, routeId },
+            'route control disagrees with the voyage under way; left as is',
+          );
+        },
+      );
+    this.track(
+      moved.catch((error) =>
+        this.logger.error({ err: error, tenantId, routeId }, 'route control not moved on'),
+      ),
+    );
+  }
+}
+
+class NothingToMove extends Error {}
+
+/** Each vessel leg's other leg (legs paired by name, as the timetable pairs them). */
+export function partnersOf(loaded: LoadedTenant): Map<string, ScheduledRoute> {
+  const byName = new Map(loaded.routes.map((route) => [route.name, route]));
+  const partners = new Map<string, ScheduledRoute>();
+  for (const vessel of loaded.vessels) {
+    const a = byName.get(vessel.routeAName);
+    const b = byName.get(vessel.routeBName);
+    if (!a || !b || a === b) continue;
+    partners.set(a.id, b);
+    partners.set(b.id, a);
+  }
+  return partners;
+}

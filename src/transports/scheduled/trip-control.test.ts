@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../test/support/database.js';
+import { ManualClock } from '../../platform/clock.js';
+import { Database } from '../../platform/db/database.js';
+import { createLogger } from '../../platform/logging.js';
+import { parseTenantsFile } from '../core/config.js';
+import { loadTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
+import { routeId, TENANT } from '../testing/harness.js';
+import { ControlBook } from './control-book.js';
+import { CONTROLS_MIGRATION, ControlStore } from './controls-store.js';
+import { FLEET_MIGRATION } from './fleet.js';
+import { TripControl } from './trip-control.js';
+
+const BOAT = routeId('boat-ellinia-orbis');
+const sample = parseTenantsFile(
+  JSON.parse(readFileSync(new URL('../../../config/tenants.json', import.meta.url), 'utf8')),
+).configurations[0]!;
+
+let db: Database | undefined;
+afterEach(async () => {
+  await db?.close();
+  db = undefined;
+});
+
+describe('trip control audit', () => {
+  it('writes one structured line per change: tenant, route, action, period, reason, remote address', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+          done();
+        },
+      }),
+    );
+    db = new Database(await createTestDatabase(), logger);
+    await db.migrate([FLEET_MIGRATION, CONTROLS_MIGRATION]);
+    const clock = new ManualClock(Date.parse('2026-02-18T00:01:00Z'));
+    const tenants = new TenantRegistry();
+    tenants.swap(loadTenant(sample));
+    const changed: string[] = [];
+    const store = new ControlStore(db);
+    const book = new ControlBook(
+      store,
+      tenants,
+      {
+        controlsChanged: (_loaded, route) => {
+          changed.push(route);
+          return undefined;
+        },
+      },
+      logger,
+    );
+    const control = new TripControl({ store, book, tenants, clock, logger });
+    const request = { tenantId: TENANT.id, routeId: BOAT, remoteAddress: '10.1.2.3' };
+
+    await control.hold(request, 'kraken sighted');
+    await control.setOutage(
+      request,
+      Date.parse('2026-02-18T02:00:00Z'),
+      Date.parse('2026-02-18T03:00:00Z'),
+      null,
+    );
+    const audit = lines.filter((line) => line.audit === 'route-control');
+    expect(audit).toEqual([
+      expect.objectContaining({
+        tenantId: TENANT.id,
+        routeId: BOAT,
+        route: 'boat-ellinia-orbis',
+        action: 'hold',
+        period: null,
+        reason: 'kraken sighted',
+        remoteAddress: '10.1.2.3',
+      }),
+      expect.objectContaining({
+        action: 'out-of-service',
+        period: { from: '2026-02-18T02:00:00.000Z', until: '2026-02-18T03:00:00.000Z' },
+        reason: null,
+      }),
+    ]);
+    // The route and its vessel's other leg are walked again after each change.
+    expect(changed).toHaveLength(4);
+    expect(tenants.get(TENANT.id)!.schedules.get(BOAT)!.overlay).toBeDefined();
+  });
+});
