@@ -170,7 +170,19 @@ describe.skipIf(!inject('kafkaTools'))('three transports replicas on Kafka', () 
       (JSON.parse(value.toString('utf8')) as Command).characterId === PASSENGER;
     const warpsOf = (read: readonly ReadMessage[]) => read.filter((m) => isPassenger(m.value));
     const mapOf = (m: ReadMessage) => (JSON.parse(m.value.toString()) as Command).body.mapId;
-    await commandReader.until((read) => warpsOf(read).some((m) => mapOf(m) === EN_ROUTE), 10_000);
+    await commandReader
+      .until((read) => warpsOf(read).some((m) => mapOf(m) === EN_ROUTE), 10_000)
+      .catch((error: Error) => {
+        for (const app of apps)
+          console.warn(
+            app
+              .output()
+              .split('\n')
+              .filter((l) => /ellinia|"level":(40|50)|warn|error/i.test(l))
+              .join('\n'),
+          );
+        throw error;
+      });
     await commandReader.close();
     atlas.place(TENANT.id, PASSENGER, { worldId: 0, channelId: 1, mapId: EN_ROUTE, instance: NIL_UUID });
 
