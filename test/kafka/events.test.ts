@@ -1,14 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { ownerOf } from '../../src/transports/scheduled/fleet.js';
 import { stepTopic } from '../../src/transports/scheduled/steps.js';
-import { FakeAtlas } from '../../src/transports/testing/fake-atlas.js';
-import { createTestDatabase } from '../support/database.js';
 import { TENANT } from '../support/tenant.js';
-import { type AppProcess, eventually, type MockBroker, startApp, startMockBroker } from './support.js';
+import type { AppProcess } from './support.js';
+import { useTransportsFleet } from './transports-fleet.js';
 
 // GET /api/events in the shape it is deployed in: two transports processes on librdkafka's mock cluster. A
 // stream opened on one of them carries the status events of routes the other one drives (its own consumer
@@ -52,58 +47,15 @@ async function readStream(
 }
 
 describe.skipIf(!inject('kafkaTools'))('the event stream on Kafka', () => {
-  let broker: MockBroker;
-  let databaseUrl: string;
-  let atlas: FakeAtlas;
-  let directory: string;
-  const apps: AppProcess[] = [];
-
-  beforeAll(async () => {
-    broker = await startMockBroker();
-    databaseUrl = await createTestDatabase();
-    atlas = await new FakeAtlas().start();
-    directory = mkdtempSync(path.join(tmpdir(), 'atlas-ts-events-'));
-  });
-
-  afterAll(async () => {
-    for (const app of apps) await app.kill9().catch(() => undefined);
-    broker?.stop();
-    await atlas?.stop();
-    if (directory) rmSync(directory, { recursive: true, force: true });
-  });
+  const fleet = useTransportsFleet('atlas-ts-events-');
 
   it("carries another replica's route events to a stream, for the stream's tenant only", async () => {
-    const sample = JSON.parse(
-      readFileSync(new URL('../../config/tenants.json', import.meta.url), 'utf8'),
-    ) as { tenants: Array<Record<string, unknown>> };
     // A day of trips in 24 minutes: every route changes state every few seconds.
-    const configFile = path.join(directory, 'tenants.json');
-    writeFileSync(configFile, JSON.stringify({ tenants: [{ ...sample.tenants[0]!, travelRate: 60 }] }));
-    const env = {
-      BOOTSTRAP_SERVERS: broker.bootstrap,
-      DATABASE_URL: databaseUrl,
-      SERVICES: 'transports',
-      CONFIG_FILE: configFile,
-      MAPS_SERVICE_URL: atlas.url,
-      DATA_SERVICE_URL: atlas.url,
-    };
-    apps.push(...(await Promise.all([startApp(env), startApp(env)])));
+    const { apps } = await fleet.start(2);
     const [viewer, other] = apps as [AppProcess, AppProcess];
-
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    const ids = await eventually(
-      'two live replicas',
-      async () => {
-        const { rows } = await client.query<{ id: string }>(
-          'SELECT replica_id AS id FROM transport_replicas WHERE seen_at > $1',
-          [Date.now() - 3_000],
-        );
-        return rows.length === 2 ? rows.map((r) => r.id) : undefined;
-      },
-      20_000,
-    );
-    await client.end();
+    await fleet.spread(apps);
+    const ids = await fleet.replicaIds();
+    expect(ids).toHaveLength(2);
     const otherId = ids.find((id) => other.output().includes(id));
     expect(otherId).toBeDefined();
 

@@ -1,38 +1,25 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { NIL_UUID } from '../../src/platform/tenant.js';
-import { parseTenantConfiguration } from '../../src/transports/core/config.js';
 import { instanceRouteId, scheduledRouteId } from '../../src/transports/core/ids.js';
 import { evaluateSchedule } from '../../src/transports/core/schedule.js';
-import { ownerOf } from '../../src/transports/scheduled/fleet.js';
-import { stepTopic } from '../../src/transports/scheduled/steps.js';
-import { loadTenant } from '../../src/transports/tenants/loaded-tenant.js';
-import { FakeAtlas } from '../../src/transports/testing/fake-atlas.js';
 import { tenantHeaders } from '../support/app.js';
-import { createTestDatabase } from '../support/database.js';
 import { TENANT } from '../support/tenant.js';
 import {
   type AppProcess,
   eventually,
-  type MockBroker,
   openReader,
   type ReadMessage,
   readAll,
   readTopic,
   sleep,
-  startApp,
-  startMockBroker,
 } from './support.js';
+import { FAST_RATE, nextDeparture, routesOwned, useTransportsFleet } from './transports-fleet.js';
 
 // Three transports processes on one PostgreSQL and librdkafka's mock cluster (decisions E5), on a travel rate of
 // 60 so that the Ellinia→Orbis boat boards for 5 s and sails for 10 s. The process driving the boat is killed
 // with -9 mid-trip: the passenger is still delivered, once, within 5 s of the arrival, and across the run every
 // voyage is announced once per channel and every route's DEPARTED once per voyage.
 
-const RATE = 60;
 const BOAT = scheduledRouteId(TENANT.id, 'boat-ellinia-orbis');
 const STAGING = 101000301;
 const EN_ROUTE = 200090010;
@@ -73,92 +60,27 @@ function once(read: readonly ReadMessage[]): ReadMessage[] {
 }
 
 describe.skipIf(!inject('kafkaTools'))('three transports replicas on Kafka', () => {
-  let broker: MockBroker;
-  let databaseUrl: string;
-  let atlas: FakeAtlas;
-  let directory: string;
-  const apps: AppProcess[] = [];
-
-  beforeAll(async () => {
-    broker = await startMockBroker();
-    databaseUrl = await createTestDatabase();
-    atlas = await new FakeAtlas().start();
-    directory = mkdtempSync(path.join(tmpdir(), 'atlas-ts-replicas-'));
-  });
-
-  afterAll(async () => {
-    for (const app of apps) await app.kill9().catch(() => undefined);
-    broker?.stop();
-    await atlas?.stop();
-    if (directory) rmSync(directory, { recursive: true, force: true });
-  });
-
-  async function replicaIds(): Promise<string[]> {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ id: string }>(
-        // The fleet's own rule: a lease renewed within the last 3 s.
-        `SELECT replica_id AS id FROM transport_replicas WHERE seen_at > $1`,
-        [Date.now() - 3_000],
-      );
-      return rows.map((r) => r.id);
-    } finally {
-      await client.end();
-    }
-  }
-
-  async function owned(app: AppProcess): Promise<number> {
-    const text = await (await fetch(`${app.url}/api/metrics`)).text();
-    return Number(/^transports_routes_owned (\d+)/m.exec(text)?.[1] ?? Number.NaN);
-  }
+  const fleet = useTransportsFleet('atlas-ts-replicas-');
 
   it('deliver a trip whose driver was killed with -9, and announce every voyage once', async () => {
-    const sample = JSON.parse(
-      readFileSync(new URL('../../config/tenants.json', import.meta.url), 'utf8'),
-    ) as {
-      tenants: Array<Record<string, unknown>>;
-    };
-    const entry: Record<string, unknown> = { ...sample.tenants[0]!, travelRate: RATE };
     // The ferry sails 8 s at this rate: long enough to kill the replica that started a ride before it lands.
-    entry.instanceRoutes = (
-      entry.instanceRoutes as Array<{ id: string; attributes: Record<string, unknown> }>
-    ).map((route) =>
-      route.id === 'sky-ferry-victoria-to-ereve'
-        ? { ...route, attributes: { ...route.attributes, travelDurationSeconds: 480 } }
-        : route,
-    );
-    const configFile = path.join(directory, 'tenants.json');
-    writeFileSync(configFile, JSON.stringify({ tenants: [entry] }));
-    const boat = loadTenant(parseTenantConfiguration(entry)).schedules.get(BOAT)!;
-
-    const env = {
-      BOOTSTRAP_SERVERS: broker.bootstrap,
-      DATABASE_URL: databaseUrl,
-      SERVICES: 'transports',
-      CONFIG_FILE: configFile,
-      MAPS_SERVICE_URL: atlas.url,
-      DATA_SERVICE_URL: atlas.url,
-    };
-    apps.push(...(await Promise.all([startApp(env), startApp(env), startApp(env)])));
+    const { apps, schedules } = await fleet.start(3, (entry) => ({
+      ...entry,
+      instanceRoutes: (
+        entry.instanceRoutes as Array<{ id: string; attributes: Record<string, unknown> }>
+      ).map((route) =>
+        route.id === 'sky-ferry-victoria-to-ereve'
+          ? { ...route, attributes: { ...route.attributes, travelDurationSeconds: 480 } }
+          : route,
+      ),
+    }));
+    const { broker, atlas } = fleet;
+    const boat = schedules.get(BOAT)!;
     // Every replica sees the other two and drives a share of the 12 routes.
-    const shares = await eventually(
-      'routes spread over three replicas',
-      async () => {
-        const counts = await Promise.all(apps.map(owned));
-        return counts.reduce((a, b) => a + b, 0) === 12 && counts.every((n) => n > 0) ? counts : undefined;
-      },
-      20_000,
-    );
-    expect(shares).toHaveLength(3);
+    expect(await fleet.spread(apps)).toHaveLength(3);
 
     // The next departure at least 3 s away: the passenger waits on the dock, then is aboard.
-    let departure = Date.now() + 3_000;
-    for (;;) {
-      const evaluation = evaluateSchedule(boat, departure);
-      if (evaluation.state === 'in_transit') break;
-      departure = evaluation.nextTransitionAt!;
-    }
+    const departure = nextDeparture(boat, Date.now() + 3_000);
     const arrival = evaluateSchedule(boat, departure).nextTransitionAt!;
     atlas.place(TENANT.id, PASSENGER, { worldId: 0, channelId: 1, mapId: STAGING, instance: NIL_UUID });
     // Joined before the departure: the passenger must be moved aboard before the boat's driver is killed.
@@ -186,10 +108,8 @@ describe.skipIf(!inject('kafkaTools'))('three transports replicas on Kafka', () 
     await commandReader.close();
     atlas.place(TENANT.id, PASSENGER, { worldId: 0, channelId: 1, mapId: EN_ROUTE, instance: NIL_UUID });
 
-    const ids = await replicaIds();
-    expect(ids).toHaveLength(3);
-    const driverId = ownerOf(ids, stepTopic(TENANT.id, BOAT))!;
-    const driver = apps.find((app) => app.output().includes(driverId));
+    expect(await fleet.replicaIds()).toHaveLength(3);
+    const driver = await fleet.driverOf(BOAT);
     expect(driver).toBeDefined();
     await driver!.kill9();
     const killedAt = Date.now();
@@ -199,7 +119,7 @@ describe.skipIf(!inject('kafkaTools'))('three transports replicas on Kafka', () 
     await eventually(
       'the survivors drive all 12 routes',
       async () =>
-        (await Promise.all(survivors.map(owned))).reduce((a, b) => a + b, 0) === 12 ? true : undefined,
+        (await Promise.all(survivors.map(routesOwned))).reduce((a, b) => a + b, 0) === 12 ? true : undefined,
       10_000,
     );
     const takeoverMs = Date.now() - killedAt;
@@ -268,7 +188,7 @@ describe.skipIf(!inject('kafkaTools'))('three transports replicas on Kafka', () 
       }),
     });
     expect(started.status).toBe(204);
-    const landsAt = Date.now() + Math.round(1000 / RATE) + 8_000;
+    const landsAt = Date.now() + Math.round(1000 / FAST_RATE) + 8_000;
     await starter.kill9();
     const isRider = (m: ReadMessage) => (JSON.parse(m.value.toString()) as Command).characterId === RIDER;
     const completed = await readTopic(
