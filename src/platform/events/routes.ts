@@ -32,13 +32,8 @@ function streamTenant(request: FastifyRequest): Tenant {
 export function eventRoutes(app: FastifyInstance, hub: EventHub): void {
   app.get(
     '/events',
-    {
-      // After the server's own onSend, which writes every answer as JSON.
-      onSend: async (_request, reply, payload) => {
-        if (reply.statusCode === 200) reply.header('content-type', 'text/event-stream; charset=utf-8');
-        return payload;
-      },
-    },
+    // The stream's own type; its errors (a bad tenant) stay JSON:API documents, as the server writes them.
+    { config: { ownContentType: true } },
     async (request, reply) => {
       const tenant = streamTenant(request);
       const body = new PassThrough();
@@ -49,7 +44,10 @@ export function eventRoutes(app: FastifyInstance, hub: EventHub): void {
       });
       // The client went away: the stream ends with it.
       reply.raw.once('close', stop);
-      reply.header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
+      reply
+        .type('text/event-stream; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .header('x-accel-buffering', 'no');
       return reply.send(body);
     },
   );
