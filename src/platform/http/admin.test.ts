@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OTHER_TENANT, TENANT } from '../../../test/support/tenant.js';
+import type { DeliveredMessage } from '../bus/bus.js';
 import { MemoryBus } from '../bus/memory-bus.js';
 import { RecentErrors } from '../log-ring.js';
 import { createLogger } from '../logging.js';
@@ -185,12 +186,24 @@ describe('dead letters: retry and discard', () => {
     const bus = new MemoryBus({ retryDelaysMs: [] });
     let healthy = false;
     const handled: string[] = [];
+    const redelivered: DeliveredMessage[] = [];
     await bus.subscribe('COMMAND_TOPIC_CHARACTER', 'Character Service', (message) => {
       if (!healthy) throw new Error('not yet');
       handled.push(message.value.toString());
+      redelivered.push(message);
     });
+    // Another group of the topic handled every message the first time: a retry is not its business.
+    let otherGroup = 0;
+    await bus.subscribe('COMMAND_TOPIC_CHARACTER', 'Other Service', () => {
+      otherGroup++;
+    });
+    const first = {
+      key: integerKey(1),
+      value: Buffer.from('{"type":"A"}'),
+      headers: busTenantHeaders(TENANT),
+    };
     await bus.publish('COMMAND_TOPIC_CHARACTER', [
-      { key: integerKey(1), value: Buffer.from('{"type":"A"}'), headers: busTenantHeaders(TENANT) },
+      first,
       { key: integerKey(2), value: Buffer.from('{"type":"B"}'), headers: busTenantHeaders(TENANT) },
       { key: integerKey(3), value: Buffer.from('{"type":"C"}'), headers: busTenantHeaders(OTHER_TENANT) },
     ]);
@@ -224,6 +237,14 @@ describe('dead letters: retry and discard', () => {
     });
     expect(retried.statusCode).toBe(204);
     expect(handled).toEqual(['{"type":"A"}']);
+    // The same topic, key, bytes and headers as first published, to the failing group only.
+    expect(redelivered[0]).toMatchObject({
+      topic: 'COMMAND_TOPIC_CHARACTER',
+      key: first.key,
+      value: first.value,
+      headers: first.headers,
+    });
+    expect(otherGroup).toBe(3);
     const discarded = await app.inject({
       method: 'DELETE',
       url: `${PATH}/2`,
