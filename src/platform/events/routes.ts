@@ -43,13 +43,20 @@ export function eventRoutes(app: FastifyInstance, hub: EventHub): void {
     async (request, reply) => {
       const tenant = await streamTenant(request);
       const body = new PassThrough();
-      const stop = await hub.open(tenant, {
+      // The client went away: the stream ends with it, also when it went while the stream's consumer was
+      // still joining (seconds for a Kafka group), before there was a stream to stop.
+      let stop: (() => void) | undefined;
+      let gone = false;
+      reply.raw.once('close', () => {
+        gone = true;
+        stop?.();
+      });
+      stop = await hub.open(tenant, {
         write: (text) => body.write(text),
         backlog: () => body.readableLength + body.writableLength + reply.raw.writableLength,
         end: () => body.end(),
       });
-      // The client went away: the stream ends with it.
-      reply.raw.once('close', stop);
+      if (gone) stop();
       reply
         .type('text/event-stream; charset=utf-8')
         .header('cache-control', 'no-cache')
