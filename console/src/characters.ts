@@ -1,7 +1,7 @@
 import { attempt } from './alerts.js';
 import { type Document, get, type Single, serverNow } from './api.js';
 import { barChart } from './charts.js';
-import { byId, duration, fill, h, timeText } from './dom.js';
+import { byId, duration, fill, h, table, timeText } from './dom.js';
 import { onEvent } from './events.js';
 import type { View } from './main.js';
 import { dailyPlaytime, type Stint } from './playtime.js';
@@ -150,43 +150,26 @@ async function characterPage(id: string): Promise<HTMLElement[]> {
     h('h3', {}, 'Sessions'),
     sessions.data.length === 0
       ? h('p', { class: 'muted' }, 'No session in the last 30 days.')
-      : h(
-          'table',
-          { 'aria-label': 'Sessions of the last 30 days' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ...['Login', 'Logout', 'World', 'Channel', 'Length'].map((text) =>
-                h('th', { scope: 'col' }, text),
-              ),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            ...[...sessions.data]
-              .reverse()
-              .map(({ attributes: s }) =>
+      : table(
+          'Sessions of the last 30 days',
+          ['Login', 'Logout', 'World', 'Channel', 'Length'],
+          [...sessions.data]
+            .reverse()
+            .map(({ attributes: s }) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, timeText(s.loginTime)),
+                h('td', {}, s.logoutTime ? timeText(s.logoutTime) : 'online'),
+                h('td', {}, String(s.worldId)),
+                h('td', {}, String(s.channelId)),
                 h(
-                  'tr',
+                  'td',
                   {},
-                  h('td', {}, timeText(s.loginTime)),
-                  h('td', {}, s.logoutTime ? timeText(s.logoutTime) : 'online'),
-                  h('td', {}, String(s.worldId)),
-                  h('td', {}, String(s.channelId)),
-                  h(
-                    'td',
-                    {},
-                    duration(
-                      (s.logoutTime ? Date.parse(s.logoutTime) : serverNow()) - Date.parse(s.loginTime),
-                    ),
-                  ),
+                  duration((s.logoutTime ? Date.parse(s.logoutTime) : serverNow()) - Date.parse(s.loginTime)),
                 ),
               ),
-          ),
+            ),
         ),
   ];
 }

@@ -42,6 +42,20 @@ export function svg<K extends keyof SVGElementTagNameMap>(
   return element;
 }
 
+/** A labelled table with a heading row of column headers. */
+export function table(
+  label: string,
+  headings: readonly string[],
+  rows: readonly HTMLTableRowElement[],
+): HTMLElement {
+  return h(
+    'table',
+    { 'aria-label': label },
+    h('thead', {}, h('tr', {}, ...headings.map((text) => h('th', { scope: 'col' }, text)))),
+    h('tbody', {}, ...rows),
+  );
+}
+
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const element = document.getElementById(id);
   if (!element) throw new Error(`#${id} is missing from index.html`);

@@ -1,7 +1,7 @@
 import { attempt } from './alerts.js';
 import { type Document, get, getText, write } from './api.js';
 import { sparkline } from './charts.js';
-import { byId, fill, h, timeText } from './dom.js';
+import { byId, fill, h, table, timeText } from './dom.js';
 import type { View } from './main.js';
 import { CHARTS, parseMetrics } from './metrics.js';
 
@@ -34,19 +34,6 @@ const KEPT = 60;
 let sampler: ReturnType<typeof setInterval> | undefined;
 let previous: { at: number; values: Map<string, number> } | undefined;
 const series = CHARTS.map(() => [] as number[]);
-
-function table(
-  label: string,
-  headings: readonly string[],
-  rows: readonly HTMLTableRowElement[],
-): HTMLElement {
-  return h(
-    'table',
-    { 'aria-label': label },
-    h('thead', {}, h('tr', {}, ...headings.map((text) => h('th', { scope: 'col' }, text)))),
-    h('tbody', {}, ...rows),
-  );
-}
 
 async function deadLetters(): Promise<HTMLElement> {
   const letters = await get<Document<LetterAttributes>>('/api/admin/dead-letters');

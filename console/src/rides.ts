@@ -1,6 +1,6 @@
 import { attempt } from './alerts.js';
 import { type Document, get, serverNow } from './api.js';
-import { byId, duration, fill, h, timeText } from './dom.js';
+import { byId, duration, fill, h, table, timeText } from './dom.js';
 import { onEvent } from './events.js';
 import type { View } from './main.js';
 
@@ -40,19 +40,6 @@ function tick(): void {
   for (const cell of document.querySelectorAll<HTMLTimeElement>('#view-rides time.time-left')) {
     cell.textContent = duration(Date.parse(cell.getAttribute('datetime') ?? '') - now);
   }
-}
-
-function table(
-  label: string,
-  headings: readonly string[],
-  rows: readonly HTMLTableRowElement[],
-): HTMLElement {
-  return h(
-    'table',
-    { 'aria-label': label },
-    h('thead', {}, h('tr', {}, ...headings.map((text) => h('th', { scope: 'col' }, text)))),
-    h('tbody', {}, ...rows),
-  );
 }
 
 /** The ids of those aboard an instance route now, from its manifest entries. */

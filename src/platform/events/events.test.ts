@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OTHER_TENANT } from '../../../test/support/app.js';
 import {
@@ -156,4 +157,43 @@ describe('GET /api/events', () => {
     // Not held up by the stream until the drain's budget runs out.
     expect(Date.now() - began).toBeLessThan(1_500);
   });
+});
+
+describe('GET /api/events and a client that stops reading', () => {
+  it('drops it once its unread backlog passes the limit, and serves the others on', async () => {
+    harness = await startHarness({ start: at('00:29:00') });
+    const { app, url } = harness;
+    const { hostname, port } = new URL(url);
+    // A client that sends its request and never reads a byte of the answer.
+    const socket = connect(Number(port), hostname);
+    socket.pause();
+    socket.write(
+      `GET /api/events HTTP/1.1\r\nHost: ${hostname}\r\n${Object.entries(tenantHeaders())
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('')}\r\n`,
+    );
+    const reader = await openStream(`${url}/api/events`, tenantHeaders());
+    await reader.read(1);
+    const metric = async (name: string) => {
+      const text = await (await fetch(`${url}/api/metrics`)).text();
+      return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+    };
+    await expect.poll(() => metric('events_streams_open')).toBe(2);
+    // 40 MiB of events: more than the kernel's socket buffers and the stream's limit together.
+    const padding = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 640 && (await metric('events_stream_dropped_total')) === 0; i++) {
+      await app.bus.publish(
+        'EVENT_TOPIC_CHARACTER_STATUS',
+        { characterId: 42, type: 'LOGIN', worldId: 0, body: { padding } },
+        { key: 42, tenant: TENANT },
+      );
+      await app.idle();
+      // The reading client keeps up.
+      await reader.read(i + 2);
+    }
+    expect(await metric('events_stream_dropped_total')).toBe(1);
+    expect(await metric('events_streams_open')).toBe(1);
+    socket.destroy();
+    await reader.cancel();
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest } from '../http/errors.js';
+import { requireTenant } from '../http/scope.js';
 import { type Tenant, TenantHeaderError, type TenantHeaderName, tenantFromHttpHeaders } from '../tenant.js';
 import type { EventHub } from './hub.js';
 
@@ -12,19 +13,24 @@ const QUERY_NAMES: Readonly<Record<TenantHeaderName, string>> = {
   MINOR_VERSION: 'minorVersion',
 };
 
-/** The tenant headers when TENANT_ID is sent, else the query parameters; 400 naming the one at fault. */
-function streamTenant(request: FastifyRequest): Tenant {
-  const byHeader = request.headers.tenant_id !== undefined;
+/**
+ * The tenant headers when TENANT_ID is sent (parsed as every tenant route's are), else the query parameters;
+ * 400 naming the header or parameter at fault.
+ */
+async function streamTenant(request: FastifyRequest): Promise<Tenant> {
+  if (request.headers.tenant_id !== undefined) {
+    await requireTenant(request);
+    return request.tenant;
+  }
   const query = request.query as Record<string, string | undefined>;
-  const source = byHeader
-    ? request.headers
-    : Object.fromEntries(Object.entries(QUERY_NAMES).map(([header, name]) => [header, query[name]]));
   try {
-    return tenantFromHttpHeaders(source);
+    return tenantFromHttpHeaders(
+      Object.fromEntries(Object.entries(QUERY_NAMES).map(([header, name]) => [header, query[name]])),
+    );
   } catch (error) {
     if (!(error instanceof TenantHeaderError)) throw error;
-    const detail = byHeader ? error.message : error.message.replace(error.header, QUERY_NAMES[error.header]);
-    throw badRequest(detail, byHeader ? { header: error.header } : { parameter: QUERY_NAMES[error.header] });
+    const parameter = QUERY_NAMES[error.header];
+    throw badRequest(error.message.replace(error.header, parameter), { parameter });
   }
 }
 
@@ -32,24 +38,29 @@ function streamTenant(request: FastifyRequest): Tenant {
 export function eventRoutes(app: FastifyInstance, hub: EventHub): void {
   app.get(
     '/events',
-    {
-      // After the server's own onSend, which writes every answer as JSON.
-      onSend: async (_request, reply, payload) => {
-        if (reply.statusCode === 200) reply.header('content-type', 'text/event-stream; charset=utf-8');
-        return payload;
-      },
-    },
+    // The stream's own type; its errors (a bad tenant) stay JSON:API documents, as the server writes them.
+    { config: { ownContentType: true } },
     async (request, reply) => {
-      const tenant = streamTenant(request);
+      const tenant = await streamTenant(request);
       const body = new PassThrough();
-      const stop = await hub.open(tenant, {
+      // The client went away: the stream ends with it, also when it went while the stream's consumer was
+      // still joining (seconds for a Kafka group), before there was a stream to stop.
+      let stop: (() => void) | undefined;
+      let gone = false;
+      reply.raw.once('close', () => {
+        gone = true;
+        stop?.();
+      });
+      stop = await hub.open(tenant, {
         write: (text) => body.write(text),
         backlog: () => body.readableLength + body.writableLength + reply.raw.writableLength,
         end: () => body.end(),
       });
-      // The client went away: the stream ends with it.
-      reply.raw.once('close', stop);
-      reply.header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
+      if (gone) stop();
+      reply
+        .type('text/event-stream; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .header('x-accel-buffering', 'no');
       return reply.send(body);
     },
   );

@@ -3,14 +3,15 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OTHER_TENANT, TENANT } from '../../../test/support/tenant.js';
+import type { DeliveredMessage } from '../bus/bus.js';
 import { MemoryBus } from '../bus/memory-bus.js';
 import { RecentErrors } from '../log-ring.js';
 import { createLogger } from '../logging.js';
 import { Metrics } from '../metrics.js';
-import type { Tenant } from '../tenant.js';
+import { tenantToHttpHeaders } from '../tenant.js';
 import { tenantHeaders as busTenantHeaders } from '../wire/headers.js';
 import { integerKey } from '../wire/keys.js';
-import { createHttpServer } from './server.js';
+import { createHttpServer, type HttpServerOptions } from './server.js';
 
 const PATH = '/api/admin/dead-letters';
 const servers: FastifyInstance[] = [];
@@ -19,13 +20,17 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-function restHeaders(tenant: Tenant): Record<string, string> {
-  return {
-    TENANT_ID: tenant.id,
-    REGION: tenant.region,
-    MAJOR_VERSION: String(tenant.majorVersion),
-    MINOR_VERSION: String(tenant.minorVersion),
-  };
+/** A server on `bus`, closed after the test. */
+function serverOn(bus: MemoryBus, options: Partial<HttpServerOptions> = {}): FastifyInstance {
+  const app = createHttpServer({
+    logger: createLogger('silent'),
+    metrics: new Metrics(),
+    bus,
+    readiness: async () => ({}),
+    ...options,
+  });
+  servers.push(app);
+  return app;
 }
 
 /** A server whose bus holds one dead letter of each tenant. */
@@ -39,14 +44,7 @@ async function serverWithLetters(adminToken?: string) {
     { key: integerKey(2), value: Buffer.from('{"type":"B"}'), headers: busTenantHeaders(OTHER_TENANT) },
   ]);
   await bus.idle();
-  const app = createHttpServer({
-    logger: createLogger('silent'),
-    metrics: new Metrics(),
-    bus,
-    readiness: async () => ({}),
-    ...(adminToken ? { adminToken } : {}),
-  });
-  servers.push(app);
+  const app = serverOn(bus, { recentErrors: new RecentErrors(), ...(adminToken ? { adminToken } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }
@@ -60,7 +58,7 @@ describe('operator endpoints', () => {
       [TENANT, '{"type":"A"}'],
       [OTHER_TENANT, '{"type":"B"}'],
     ] as const) {
-      const response = await fetch(`${base}${PATH}`, { headers: restHeaders(tenant) });
+      const response = await fetch(`${base}${PATH}`, { headers: tenantToHttpHeaders(tenant) });
       expect(response.status).toBe(200);
       const { data } = (await response.json()) as Letters;
       expect(data).toHaveLength(1);
@@ -75,7 +73,7 @@ describe('operator endpoints', () => {
       });
     }
     const none = await fetch(`${base}${PATH}`, {
-      headers: restHeaders({ ...TENANT, id: '11111111-2222-3333-4444-555555555555' }),
+      headers: tenantToHttpHeaders({ ...TENANT, id: '11111111-2222-3333-4444-555555555555' }),
     });
     expect(((await none.json()) as Letters).data).toEqual([]);
   });
@@ -93,7 +91,7 @@ describe('operator endpoints', () => {
       const response = await app.inject({
         method: 'GET',
         url: PATH,
-        headers: restHeaders(TENANT),
+        headers: tenantToHttpHeaders(TENANT),
         remoteAddress,
       });
       expect(response.statusCode).toBe(403);
@@ -106,7 +104,7 @@ describe('operator endpoints', () => {
       const response = await app.inject({
         method: 'GET',
         url: PATH,
-        headers: restHeaders(TENANT),
+        headers: tenantToHttpHeaders(TENANT),
         remoteAddress,
       });
       expect(response.statusCode).toBe(200);
@@ -119,7 +117,7 @@ describe('operator endpoints', () => {
       app.inject({
         method: 'GET',
         url: PATH,
-        headers: { ...restHeaders(TENANT), ...(authorization ? { authorization } : {}) },
+        headers: { ...tenantToHttpHeaders(TENANT), ...(authorization ? { authorization } : {}) },
         remoteAddress,
       });
     expect((await ask('Bearer s3cret-token', '10.1.2.3')).statusCode).toBe(200);
@@ -145,30 +143,76 @@ describe('operator endpoints', () => {
   });
 });
 
+describe('the operator endpoints of the console', () => {
+  const ENDPOINTS = [
+    ['GET', '/api/admin/errors', 200],
+    ['GET', '/api/admin/tenants', 200],
+    ['POST', `${PATH}/1/retry`, 204],
+    ['DELETE', `${PATH}/3`, 204],
+  ] as const;
+
+  it('need ADMIN_TOKEN when it is set, and loopback when it is not, before they act', async () => {
+    for (const adminToken of ['s3cret-token', undefined]) {
+      const { app } = await serverWithLetters(adminToken);
+      for (const [method, url] of ENDPOINTS) {
+        const refused = await app.inject({
+          method,
+          url,
+          headers: tenantToHttpHeaders(TENANT),
+          remoteAddress: adminToken ? '127.0.0.1' : '10.1.2.3',
+        });
+        expect([method, url, refused.statusCode]).toEqual([method, url, adminToken ? 401 : 403]);
+      }
+      const headers = {
+        ...tenantToHttpHeaders(TENANT),
+        ...(adminToken ? { authorization: `Bearer ${adminToken}` } : {}),
+      };
+      const letters = await app.inject({ method: 'GET', url: PATH, headers });
+      // Nothing was retried or discarded by the refused calls.
+      expect((letters.json() as Letters).data.map((letter) => letter.id)).toEqual(['1']);
+      // Answered, in turn: the retry fails again into letter 3, which the discard forgets.
+      for (const [method, url, status] of ENDPOINTS) {
+        const answered = await app.inject({ method, url, headers });
+        expect([method, url, answered.statusCode]).toEqual([method, url, status]);
+      }
+      const after = await app.inject({ method: 'GET', url: PATH, headers });
+      expect((after.json() as Letters).data).toEqual([]);
+    }
+  });
+});
+
 describe('dead letters: retry and discard', () => {
   it('give each letter a stable id; retry hands it to its handler again, discard forgets it', async () => {
     const bus = new MemoryBus({ retryDelaysMs: [] });
     let healthy = false;
     const handled: string[] = [];
+    const redelivered: DeliveredMessage[] = [];
     await bus.subscribe('COMMAND_TOPIC_CHARACTER', 'Character Service', (message) => {
       if (!healthy) throw new Error('not yet');
       handled.push(message.value.toString());
+      redelivered.push(message);
     });
+    // Another group of the topic handled every message the first time: a retry is not its business.
+    let otherGroup = 0;
+    await bus.subscribe('COMMAND_TOPIC_CHARACTER', 'Other Service', () => {
+      otherGroup++;
+    });
+    const first = {
+      key: integerKey(1),
+      value: Buffer.from('{"type":"A"}'),
+      headers: busTenantHeaders(TENANT),
+    };
     await bus.publish('COMMAND_TOPIC_CHARACTER', [
-      { key: integerKey(1), value: Buffer.from('{"type":"A"}'), headers: busTenantHeaders(TENANT) },
+      first,
       { key: integerKey(2), value: Buffer.from('{"type":"B"}'), headers: busTenantHeaders(TENANT) },
       { key: integerKey(3), value: Buffer.from('{"type":"C"}'), headers: busTenantHeaders(OTHER_TENANT) },
     ]);
     await bus.idle();
-    const app = createHttpServer({
-      logger: createLogger('silent'),
-      metrics: new Metrics(),
-      bus,
-      readiness: async () => ({}),
-    });
-    servers.push(app);
+    const app = serverOn(bus);
     const list = async () =>
-      (await app.inject({ method: 'GET', url: PATH, headers: restHeaders(TENANT) })).json() as Letters;
+      (
+        await app.inject({ method: 'GET', url: PATH, headers: tenantToHttpHeaders(TENANT) })
+      ).json() as Letters;
     const before = await list();
     expect(before.data.map((letter) => [letter.id, letter.attributes.value])).toEqual([
       ['1', '{"type":"A"}'],
@@ -180,7 +224,7 @@ describe('dead letters: retry and discard', () => {
     const foreign = await app.inject({
       method: 'POST',
       url: `${PATH}/3/retry`,
-      headers: restHeaders(TENANT),
+      headers: tenantToHttpHeaders(TENANT),
     });
     expect(foreign.statusCode).toBe(404);
     expect(foreign.json()).toMatchObject({ errors: [{ status: '404', detail: 'dead letter 3 not found' }] });
@@ -189,16 +233,32 @@ describe('dead letters: retry and discard', () => {
     const retried = await app.inject({
       method: 'POST',
       url: `${PATH}/1/retry`,
-      headers: restHeaders(TENANT),
+      headers: tenantToHttpHeaders(TENANT),
     });
     expect(retried.statusCode).toBe(204);
     expect(handled).toEqual(['{"type":"A"}']);
-    const discarded = await app.inject({ method: 'DELETE', url: `${PATH}/2`, headers: restHeaders(TENANT) });
+    // The same topic, key, bytes and headers as first published, to the failing group only.
+    expect(redelivered[0]).toMatchObject({
+      topic: 'COMMAND_TOPIC_CHARACTER',
+      key: first.key,
+      value: first.value,
+      headers: first.headers,
+    });
+    expect(otherGroup).toBe(3);
+    const discarded = await app.inject({
+      method: 'DELETE',
+      url: `${PATH}/2`,
+      headers: tenantToHttpHeaders(TENANT),
+    });
     expect(discarded.statusCode).toBe(204);
     expect(handled).toEqual(['{"type":"A"}']);
     expect((await list()).data).toEqual([]);
     expect(bus.deadLetters().map((letter) => letter.id)).toEqual(['3']);
-    const again = await app.inject({ method: 'DELETE', url: `${PATH}/2`, headers: restHeaders(TENANT) });
+    const again = await app.inject({
+      method: 'DELETE',
+      url: `${PATH}/2`,
+      headers: tenantToHttpHeaders(TENANT),
+    });
     expect(again.statusCode).toBe(404);
   });
 
@@ -221,16 +281,12 @@ describe('operator views of the process', () => {
   it('list the recent warn and error records, newest first, and the known tenants', async () => {
     const errors = new RecentErrors(2);
     const logger = createLogger('info', new PassThrough(), errors);
-    const app = createHttpServer({
+    const app = serverOn(new MemoryBus(), {
       logger,
-      metrics: new Metrics(),
-      bus: new MemoryBus(),
-      readiness: async () => ({}),
       recentErrors: errors,
       tenants: () => [OTHER_TENANT, TENANT],
       now: () => 1_234,
     });
-    servers.push(app);
     logger.info('not kept');
     logger.warn({ topic: 'T' }, 'first');
     logger.error('second');

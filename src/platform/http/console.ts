@@ -5,13 +5,6 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { notFound } from './errors.js';
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The route sets its own content type (the JSON one is not forced on it). */
-    ownContentType?: boolean;
-  }
-}
-
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',

@@ -26,6 +26,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     tenant: Tenant;
   }
+  interface FastifyContextConfig {
+    /** The route sets its own content type on success (the console's files, the event stream); errors stay JSON. */
+    ownContentType?: boolean;
+  }
 }
 
 export interface HttpServerOptions {
