@@ -4,10 +4,11 @@ import { charactersInFields, type FieldQuery } from '../../platform/fields.js';
 import type { Tenant } from '../../platform/tenant.js';
 import type { ChannelRegistry } from '../channels.js';
 import type { RouteState, ScheduledRoute } from '../core/model.js';
+import type { Voyage } from '../core/schedule.js';
 import type { Warp } from '../producer.js';
 import type { ScheduledRunnerDeps } from './runner.js';
 import type { TransitionAction } from './transition.js';
-import { buildTransitionMessages, type TransitionParts, transitionMessages } from './transition-messages.js';
+import { buildTransitionMessages, type TransitionParts } from './transition-messages.js';
 import { spawnPortalPicker, standing, warpFields, warpsTo } from './warps.js';
 
 /** What the sender needs of a route: who it is, and the chain its transitions' sends run on, in order. */
@@ -73,7 +74,7 @@ export class TransitionSender {
    * Look-ups and messages of the transitions queued in this turn. Deferring them lets every state change
    * due at one instant (12,000 routes at midnight) happen at that instant before any of them does I/O.
    * A transition of a route still sending an earlier one, or one that reads the voyage log (a start-up
-   * sweep), waits on the route's own chain instead.
+   * sweep), waits on the route's own chain instead, and is then sent the same way, as a burst of one.
    */
   private flush(): void {
     this.flushScheduled = false;
@@ -95,21 +96,12 @@ export class TransitionSender {
       for (const { run } of burst) run.work = sent;
       this.deps.track(sent);
     }
+    // The same send as a burst's, of one transition, once the route's earlier ones are sent.
     for (const transition of chained) {
       const { run } = transition;
-      run.work = run.work.then(() =>
-        this.perform(transition).then(
-          () => this.done(transition),
-          (error: unknown) => this.failed(transition, error),
-        ),
-      );
+      run.work = run.work.then(() => this.sendBurst([transition]));
       this.deps.track(run.work);
     }
-  }
-
-  private async perform(transition: QueuedTransition): Promise<void> {
-    const { run, actions, channels, at } = transition;
-    await this.send(transition, await transitionMessages(this.deps, run, actions, channels, at));
   }
 
   /** Hands a transition's messages to its durable send; settles when they are written. */
@@ -170,6 +162,19 @@ export class TransitionSender {
     }
     const picks = new Map<string, () => number>();
     for (const [key, picker] of pickers) picks.set(key, await picker);
+    // The voyages a start-up sweep announces arrived, read per transition: a failed read fails only its own.
+    const recoveries = new Map<number, Promise<readonly Voyage[]>>();
+    for (let i = 0; i < burst.length; i++) {
+      const { run, actions } = burst[i]!;
+      for (const action of actions)
+        if (action.kind === 'recover-voyages')
+          recoveries.set(
+            i,
+            this.deps.voyages
+              .unarrived(run.tenant.id, run.route.id)
+              .then((voyages) => voyages.filter((voyage) => voyage.id !== action.sailing)),
+          );
+    }
     for (let i = 0; i < burst.length; i++) {
       const transition = burst[i]!;
       const { run, actions, channels, at } = transition;
@@ -183,12 +188,15 @@ export class TransitionSender {
             const action = actions[index] as Extract<TransitionAction, { kind: 'warp' }>;
             return warpsTo(here, action.toMapId, picks.get(`${run.tenant.id} ${action.toMapId}`)!);
           };
+      const build = (recovered?: readonly Voyage[]) =>
+        this.send(
+          transition,
+          buildTransitionMessages(this.deps.messages, run, actions, channels, at, warpsOf, recovered),
+        );
       let sending: Promise<void>;
       try {
-        sending = this.send(
-          transition,
-          buildTransitionMessages(this.deps.messages, run, actions, channels, at, warpsOf),
-        );
+        const recovering = recoveries.get(i);
+        sending = recovering ? recovering.then(build) : build();
       } catch (error) {
         sending = Promise.reject(error);
       }
