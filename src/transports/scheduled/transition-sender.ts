@@ -1,6 +1,6 @@
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
 import { AlreadyConsumed, type Delivery } from '../../platform/db/inbox.js';
-import { charactersInFields, type FieldQuery } from '../../platform/fields.js';
+import { charactersInFields, type Field, type FieldQuery } from '../../platform/fields.js';
 import type { Tenant } from '../../platform/tenant.js';
 import type { ChannelRegistry } from '../channels.js';
 import type { RouteState, ScheduledRoute } from '../core/model.js';
@@ -128,28 +128,30 @@ export class TransitionSender {
   /** Looks up, builds and hands over every transition of a burst; `sends` gets each one's send, in order. */
   private async sendEach(burst: readonly QueuedTransition[], sends: Array<Promise<void>>): Promise<void> {
     const { warps } = this.deps;
-    // Every field of every warp of the burst, asked at once; offsets[i] is where transition i's begin.
+    // Every field of every warp of the burst, asked at once; warpsAsked[w] are the fields of the w-th warp
+    // action of the burst, whose answers follow those of the warps before it.
     const queries: FieldQuery[] = [];
-    const offsets: number[] = [];
-    for (const { run, actions, channels } of burst) {
-      offsets.push(queries.length);
+    const warpsAsked: Array<readonly Field[]> = [];
+    for (const { run, actions, channels } of burst)
       for (const action of actions)
-        if (action.kind === 'warp')
-          for (const field of warpFields(channels, action.fromMapIds))
-            queries.push({ tenant: run.tenant, field });
-    }
+        if (action.kind === 'warp') {
+          const fields = warpFields(channels, action.fromMapIds);
+          warpsAsked.push(fields);
+          for (const field of fields) queries.push({ tenant: run.tenant, field });
+        }
     const answers = await charactersInFields(warps.directory, queries);
     // Who stands where, per transition and warp action; a spawn portal picker per tenant and destination.
     const found: Array<Array<ReturnType<typeof standing>> | undefined> = [];
     const pickers = new Map<string, Promise<() => number>>();
+    let offset = 0;
+    let asked = 0;
     for (let i = 0; i < burst.length; i++) {
-      const { run, actions, channels } = burst[i]!;
-      let offset = offsets[i]!;
+      const { run, actions } = burst[i]!;
       let byAction: Array<ReturnType<typeof standing>> | undefined;
       for (let index = 0; index < actions.length; index++) {
         const action = actions[index]!;
         if (action.kind !== 'warp') continue;
-        const fields = warpFields(channels, action.fromMapIds);
+        const fields = warpsAsked[asked++]!;
         const here = standing(warps, run.tenant, fields, answers, offset);
         offset += fields.length;
         if (here.length === 0) continue;
