@@ -108,6 +108,14 @@ describe('produced messages', () => {
     const again = messages.routeStatus(TENANT, ROUTE, 'ARRIVED', 101000300);
     expect(bytes(again)).toEqual(bytes(first));
     expect(again.headers.traceparent!.equals(first.headers.traceparent!)).toBe(false);
+    // The span header first, then the tenant's, as create writes them (wire.md §2.3).
+    expect(Object.keys(again.headers)).toEqual([
+      'traceparent',
+      'TENANT_ID',
+      'REGION',
+      'MAJOR_VERSION',
+      'MINOR_VERSION',
+    ]);
     expect(messages.routeStatus(TENANT, ROUTE, 'ARRIVED', 7).value.toString()).toBe(
       `{"routeId":"${ROUTE}","type":"ARRIVED","body":{"mapId":7}}`,
     );

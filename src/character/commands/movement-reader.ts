@@ -7,12 +7,17 @@
  * the handler checks is what JSON.parse would give for them (the last of repeated keys wins; a string value
  * is read as '' because only its type is checked), so the check that follows accepts and refuses alike.
  */
-export interface MovementFields {
-  objectId?: unknown;
-  x?: unknown;
-  y?: unknown;
-  fh?: unknown;
-  stance?: unknown;
+/** The fields the handler reads (movement.ts types its check with these, so the two cannot drift apart). */
+export const MOVEMENT_KEYS = ['objectId', 'x', 'y', 'fh', 'stance'] as const;
+export type MovementKey = (typeof MOVEMENT_KEYS)[number];
+export type MovementFields = { [key in MovementKey]?: unknown };
+
+const KEY_BYTES = MOVEMENT_KEYS.map((key) => Buffer.from(key, 'latin1'));
+/** MOVEMENT_KEYS' indexes by key length, so that most keys are told apart by their length alone. */
+const BY_LENGTH: number[][] = [];
+for (let k = 0; k < KEY_BYTES.length; k++) {
+  const length = KEY_BYTES[k]!.length;
+  BY_LENGTH[length] = [...(BY_LENGTH[length] ?? []), k];
 }
 
 const QUOTE = 0x22;
@@ -23,15 +28,18 @@ const ZERO = 0x30;
 const NINE = 0x39;
 const BACKSLASH = 0x5c;
 
-/** Which of the five fields the key at [from, to) is; -1 for any other key. */
-function fieldOf(bytes: Buffer, from: number, to: number): number {
+/** Which of MOVEMENT_KEYS the key at [from, to) is; undefined for any other key. */
+function fieldOf(bytes: Buffer, from: number, to: number): MovementKey | undefined {
   const length = to - from;
-  const first = bytes[from];
-  if (length === 1) return first === 0x78 ? 1 : first === 0x79 ? 2 : -1; // x, y
-  if (length === 2) return first === 0x66 && bytes[from + 1] === 0x68 ? 3 : -1; // fh
-  if (length === 6) return literalAt(bytes, from, 'stance') ? 4 : -1;
-  if (length === 8) return literalAt(bytes, from, 'objectId') ? 0 : -1;
-  return -1;
+  const candidates = BY_LENGTH[length];
+  if (candidates === undefined) return undefined;
+  for (const k of candidates) {
+    const key = KEY_BYTES[k]!;
+    let i = 0;
+    while (i < length && bytes[from + i] === key[i]) i++;
+    if (i === length) return MOVEMENT_KEYS[k];
+  }
+  return undefined;
 }
 
 function literalAt(bytes: Buffer, at: number, text: string): boolean {
@@ -43,7 +51,14 @@ function literalAt(bytes: Buffer, at: number, text: string): boolean {
 export function readMovement(bytes: Buffer): MovementFields | undefined {
   const end = bytes.length;
   if (end < 2 || bytes[0] !== 0x7b || bytes[end - 1] !== 0x7d) return undefined;
-  const fields: MovementFields = {};
+  // One shape for every message read (absent fields stay undefined, as the check reads them).
+  const fields: MovementFields = {
+    objectId: undefined,
+    x: undefined,
+    y: undefined,
+    fh: undefined,
+    stance: undefined,
+  };
   let at = 1;
   if (end === 2) return fields;
   for (;;) {
@@ -92,11 +107,7 @@ export function readMovement(bytes: Buffer): MovementFields | undefined {
       at += 4;
       value = null;
     } else return undefined;
-    if (field === 0) fields.objectId = value;
-    else if (field === 1) fields.x = value;
-    else if (field === 2) fields.y = value;
-    else if (field === 3) fields.fh = value;
-    else if (field === 4) fields.stance = value;
+    if (field !== undefined) fields[field] = value;
     if (at === end - 1) return fields;
     if (bytes[at] !== COMMA) return undefined;
     at++;

@@ -2,7 +2,7 @@ import type { Subscription } from '../../platform/bus/bus.js';
 import { isUuid } from '../../platform/tenant.js';
 import type { Positions } from '../position.js';
 import { type ConsumerDeps, subscriptionOf } from './deps.js';
-import { readMovement } from './movement-reader.js';
+import { type MovementFields, readMovement } from './movement-reader.js';
 
 interface Movement {
   readonly objectId: number;
@@ -19,7 +19,8 @@ const isInt16 = (v: unknown): v is number =>
 /** The fields the position needs; the rest (world, channel, map, observer) is not read. */
 export function isMovement(value: unknown): value is Movement {
   if (typeof value !== 'object' || value === null) return false;
-  const m = value as Record<string, unknown>;
+  // Typed by the reader's keys: the check can only read a field the fast reader fills too.
+  const m = value as MovementFields;
   const { objectId, stance } = m;
   return (
     typeof objectId === 'number' &&

@@ -55,6 +55,23 @@ describe('MessageFactory', () => {
     expect(message.headers.TENANT_ID!.toString()).toBe(TENANT.id);
     expect(message.headers.OTHER).toBeUndefined();
   });
+
+  it("writes a traced cause's headers in order: traceparent, tracestate, then the tenant's", () => {
+    const cause = {
+      traceparent: Buffer.from('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'),
+      tracestate: Buffer.from('a=b'),
+    };
+    const message = factory.create('COMMAND_TOPIC_CHARACTER', 2, {}, { tenant: TENANT, cause });
+    expect(Object.keys(message.headers)).toEqual([
+      'traceparent',
+      'tracestate',
+      'TENANT_ID',
+      'REGION',
+      'MAJOR_VERSION',
+      'MINOR_VERSION',
+    ]);
+    expect(message.headers.tracestate!.toString()).toBe('a=b');
+  });
 });
 
 describe('publishAll', () => {

@@ -79,7 +79,9 @@ export const BUSY = Symbol('busy');
  * Runs `select` (its rows in id order) under the advisory lock `lock`: BUSY when another relay holds it. Two
  * statements, not one: a statement reads the snapshot taken when it began, so a lock taken inside it could be
  * won from a relay that committed (deleted its published rows) and let go after that snapshot, and those rows
- * would be published again. Read after the lock is held, the rows are those the last holder left.
+ * would be published again. Read after the lock is held, the rows are those the last holder left; this rests
+ * on READ COMMITTED (database.transaction's plain BEGIN), where each statement takes a snapshot of its own:
+ * under REPEATABLE READ the first statement's snapshot would serve the second too.
  */
 async function takeLocked(
   client: Queryable,

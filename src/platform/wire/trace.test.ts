@@ -53,7 +53,7 @@ describe('trace context of a produced message', () => {
     const valid = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const variants = [valid, `${valid}\n`, ` ${valid}`, valid.slice(0, 54), valid.toUpperCase()];
     for (let i = 0; i < valid.length; i++)
-      for (const c of ['0', 'f', 'g', 'A', '-', '\u00e9', ' '])
+      for (const c of ['0', 'f', 'g', 'A', '-', '\u00e9', ' ', '\u0130'])
         variants.push(valid.slice(0, i) + c + valid.slice(i + 1));
     variants.push(
       `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`,
@@ -61,8 +61,15 @@ describe('trace context of a produced message', () => {
     );
     variants.push('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00');
     for (const text of variants) {
-      const bytes = Buffer.from(text, 'latin1');
+      const bytes = Buffer.from(text, 'utf8');
       const parsed = parseTraceparent(bytes);
+      // The W3C format as a regular expression, the reference the byte checks are held to.
+      const match = FORMAT.exec(text);
+      const expected =
+        match && match[1] !== '0'.repeat(32) && match[2] !== '0'.repeat(16)
+          ? { traceId: match[1], spanId: match[2], flags: Number.parseInt(match[3]!, 16) }
+          : undefined;
+      expect([parsed, parseTraceparent(text)], text).toEqual([expected, expected]);
       const out = childTraceHeaders({ traceparent: bytes, tracestate: Buffer.from('a=b') });
       const [, trace, , flags] = FORMAT.exec(out.traceparent!.toString())!;
       if (parsed) {

@@ -5,14 +5,7 @@ import type { ScheduledRoute } from '../core/model.js';
 import type { Voyage } from '../core/schedule.js';
 import type { TransportMessages, VoyageStatusType, Warp } from '../producer.js';
 import type { TransitionAction } from './transition.js';
-import type { VoyagePart, Voyages } from './voyages.js';
-import { collectWarps, type WarpDeps } from './warps.js';
-
-export interface TransitionMessageDeps {
-  readonly warps: WarpDeps;
-  readonly messages: TransportMessages;
-  readonly voyages: Pick<Voyages, 'unarrived'>;
-}
+import type { VoyagePart } from './voyages.js';
 
 /** What a transition is about: the route, its tenant, and the channels of its boundary. */
 interface RouteOfTransition {
@@ -20,42 +13,14 @@ interface RouteOfTransition {
   readonly route: ScheduledRoute;
 }
 
-/** A transition's messages: `voyages` tells whether any part is a voyage step (see transitionMessages). */
+/**
+ * A transition's messages, in action order. Voyage events are steps of their own (they go only on a voyage's
+ * first announcement, decided in the transaction that writes them); `voyages` tells whether any step is there,
+ * so a transition without one keeps the cheap shared send.
+ */
 export interface TransitionParts {
   readonly parts: VoyagePart[];
   readonly voyages: boolean;
-}
-
-/**
- * The messages of one transition, in action order. Voyage events are steps of their own (they go only on a
- * voyage's first announcement, decided in the transaction that writes them); `voyages` tells whether any
- * step is there, so a transition without one keeps the cheap shared send.
- */
-export async function transitionMessages(
-  deps: TransitionMessageDeps,
-  run: RouteOfTransition,
-  actions: readonly TransitionAction[],
-  channels: readonly Channel[],
-  at: number,
-): Promise<TransitionParts> {
-  const { tenant, route } = run;
-  const warps: Array<readonly Warp[]> = [];
-  let recovered: readonly Voyage[] = [];
-  for (const [index, action] of actions.entries()) {
-    if (action.kind === 'warp')
-      warps[index] = await collectWarps(deps.warps, tenant, channels, action.fromMapIds, action.toMapId);
-    else if (action.kind === 'recover-voyages')
-      recovered = (await deps.voyages.unarrived(tenant.id, route.id)).filter((v) => v.id !== action.sailing);
-  }
-  return buildTransitionMessages(
-    deps.messages,
-    run,
-    actions,
-    channels,
-    at,
-    (index) => warps[index]!,
-    recovered,
-  );
 }
 
 /**

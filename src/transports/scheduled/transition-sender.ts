@@ -1,13 +1,14 @@
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
 import { AlreadyConsumed, type Delivery } from '../../platform/db/inbox.js';
-import { charactersInFields, type FieldQuery } from '../../platform/fields.js';
+import { charactersInFields, type Field, type FieldQuery } from '../../platform/fields.js';
 import type { Tenant } from '../../platform/tenant.js';
 import type { ChannelRegistry } from '../channels.js';
 import type { RouteState, ScheduledRoute } from '../core/model.js';
+import type { Voyage } from '../core/schedule.js';
 import type { Warp } from '../producer.js';
 import type { ScheduledRunnerDeps } from './runner.js';
 import type { TransitionAction } from './transition.js';
-import { buildTransitionMessages, type TransitionParts, transitionMessages } from './transition-messages.js';
+import { buildTransitionMessages, type TransitionParts } from './transition-messages.js';
 import { spawnPortalPicker, standing, warpFields, warpsTo } from './warps.js';
 
 /** What the sender needs of a route: who it is, and the chain its transitions' sends run on, in order. */
@@ -73,7 +74,7 @@ export class TransitionSender {
    * Look-ups and messages of the transitions queued in this turn. Deferring them lets every state change
    * due at one instant (12,000 routes at midnight) happen at that instant before any of them does I/O.
    * A transition of a route still sending an earlier one, or one that reads the voyage log (a start-up
-   * sweep), waits on the route's own chain instead.
+   * sweep), waits on the route's own chain instead, and is then sent the same way, as a burst of one.
    */
   private flush(): void {
     this.flushScheduled = false;
@@ -95,21 +96,12 @@ export class TransitionSender {
       for (const { run } of burst) run.work = sent;
       this.deps.track(sent);
     }
+    // The same send as a burst's, of one transition, once the route's earlier ones are sent.
     for (const transition of chained) {
       const { run } = transition;
-      run.work = run.work.then(() =>
-        this.perform(transition).then(
-          () => this.done(transition),
-          (error: unknown) => this.failed(transition, error),
-        ),
-      );
+      run.work = run.work.then(() => this.sendBurst([transition]));
       this.deps.track(run.work);
     }
-  }
-
-  private async perform(transition: QueuedTransition): Promise<void> {
-    const { run, actions, channels, at } = transition;
-    await this.send(transition, await transitionMessages(this.deps, run, actions, channels, at));
   }
 
   /** Hands a transition's messages to its durable send; settles when they are written. */
@@ -136,28 +128,30 @@ export class TransitionSender {
   /** Looks up, builds and hands over every transition of a burst; `sends` gets each one's send, in order. */
   private async sendEach(burst: readonly QueuedTransition[], sends: Array<Promise<void>>): Promise<void> {
     const { warps } = this.deps;
-    // Every field of every warp of the burst, asked at once; offsets[i] is where transition i's begin.
+    // Every field of every warp of the burst, asked at once; warpsAsked[w] are the fields of the w-th warp
+    // action of the burst, whose answers follow those of the warps before it.
     const queries: FieldQuery[] = [];
-    const offsets: number[] = [];
-    for (const { run, actions, channels } of burst) {
-      offsets.push(queries.length);
+    const warpsAsked: Array<readonly Field[]> = [];
+    for (const { run, actions, channels } of burst)
       for (const action of actions)
-        if (action.kind === 'warp')
-          for (const field of warpFields(channels, action.fromMapIds))
-            queries.push({ tenant: run.tenant, field });
-    }
+        if (action.kind === 'warp') {
+          const fields = warpFields(channels, action.fromMapIds);
+          warpsAsked.push(fields);
+          for (const field of fields) queries.push({ tenant: run.tenant, field });
+        }
     const answers = await charactersInFields(warps.directory, queries);
     // Who stands where, per transition and warp action; a spawn portal picker per tenant and destination.
     const found: Array<Array<ReturnType<typeof standing>> | undefined> = [];
     const pickers = new Map<string, Promise<() => number>>();
+    let offset = 0;
+    let asked = 0;
     for (let i = 0; i < burst.length; i++) {
-      const { run, actions, channels } = burst[i]!;
-      let offset = offsets[i]!;
+      const { run, actions } = burst[i]!;
       let byAction: Array<ReturnType<typeof standing>> | undefined;
       for (let index = 0; index < actions.length; index++) {
         const action = actions[index]!;
         if (action.kind !== 'warp') continue;
-        const fields = warpFields(channels, action.fromMapIds);
+        const fields = warpsAsked[asked++]!;
         const here = standing(warps, run.tenant, fields, answers, offset);
         offset += fields.length;
         if (here.length === 0) continue;
@@ -170,6 +164,19 @@ export class TransitionSender {
     }
     const picks = new Map<string, () => number>();
     for (const [key, picker] of pickers) picks.set(key, await picker);
+    // The voyages a start-up sweep announces arrived, read per transition: a failed read fails only its own.
+    const recoveries = new Map<number, Promise<readonly Voyage[]>>();
+    for (let i = 0; i < burst.length; i++) {
+      const { run, actions } = burst[i]!;
+      for (const action of actions)
+        if (action.kind === 'recover-voyages')
+          recoveries.set(
+            i,
+            this.deps.voyages
+              .unarrived(run.tenant.id, run.route.id)
+              .then((voyages) => voyages.filter((voyage) => voyage.id !== action.sailing)),
+          );
+    }
     for (let i = 0; i < burst.length; i++) {
       const transition = burst[i]!;
       const { run, actions, channels, at } = transition;
@@ -183,12 +190,15 @@ export class TransitionSender {
             const action = actions[index] as Extract<TransitionAction, { kind: 'warp' }>;
             return warpsTo(here, action.toMapId, picks.get(`${run.tenant.id} ${action.toMapId}`)!);
           };
+      const build = (recovered?: readonly Voyage[]) =>
+        this.send(
+          transition,
+          buildTransitionMessages(this.deps.messages, run, actions, channels, at, warpsOf, recovered),
+        );
       let sending: Promise<void>;
       try {
-        sending = this.send(
-          transition,
-          buildTransitionMessages(this.deps.messages, run, actions, channels, at, warpsOf),
-        );
+        const recovering = recoveries.get(i);
+        sending = recovering ? recovering.then(build) : build();
       } catch (error) {
         sending = Promise.reject(error);
       }

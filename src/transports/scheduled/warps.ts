@@ -1,4 +1,4 @@
-import { charactersInFields, type Field, type FieldDirectory } from '../../platform/fields.js';
+import type { Field, FieldDirectory } from '../../platform/fields.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Random } from '../../platform/service.js';
 import { NIL_UUID, type Tenant } from '../../platform/tenant.js';
@@ -104,27 +104,4 @@ export function warpsTo(
     instance: NIL_UUID,
     portalId: pick(),
   }));
-}
-
-/**
- * The warps that move everyone standing in `fromMapIds` (shared map instance, every channel) to `toMapId`.
- * Fields are asked together (see charactersInFields); one that cannot be read is logged and counted, and the
- * others still go. The order is stable (map, then channel, then character) so that a transition's messages
- * read the same every time.
- */
-export async function collectWarps(
-  deps: WarpDeps,
-  tenant: Tenant,
-  channels: readonly Channel[],
-  fromMapIds: readonly number[],
-  toMapId: number,
-): Promise<Warp[]> {
-  const fields = warpFields(channels, fromMapIds);
-  const answers = await charactersInFields(
-    deps.directory,
-    fields.map((field) => ({ tenant, field })),
-  );
-  const found = standing(deps, tenant, fields, answers, 0);
-  if (found.length === 0) return [];
-  return warpsTo(found, toMapId, await spawnPortalPicker(deps, tenant, toMapId));
 }
