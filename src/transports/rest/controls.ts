@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import { parseRequestDocument, type Resource, single } from '../../platform/http/jsonapi.js';
+import { parseRfc3339 } from '../../platform/rfc3339.js';
 import { isUuid, normaliseUuid } from '../../platform/tenant.js';
 import { rfc3339 } from '../core/go-time.js';
 import { utcDayStart } from '../core/timetable.js';
@@ -13,14 +14,13 @@ import {
 } from '../scheduled/trip-control.js';
 
 const MAX_OUTAGE_MS = 7 * 86_400_000;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 const reason = z.string().max(200, 'must be at most 200 characters').nullable().optional();
+// Go's reading (every field range-checked): Date.parse would take 30 February for 2 March.
 const instant = z
   .string()
-  .regex(RFC3339, 'must be an RFC3339 date-time')
-  .refine((text) => Number.isFinite(Date.parse(text)), 'must be an RFC3339 date-time')
-  .transform((text) => Date.parse(text));
+  .transform((text) => parseRfc3339(text))
+  .refine((ms) => Number.isFinite(ms), 'must be an RFC3339 date-time');
 
 const holdAttributes = z.object({ reason });
 const outageAttributes = z.object({ from: instant, until: instant, reason });
