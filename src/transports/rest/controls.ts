@@ -3,7 +3,6 @@ import * as z from 'zod';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import { parseRequestDocument, type Resource, single } from '../../platform/http/jsonapi.js';
 import { parseRfc3339 } from '../../platform/rfc3339.js';
-import { isUuid, normaliseUuid } from '../../platform/tenant.js';
 import { rfc3339 } from '../core/go-time.js';
 import { utcDayStart } from '../core/timetable.js';
 import {
@@ -12,6 +11,7 @@ import {
   type ControlView,
   type TripControl,
 } from '../scheduled/trip-control.js';
+import { routeIdParam } from './params.js';
 
 const MAX_OUTAGE_MS = 7 * 86_400_000;
 
@@ -54,12 +54,6 @@ export function controlResource(view: ControlView): Resource {
   };
 }
 
-function routeIdOf(request: FastifyRequest): string {
-  const { routeId } = request.params as { routeId: string };
-  if (!isUuid(routeId)) throw badRequest('routeId must be a UUID', { parameter: 'routeId' });
-  return normaliseUuid(routeId);
-}
-
 /** An absent or empty body counts as a document without attributes (a hold needs no reason). */
 const emptyBody = (body: unknown) =>
   body === undefined ||
@@ -83,7 +77,7 @@ function outagePeriod(body: unknown, now: number) {
 export function controlRoutes(app: FastifyInstance, control: TripControl, now: () => number): void {
   const requestOf = (request: FastifyRequest): ControlRequest => ({
     tenantId: request.tenant.id,
-    routeId: routeIdOf(request),
+    routeId: routeIdParam(request),
     remoteAddress: request.ip,
   });
   const answer = async (work: () => ControlView | Promise<ControlView>) => {
