@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { OTHER_TENANT } from '../../../test/support/app.js';
+import type { Tenant } from '../../platform/tenant.js';
 import {
   advanceTo,
   at,
@@ -30,8 +32,8 @@ type Attributes = Record<string, unknown>;
 async function boot(start: string) {
   harness = await startHarness({ start: at(start) });
   const { app, clock, url, atlas } = harness;
-  const get = async (path: string) => {
-    const response = await fetch(`${url}/api/transports/${path}`, { headers: tenantHeaders() });
+  const get = async (path: string, tenant: Tenant = TENANT) => {
+    const response = await fetch(`${url}/api/transports/${path}`, { headers: tenantHeaders(tenant) });
     return {
       status: response.status,
       body: (await response.json()) as {
@@ -108,6 +110,9 @@ describe('manifests of scheduled voyages', () => {
       [8, 'cancelled', 'not-aboard-at-arrival', '2026-02-18T00:15:00Z'],
       [10, 'cancelled', 'logout', '2026-02-18T00:05:00Z'],
     ]);
+    // Another tenant sees none of it: not the rows, not the route.
+    expect((await h.get(`manifests?filter[routeId]=${BOAT}`, OTHER_TENANT)).body.data).toEqual([]);
+    expect((await h.get(`routes/${BOAT}/passengers`, OTHER_TENANT)).status).toBe(404);
   });
 });
 
