@@ -160,3 +160,17 @@ describe('an outage', () => {
     ]);
   });
 });
+
+describe('controls whose effect has passed', () => {
+  // A forced departure of the day before, and a reload at 06:00 today that changed the timetable.
+  const overlay = controlOverlay({ timetable: A, controls: { forcedAt: at('00:01:00') - 86_400_000 } })!;
+  const reloaded: RouteSchedule = { timetable: B, previous: { timetable: A, until: at('06:00:00') } };
+
+  it('leave the route to its timetables: the same evaluation at every instant of the day', () => {
+    expect(overlay.overrides.length).toBeGreaterThan(0);
+    for (let time = at('00:00:00'); time < at('00:00:00') + 86_400_000; time += 5_000) {
+      const expected = evaluateSchedule(reloaded, time);
+      expect({ time, ...evaluateSchedule({ ...reloaded, overlay }, time) }).toEqual({ time, ...expected });
+    }
+  });
+});

@@ -27,10 +27,19 @@ export function timetableAt(schedule: RouteSchedule, at: number): RouteTimetable
  * next transition (even when the state there is the same: the timetable changes then).
  */
 export function evaluateSchedule(schedule: RouteSchedule, now: number): RouteEvaluation {
-  return schedule.overlay
-    ? evaluateOverlaid(schedule, schedule.overlay, now)
+  const { overlay } = schedule;
+  return overlay && overridesAhead(overlay, now)
+    ? evaluateOverlaid(schedule, overlay, now)
     : evaluateTimetables(schedule, now);
 }
+
+/**
+ * Whether an override covers `now` or lies ahead. Controls stay stored after their effect has passed (a forced
+ * departure of last week): such a route is evaluated as the timetable alone, at the cost of one comparison.
+ */
+const overridesAhead = (overlay: ControlOverlay, now: number): boolean =>
+  // Disjoint and in time order: the last one ends last.
+  (overlay.overrides.at(-1)?.until ?? Number.NEGATIVE_INFINITY) > now;
 
 const stateAt = (schedule: RouteSchedule, overlay: ControlOverlay, at: number): RouteState =>
   overrideAt(overlay.overrides, at)?.state ?? evaluateTimetables(schedule, at).state;
