@@ -53,21 +53,15 @@ export class ControlBook {
         schedules.set(route.id, current);
         continue;
       }
-      const { overlay: old, ...base } = current;
       const partner = partners.get(route.id);
-      const own = stored?.get(route.id)?.controls;
-      const theirs = partner ? stored?.get(partner.id)?.controls : undefined;
-      const overlay =
-        own || theirs
-          ? controlOverlay(
-              { timetable: base.timetable, controls: own },
-              partner
-                ? { timetable: loaded.schedules.get(partner.id)!.timetable, controls: theirs }
-                : undefined,
-            )
-          : undefined;
-      if (overlay || old) touched = true;
-      schedules.set(route.id, overlay ? { ...base, overlay } : base);
+      const schedule = scheduleWith(
+        loaded,
+        route.id,
+        stored?.get(route.id)?.controls,
+        partner && { id: partner.id, controls: stored?.get(partner.id)?.controls },
+      );
+      if (schedule.overlay || current.overlay) touched = true;
+      schedules.set(route.id, schedule);
     }
     return touched ? { ...loaded, schedules } : loaded;
   }
@@ -166,6 +160,24 @@ export class ControlBook {
 }
 
 class NothingToMove extends Error {}
+
+/**
+ * The route's schedule of `loaded` without its overlay, laid again with `controls` and, for a vessel's leg,
+ * its `partner` leg's controls (one hull). The only place a route's overlay is laid.
+ */
+export function scheduleWith(
+  loaded: LoadedTenant,
+  routeId: string,
+  controls: RouteControls | undefined,
+  partner: { readonly id: string; readonly controls: RouteControls | undefined } | undefined,
+): RouteSchedule {
+  const { overlay: _, ...base } = loaded.schedules.get(routeId)!;
+  const overlay = controlOverlay(
+    { timetable: base.timetable, controls },
+    partner && { timetable: loaded.schedules.get(partner.id)!.timetable, controls: partner.controls },
+  );
+  return overlay ? { ...base, overlay } : base;
+}
 
 /** Each vessel leg's other leg (legs paired by name, as the timetable pairs them). */
 export function partnersOf(loaded: LoadedTenant): Map<string, ScheduledRoute> {
