@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTenantsFile } from './config.js';
+import { sample } from '../testing/sample.js';
 import { type ControlledLeg, controlOverlay, type RouteControls } from './controls.js';
 import { evaluateSchedule, type RouteSchedule, voyageAt } from './schedule.js';
 import { computeTimetables, type RouteTimetable } from './timetable.js';
 
-const sample = parseTenantsFile(
-  JSON.parse(readFileSync(new URL('../../../config/tenants.json', import.meta.url), 'utf8')),
-).configurations[0]!;
 const timetables = computeTimetables(sample.routes, sample.vessels);
 const byName = (name: string): RouteTimetable =>
   timetables.get(sample.routes.find((route) => route.name === name)!.id)!;

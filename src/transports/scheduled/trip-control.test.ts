@@ -1,22 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/database.js';
 import { ManualClock } from '../../platform/clock.js';
 import { Database } from '../../platform/db/database.js';
 import { createLogger } from '../../platform/logging.js';
-import { parseTenantsFile } from '../core/config.js';
 import { loadTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
 import { routeId, TENANT } from '../testing/harness.js';
+import { sample } from '../testing/sample.js';
 import { ControlBook } from './control-book.js';
 import { CONTROLS_MIGRATION, ControlStore } from './controls-store.js';
 import { FLEET_MIGRATION } from './fleet.js';
 import { TripControl } from './trip-control.js';
 
 const BOAT = routeId('boat-ellinia-orbis');
-const sample = parseTenantsFile(
-  JSON.parse(readFileSync(new URL('../../../config/tenants.json', import.meta.url), 'utf8')),
-).configurations[0]!;
 
 let db: Database | undefined;
 afterEach(async () => {
