@@ -108,7 +108,10 @@ describe('a hold', () => {
       state: 'locked_entry',
       nextTransitionAt: '',
     });
-    expect((await h.call('GET', BOAT)).body.data.attributes.state).toBe('locked_entry');
+    // The route resource reads the same: nothing ahead is "" (its no-trips form), no voyageId outside transit.
+    const route = (await h.call('GET', BOAT)).body.data.attributes;
+    expect(route).toMatchObject({ state: 'locked_entry', nextState: 'locked_entry', nextTransitionAt: '' });
+    expect(route).not.toHaveProperty('voyageId');
 
     const released = await h.call('DELETE', `${BOAT}/control/hold`);
     expect(released.status).toBe(200);
@@ -119,6 +122,13 @@ describe('a hold', () => {
     });
     expect(eventsOf(h, BOAT)).toEqual(['DEPARTED 00:20:00']);
     expect(warpsOf(h, 1)).toEqual([`${EN_ROUTE} 00:20:00`]);
+    // The released voyage arrives after the full travel time: the next boundary, in the route's RFC 3339 form.
+    expect((await h.call('GET', BOAT)).body.data.attributes).toMatchObject({
+      state: 'in_transit',
+      nextState: 'awaiting_return',
+      nextTransitionAt: '2026-02-18T00:30:00Z',
+      voyageId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     h.place(1, EN_ROUTE);
     await h.to('00:40:00');
     expect(warpsOf(h, 1)).toEqual([`${EN_ROUTE} 00:20:00`, `${DESTINATION} 00:30:00`]);
