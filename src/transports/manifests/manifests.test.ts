@@ -7,6 +7,7 @@ import {
   at,
   type Harness,
   instanceRoute,
+  logout,
   routeId,
   startHarness,
   TENANT,
@@ -82,17 +83,7 @@ describe('manifests of scheduled voyages', () => {
     h.place(9, STAGING); // waits for the next trip
     // Character 10 logs out aboard: warped back to the start map, their voyage ends there.
     h.atlas.remove(TENANT.id, 10);
-    await h.app.bus.publish(
-      'EVENT_TOPIC_CHARACTER_STATUS',
-      {
-        transactionId: NIL,
-        worldId: 0,
-        characterId: 10,
-        type: 'LOGOUT',
-        body: { channelId: 1, mapId: EN_ROUTE, instance: NIL },
-      },
-      { key: 10, tenant: TENANT },
-    );
+    await logout(h.app, 10, EN_ROUTE);
     await h.to('00:10:00');
     const passengers = (await h.get(`routes/${BOAT}/passengers`)).body.data;
     expect(passengers).toEqual([
