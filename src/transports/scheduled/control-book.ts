@@ -3,7 +3,7 @@ import { controlOverlay, type RouteControls } from '../core/controls.js';
 import type { ScheduledRoute } from '../core/model.js';
 import type { RouteSchedule } from '../core/schedule.js';
 import type { LoadedTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
-import type { ControlStore, StoredControls } from './controls-store.js';
+import { type ControlStore, columnsOf, type StoredControls } from './controls-store.js';
 
 /** What the book needs of the runner: re-walk a route whose overlay changed. */
 export interface ControlListener {
@@ -20,7 +20,6 @@ export interface ControlListener {
  */
 export class ControlBook {
   private readonly byTenant = new Map<string, Map<string, StoredControls>>();
-  private readonly key = new Map<string, string>();
 
   constructor(
     private readonly store: ControlStore,
@@ -85,8 +84,8 @@ export class ControlBook {
       return;
     }
     for (const stored of rows) {
-      const key = JSON.stringify([stored.controls, stored.changedAt]);
-      if (this.key.get(`${tenantId}/${stored.routeId}`) === key) continue;
+      const known = this.byTenant.get(tenantId)?.get(stored.routeId);
+      if (known && keyOf(known) === keyOf(stored)) continue;
       this.changed(stored);
     }
   }
@@ -98,7 +97,6 @@ export class ControlBook {
       this.byTenant.set(stored.tenantId, routes);
     }
     routes.set(stored.routeId, stored);
-    this.key.set(`${stored.tenantId}/${stored.routeId}`, JSON.stringify([stored.controls, stored.changedAt]));
   }
 
   private reapply(stored: StoredControls): void {
@@ -138,7 +136,7 @@ export class ControlBook {
             : {}),
         };
         // Nothing to move on (the overlay disagrees for another reason): no write, so no loop of re-applies.
-        if (JSON.stringify(next) === JSON.stringify(current)) throw new NothingToMove();
+        if (JSON.stringify(columnsOf(next)) === JSON.stringify(columnsOf(current))) throw new NothingToMove();
         return next;
       })
       .then(
@@ -160,6 +158,9 @@ export class ControlBook {
 }
 
 class NothingToMove extends Error {}
+
+/** Stored controls as compared across a lease tick: the row's columns, whatever order the object was built in. */
+const keyOf = (stored: StoredControls) => JSON.stringify([...columnsOf(stored.controls), stored.changedAt]);
 
 /**
  * The route's schedule of `loaded` without its overlay, laid again with `controls` and, for a vessel's leg,
