@@ -170,3 +170,22 @@ describe('controls whose effect has passed', () => {
     }
   });
 });
+
+describe('controls ahead of a reload', () => {
+  // An outage at 08:00-09:00, and a reload at 06:00 today that changed the timetable.
+  const overlay = controlOverlay({
+    timetable: B,
+    controls: {
+      outage: { from: at('08:00:00'), until: at('09:00:00'), reason: null, setAt: at('00:00:00') },
+    },
+  })!;
+  const reloaded: RouteSchedule = { timetable: B, previous: { timetable: A, until: at('06:00:00') } };
+
+  it('leave the evaluation before the outage as the timetables give it, the reload instant included', () => {
+    for (let time = at('00:00:00'); time < at('07:00:00'); time += 5_000) {
+      const expected = evaluateSchedule(reloaded, time);
+      if (expected.nextTransitionAt === null || expected.nextTransitionAt > at('07:30:00')) continue;
+      expect({ time, ...evaluateSchedule({ ...reloaded, overlay }, time) }).toEqual({ time, ...expected });
+    }
+  });
+});

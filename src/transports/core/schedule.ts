@@ -64,7 +64,9 @@ function evaluateOverlaid(schedule: RouteSchedule, overlay: ControlOverlay, now:
     if (next === null || next === Number.POSITIVE_INFINITY)
       return { state, nextState: state, nextTransitionAt: null };
     const nextState = stateAt(schedule, overlay, next);
-    if (nextState !== state) return { state, nextState, nextTransitionAt: next };
+    // The timetable changes at a reload's instant even when the state stays (as evaluateTimetables answers).
+    const reloadedThen = !inside && next === schedule.previous?.until;
+    if (nextState !== state || reloadedThen) return { state, nextState, nextTransitionAt: next };
     at = next;
   }
   return { state, nextState: state, nextTransitionAt: null };
