@@ -171,6 +171,31 @@ const eventsOf = (messages: readonly Recorded[]) =>
 const place = (atlas: FakeAtlas, characterId: number, mapId: number) =>
   atlas.place(TENANT.id, characterId, { worldId: 0, channelId: 1, mapId, instance: NIL_UUID });
 
+/** The warps one character was sent, as [instant, map]. */
+const warpsOf = (fleet: Fleet, characterId: number) =>
+  fleet.commands.filter((m) => m.body.characterId === characterId).map((m) => [m.at, warpOf(m).mapId]);
+
+/** Two replicas at `time`: the one that drives the boat, and the other. */
+async function boatFleet(time: string) {
+  const atlas = await new FakeAtlas().start();
+  cleanup.push(() => atlas.stop());
+  const fleet = await startFleet(2, time, atlas);
+  const driverId = ownerOf(fleet.ids, stepTopic(TENANT.id, BOAT))!;
+  const driver = fleet.apps[fleet.ids.indexOf(driverId)]!;
+  const other = fleet.apps.find((app) => app !== driver)!;
+  return { atlas, fleet, driver, other };
+}
+
+/** `GET .../control`, or a change (`PUT`/`DELETE .../control/hold`): the route-controls attributes. */
+async function control(app: App, method: 'GET' | 'PUT' | 'DELETE') {
+  const response = await fetch(
+    `${app.url}/api/transports/routes/${BOAT}/control${method === 'GET' ? '' : '/hold'}`,
+    { method, headers: tenantHeaders() },
+  );
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { data: { attributes: Record<string, unknown> } }).data.attributes;
+}
+
 describe('three replicas on one database', () => {
   it('spread the routes and send every departure, arrival and warp of an hour once', async () => {
     const atlas = await new FakeAtlas().start();
@@ -191,10 +216,7 @@ describe('three replicas on one database', () => {
     await advanceTo(fleet, at('01:01:00'));
 
     expect(eventsOf(fleet.status)).toEqual(expectedEvents(at('00:01:00'), at('01:01:00')));
-    const warps = fleet.commands
-      .filter((m) => m.body.characterId === 7)
-      .map((m) => [m.at, warpOf(m).mapId])
-      .sort((a, b) => a[0]! - b[0]!);
+    const warps = warpsOf(fleet, 7).sort((a, b) => a[0]! - b[0]!);
     expect(warps).toEqual([
       [at('00:05:00'), EN_ROUTE],
       [at('00:15:00'), DESTINATION],
@@ -301,31 +323,14 @@ describe('three replicas on one database', () => {
   });
 
   it('applies a hold accepted by the replica that does not drive the boat, and its release once', async () => {
-    const atlas = await new FakeAtlas().start();
-    cleanup.push(() => atlas.stop());
-    const fleet = await startFleet(2, '00:01:00', atlas);
-    const driverId = ownerOf(fleet.ids, stepTopic(TENANT.id, BOAT))!;
-    const driver = fleet.apps[fleet.ids.indexOf(driverId)]!;
-    const other = fleet.apps.find((app) => app !== driver)!;
-    const control = async (app: App, method: string) => {
-      const response = await fetch(
-        `${app.url}/api/transports/routes/${BOAT}/control${method === 'GET' ? '' : '/hold'}`,
-        {
-          method,
-          headers: tenantHeaders(),
-        },
-      );
-      expect(response.status).toBe(200);
-      return ((await response.json()) as { data: { attributes: Record<string, unknown> } }).data.attributes;
-    };
+    const { atlas, fleet, driver, other } = await boatFleet('00:01:00');
     place(atlas, 5, STAGING);
     expect(await control(other, 'PUT')).toMatchObject({ held: true });
     await tickLeases(fleet);
     expect(await control(driver, 'GET')).toMatchObject({ held: true, state: 'open_entry' });
     await advanceTo(fleet, at('00:20:00'));
     const departures = () => eventsOf(fleet.status).filter((e) => e.startsWith(`${BOAT} DEPARTED`));
-    const warps = () =>
-      fleet.commands.filter((m) => m.body.characterId === 5).map((m) => [m.at, warpOf(m).mapId]);
+    const warps = () => warpsOf(fleet, 5);
     expect(departures()).toEqual([]);
     expect(warps()).toEqual([]);
 
@@ -343,22 +348,28 @@ describe('three replicas on one database', () => {
       [at('00:20:00'), EN_ROUTE],
       [at('00:30:00'), DESTINATION],
     ]);
+    // The voyage's manifest was written once across the replicas, whichever is asked.
+    for (const app of fleet.apps) {
+      const response = await fetch(`${app.url}/api/transports/manifests?filter[characterId]=5`, {
+        headers: tenantHeaders(),
+      });
+      const { data } = (await response.json()) as { data: Array<{ attributes: Record<string, unknown> }> };
+      expect(data.map((entry) => entry.attributes)).toEqual([
+        expect.objectContaining({
+          routeId: BOAT,
+          departedAt: '2026-02-18T00:20:00Z',
+          endedAt: '2026-02-18T00:30:00Z',
+          outcome: 'delivered',
+        }),
+      ]);
+    }
   });
 
   it('lets a departure stand that a hold taken elsewhere reached too late, and holds the next one', async () => {
-    const atlas = await new FakeAtlas().start();
-    cleanup.push(() => atlas.stop());
-    const fleet = await startFleet(2, '00:04:00', atlas);
-    const driverId = ownerOf(fleet.ids, stepTopic(TENANT.id, BOAT))!;
-    const other = fleet.apps.find((_, index) => fleet.ids[index] !== driverId)!;
-    const hold = () =>
-      fetch(`${other.url}/api/transports/routes/${BOAT}/control/hold`, {
-        method: 'PUT',
-        headers: tenantHeaders(),
-      });
+    const { atlas, fleet, other } = await boatFleet('00:04:00');
     place(atlas, 6, STAGING);
     await advanceTo(fleet, at('00:04:59'));
-    expect((await hold()).status).toBe(200);
+    expect(await control(other, 'PUT')).toMatchObject({ held: true });
     // The driver departs before its lease tick brings the hold.
     await advanceTo(fleet, at('00:05:00'));
     place(atlas, 6, EN_ROUTE);
@@ -367,16 +378,11 @@ describe('three replicas on one database', () => {
     await advanceTo(fleet, at('00:50:00'));
     const boat = eventsOf(fleet.status).filter((e) => e.startsWith(BOAT));
     expect(boat).toEqual([`${BOAT} DEPARTED ${at('00:05:00')}`, `${BOAT} ARRIVED ${at('00:30:10')}`].sort());
-    const warps = fleet.commands.filter((m) => m.body.characterId === 6).map((m) => [m.at, warpOf(m).mapId]);
-    expect(warps).toEqual([
+    expect(warpsOf(fleet, 6)).toEqual([
       [at('00:05:00'), EN_ROUTE],
       [at('00:15:00'), DESTINATION],
     ]);
-    const response = await fetch(`${other.url}/api/transports/routes/${BOAT}/control`, {
-      headers: tenantHeaders(),
-    });
-    const { data } = (await response.json()) as { data: { attributes: Record<string, unknown> } };
-    expect(data.attributes).toMatchObject({
+    expect(await control(other, 'GET')).toMatchObject({
       held: true,
       heldSince: '2026-02-18T00:05:00Z',
       state: 'locked_entry',

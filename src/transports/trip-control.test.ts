@@ -69,7 +69,7 @@ const warpsOf = (h: Booted, characterId: number) =>
     .map((m) => `${warpOf(m).mapId} ${iso(m.at)}`);
 const iso = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
-const outage = (from: string, until: string, reason?: unknown) => ({
+const outage = (from: unknown, until: unknown, reason?: unknown) => ({
   data: { type: 'route-outages', attributes: { from, until, ...(reason === undefined ? {} : { reason }) } },
 });
 
@@ -108,7 +108,10 @@ describe('a hold', () => {
       state: 'locked_entry',
       nextTransitionAt: '',
     });
-    expect((await h.call('GET', BOAT)).body.data.attributes.state).toBe('locked_entry');
+    // The route resource reads the same: nothing ahead is "" (its no-trips form), no voyageId outside transit.
+    const route = (await h.call('GET', BOAT)).body.data.attributes;
+    expect(route).toMatchObject({ state: 'locked_entry', nextState: 'locked_entry', nextTransitionAt: '' });
+    expect(route).not.toHaveProperty('voyageId');
 
     const released = await h.call('DELETE', `${BOAT}/control/hold`);
     expect(released.status).toBe(200);
@@ -119,6 +122,13 @@ describe('a hold', () => {
     });
     expect(eventsOf(h, BOAT)).toEqual(['DEPARTED 00:20:00']);
     expect(warpsOf(h, 1)).toEqual([`${EN_ROUTE} 00:20:00`]);
+    // The released voyage arrives after the full travel time: the next boundary, in the route's RFC 3339 form.
+    expect((await h.call('GET', BOAT)).body.data.attributes).toMatchObject({
+      state: 'in_transit',
+      nextState: 'awaiting_return',
+      nextTransitionAt: '2026-02-18T00:30:00Z',
+      voyageId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     h.place(1, EN_ROUTE);
     await h.to('00:40:00');
     expect(warpsOf(h, 1)).toEqual([`${EN_ROUTE} 00:20:00`, `${DESTINATION} 00:30:00`]);
@@ -259,7 +269,20 @@ describe('bad input', () => {
   it('answers 4xx JSON:API errors naming the field, and stores nothing', async () => {
     const h = await boot('00:01:00');
     const unknown = routeId('no-such-route');
-    const cases: Array<[string, string, unknown, number, Record<string, string>, Tenant?]> = [
+    // [from, until, the attribute named, reason]: now is 2026-02-18T00:01:00Z.
+    const badOutages: Array<[unknown, unknown, string, unknown?]> = [
+      ['2026-02-18T01:00:00Z', '2026-02-18T00:50:00Z', 'until'],
+      ['2026-02-17T01:00:00Z', '2026-02-18T00:00:30Z', 'until'],
+      ['2026-02-18T01:00:00Z', '2026-02-25T01:00:01Z', 'until'],
+      ['yesterday', '2026-02-18T02:00:00Z', 'from'],
+      // No 30 February (Date.parse would have read 2 March).
+      ['2026-02-30T01:00:00Z', '2026-03-02T02:00:00Z', 'from'],
+      ['2026-02-18T01:00:00Z', '2026-02-18T24:00:00Z', 'until'],
+      ['2026-02-18T01:00:00Z', 1771380000000, 'until'],
+      ['2026-02-18T01:00:00Z', '2026-02-18T02:00:00Z', 'reason', 'y'.repeat(201)],
+    ];
+    type Case = [string, string, unknown, number, Record<string, string>, Tenant?];
+    const cases: Case[] = [
       ['GET', `${unknown}/control`, undefined, 404, {}],
       ['PUT', `${unknown}/control/hold`, undefined, 404, {}],
       ['PUT', `${BOAT}/control/hold`, undefined, 404, {}, OTHER_TENANT],
@@ -288,48 +311,15 @@ describe('bad input', () => {
         { pointer: '/data/type' },
       ],
       ['PUT', `${BOAT}/control/out-of-service`, undefined, 400, { pointer: '' }],
-      [
-        'PUT',
-        `${BOAT}/control/out-of-service`,
-        outage('2026-02-18T01:00:00Z', '2026-02-18T00:50:00Z'),
-        400,
-        { pointer: '/data/attributes/until' },
-      ],
-      [
-        'PUT',
-        `${BOAT}/control/out-of-service`,
-        outage('2026-02-17T01:00:00Z', '2026-02-18T00:00:30Z'),
-        400,
-        { pointer: '/data/attributes/until' },
-      ],
-      [
-        'PUT',
-        `${BOAT}/control/out-of-service`,
-        outage('2026-02-18T01:00:00Z', '2026-02-25T01:00:01Z'),
-        400,
-        { pointer: '/data/attributes/until' },
-      ],
-      [
-        'PUT',
-        `${BOAT}/control/out-of-service`,
-        outage('yesterday', '2026-02-18T02:00:00Z'),
-        400,
-        { pointer: '/data/attributes/from' },
-      ],
-      [
-        'PUT',
-        `${BOAT}/control/out-of-service`,
-        outage('2026-02-18T01:00:00Z', 1771380000000 as unknown as string),
-        400,
-        { pointer: '/data/attributes/until' },
-      ],
-      [
-        'PUT',
-        `${BOAT}/control/out-of-service`,
-        outage('2026-02-18T01:00:00Z', '2026-02-18T02:00:00Z', 'y'.repeat(201)),
-        400,
-        { pointer: '/data/attributes/reason' },
-      ],
+      ...badOutages.map(
+        ([from, until, field, why]): Case => [
+          'PUT',
+          `${BOAT}/control/out-of-service`,
+          outage(from, until, why),
+          400,
+          { pointer: `/data/attributes/${field}` },
+        ],
+      ),
       ['PUT', `${BOAT}/control/out-of-service`, '{"data":', 400, {}],
       ['PATCH', `${BOAT}/control/hold`, undefined, 405, {}],
     ];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRfc3339, parseSince } from './schemas.js';
+import { parseRfc3339 } from '../../platform/rfc3339.js';
+import { parseSince } from './schemas.js';
 
 const NOW = Date.UTC(2026, 1, 18, 12);
 

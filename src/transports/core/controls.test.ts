@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTenantsFile } from './config.js';
+import { sample } from '../testing/sample.js';
 import { type ControlledLeg, controlOverlay, type RouteControls } from './controls.js';
 import { evaluateSchedule, type RouteSchedule, voyageAt } from './schedule.js';
 import { computeTimetables, type RouteTimetable } from './timetable.js';
 
-const sample = parseTenantsFile(
-  JSON.parse(readFileSync(new URL('../../../config/tenants.json', import.meta.url), 'utf8')),
-).configurations[0]!;
 const timetables = computeTimetables(sample.routes, sample.vessels);
 const byName = (name: string): RouteTimetable =>
   timetables.get(sample.routes.find((route) => route.name === name)!.id)!;
@@ -158,5 +154,38 @@ describe('an outage', () => {
       'out_of_service',
       'open_entry',
     ]);
+  });
+});
+
+describe('controls whose effect has passed', () => {
+  // A forced departure of the day before, and a reload at 06:00 today that changed the timetable.
+  const overlay = controlOverlay({ timetable: A, controls: { forcedAt: at('00:01:00') - 86_400_000 } })!;
+  const reloaded: RouteSchedule = { timetable: B, previous: { timetable: A, until: at('06:00:00') } };
+
+  it('leave the route to its timetables: the same evaluation at every instant of the day', () => {
+    expect(overlay.overrides.length).toBeGreaterThan(0);
+    for (let time = at('00:00:00'); time < at('00:00:00') + 86_400_000; time += 5_000) {
+      const expected = evaluateSchedule(reloaded, time);
+      expect({ time, ...evaluateSchedule({ ...reloaded, overlay }, time) }).toEqual({ time, ...expected });
+    }
+  });
+});
+
+describe('controls ahead of a reload', () => {
+  // An outage at 08:00-09:00, and a reload at 06:00 today that changed the timetable.
+  const overlay = controlOverlay({
+    timetable: B,
+    controls: {
+      outage: { from: at('08:00:00'), until: at('09:00:00'), reason: null, setAt: at('00:00:00') },
+    },
+  })!;
+  const reloaded: RouteSchedule = { timetable: B, previous: { timetable: A, until: at('06:00:00') } };
+
+  it('leave the evaluation before the outage as the timetables give it, the reload instant included', () => {
+    for (let time = at('00:00:00'); time < at('07:00:00'); time += 5_000) {
+      const expected = evaluateSchedule(reloaded, time);
+      if (expected.nextTransitionAt === null || expected.nextTransitionAt > at('07:30:00')) continue;
+      expect({ time, ...evaluateSchedule({ ...reloaded, overlay }, time) }).toEqual({ time, ...expected });
+    }
   });
 });

@@ -27,38 +27,58 @@ export function timetableAt(schedule: RouteSchedule, at: number): RouteTimetable
  * next transition (even when the state there is the same: the timetable changes then).
  */
 export function evaluateSchedule(schedule: RouteSchedule, now: number): RouteEvaluation {
-  return schedule.overlay
-    ? evaluateOverlaid(schedule, schedule.overlay, now)
+  const { overlay } = schedule;
+  return overlay && overridesAhead(overlay, now)
+    ? evaluateOverlaid(schedule, overlay, now)
     : evaluateTimetables(schedule, now);
 }
+
+/**
+ * Whether an override covers `now` or lies ahead. Controls stay stored after their effect has passed (a forced
+ * departure of last week): such a route is evaluated as the timetable alone, at the cost of one comparison.
+ */
+const overridesAhead = (overlay: ControlOverlay, now: number): boolean =>
+  // Disjoint and in time order: the last one ends last.
+  (overlay.overrides.at(-1)?.until ?? Number.NEGATIVE_INFINITY) > now;
 
 const stateAt = (schedule: RouteSchedule, overlay: ControlOverlay, at: number): RouteState =>
   overrideAt(overlay.overrides, at)?.state ?? evaluateTimetables(schedule, at).state;
 
 /**
  * The overrides decide inside their stretches, the timetables elsewhere: the next transition is the first
- * candidate boundary (an override's edge or the timetable's next transition) where the state differs.
+ * candidate boundary (an override's edge or the timetable's next transition) where the state differs. Outside
+ * the overrides one timetable evaluation a candidate: it gives the state there and, when no override starts
+ * first, the state at the candidate too.
  */
 function evaluateOverlaid(schedule: RouteSchedule, overlay: ControlOverlay, now: number): RouteEvaluation {
-  const state = stateAt(schedule, overlay, now);
+  let state: RouteState | undefined;
   let at = now;
   // Bounded: every candidate lies later than the one before, and a day holds a few hundred boundaries.
   for (let step = 0; step < 10_000; step++) {
     const inside = overrideAt(overlay.overrides, at);
     let next: number | null;
-    if (inside) next = inside.until;
-    else {
-      next = evaluateTimetables(schedule, at).nextTransitionAt;
+    let nextState: RouteState | undefined;
+    if (inside) {
+      state ??= inside.state;
+      next = inside.until;
+    } else {
+      const plain = evaluateTimetables(schedule, at);
+      state ??= plain.state;
+      next = plain.nextTransitionAt;
+      // Overrides are in time order: the first starting after `at` is the only one that can cover `next`.
       const upcoming = overlay.overrides.find((o) => o.from > at);
-      if (upcoming && (next === null || upcoming.from < next)) next = upcoming.from;
+      if (upcoming && (next === null || upcoming.from <= next)) next = upcoming.from;
+      else nextState = plain.nextState;
     }
     if (next === null || next === Number.POSITIVE_INFINITY)
       return { state, nextState: state, nextTransitionAt: null };
-    const nextState = stateAt(schedule, overlay, next);
-    if (nextState !== state) return { state, nextState, nextTransitionAt: next };
+    nextState ??= stateAt(schedule, overlay, next);
+    // The timetable changes at a reload's instant even when the state stays (as evaluateTimetables answers).
+    const reloadedThen = !inside && next === schedule.previous?.until;
+    if (nextState !== state || reloadedThen) return { state, nextState, nextTransitionAt: next };
     at = next;
   }
-  return { state, nextState: state, nextTransitionAt: null };
+  return { state: state!, nextState: state!, nextTransitionAt: null };
 }
 
 function evaluateTimetables(schedule: RouteSchedule, now: number): RouteEvaluation {

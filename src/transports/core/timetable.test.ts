@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTenantsFile } from './config.js';
+import { sample } from '../testing/sample.js';
 import { tripId } from './ids.js';
 import type { ScheduledRoute, Vessel } from './model.js';
 import {
@@ -15,9 +14,6 @@ import {
 
 const FEB_18 = Date.UTC(2026, 1, 18);
 const MINUTE = 60_000;
-const sample = parseTenantsFile(
-  JSON.parse(readFileSync(new URL('../../../config/tenants.json', import.meta.url), 'utf8')),
-).configurations[0]!;
 
 /** "hh:mm:ss" of a time of day in milliseconds. */
 function clock(timeOfDay: number): string {

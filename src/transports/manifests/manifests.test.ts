@@ -1,10 +1,13 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { OTHER_TENANT } from '../../../test/support/app.js';
+import type { Tenant } from '../../platform/tenant.js';
 import {
   advanceTo,
   at,
   type Harness,
   instanceRoute,
+  logout,
   routeId,
   startHarness,
   TENANT,
@@ -30,8 +33,8 @@ type Attributes = Record<string, unknown>;
 async function boot(start: string) {
   harness = await startHarness({ start: at(start) });
   const { app, clock, url, atlas } = harness;
-  const get = async (path: string) => {
-    const response = await fetch(`${url}/api/transports/${path}`, { headers: tenantHeaders() });
+  const get = async (path: string, tenant: Tenant = TENANT) => {
+    const response = await fetch(`${url}/api/transports/${path}`, { headers: tenantHeaders(tenant) });
     return {
       status: response.status,
       body: (await response.json()) as {
@@ -80,17 +83,7 @@ describe('manifests of scheduled voyages', () => {
     h.place(9, STAGING); // waits for the next trip
     // Character 10 logs out aboard: warped back to the start map, their voyage ends there.
     h.atlas.remove(TENANT.id, 10);
-    await h.app.bus.publish(
-      'EVENT_TOPIC_CHARACTER_STATUS',
-      {
-        transactionId: NIL,
-        worldId: 0,
-        characterId: 10,
-        type: 'LOGOUT',
-        body: { channelId: 1, mapId: EN_ROUTE, instance: NIL },
-      },
-      { key: 10, tenant: TENANT },
-    );
+    await logout(h.app, 10, EN_ROUTE);
     await h.to('00:10:00');
     const passengers = (await h.get(`routes/${BOAT}/passengers`)).body.data;
     expect(passengers).toEqual([
@@ -108,6 +101,9 @@ describe('manifests of scheduled voyages', () => {
       [8, 'cancelled', 'not-aboard-at-arrival', '2026-02-18T00:15:00Z'],
       [10, 'cancelled', 'logout', '2026-02-18T00:05:00Z'],
     ]);
+    // Another tenant sees none of it: not the rows, not the route.
+    expect((await h.get(`manifests?filter[routeId]=${BOAT}`, OTHER_TENANT)).body.data).toEqual([]);
+    expect((await h.get(`routes/${BOAT}/passengers`, OTHER_TENANT)).status).toBe(404);
   });
 });
 

@@ -93,21 +93,25 @@ export async function recordEnded(
   others?: { readonly outcome: Outcome; readonly reason: string },
 ): Promise<void> {
   const { characterIds, outcome, reason } = ended;
-  if (characterIds === undefined || characterIds.length > 0) {
-    await client.query(
-      `UPDATE transport_manifests SET outcome = $4, reason = $5, ended_at = $3
-       WHERE tenant_id = $1 AND trip_id = $2 AND outcome = 'aboard'
-         AND ($6::bigint[] IS NULL OR character_id = ANY($6::bigint[]))`,
-      [tenantId, tripId, at, outcome, reason, characterIds ?? null],
-    );
-  }
-  if (others) {
-    await client.query(
-      `UPDATE transport_manifests SET outcome = $4, reason = $5, ended_at = $3
-       WHERE tenant_id = $1 AND trip_id = $2 AND outcome = 'aboard'`,
-      [tenantId, tripId, at, others.outcome, others.reason],
-    );
-  }
+  if (characterIds !== undefined && characterIds.length === 0 && !others) return;
+  // One statement at an arrival: the riders delivered and the rest of the trip's aboard rows together.
+  await client.query(
+    `UPDATE transport_manifests SET ended_at = $3,
+       outcome = CASE WHEN $6::bigint[] IS NULL OR character_id = ANY($6::bigint[]) THEN $4 ELSE $7::text END,
+       reason = CASE WHEN $6::bigint[] IS NULL OR character_id = ANY($6::bigint[]) THEN $5 ELSE $8::text END
+     WHERE tenant_id = $1 AND trip_id = $2 AND outcome = 'aboard'
+       AND ($7::text IS NOT NULL OR $6::bigint[] IS NULL OR character_id = ANY($6::bigint[]))`,
+    [
+      tenantId,
+      tripId,
+      at,
+      outcome,
+      reason,
+      characterIds ?? null,
+      others?.outcome ?? null,
+      others?.reason ?? null,
+    ],
+  );
 }
 
 /** A character aboard a scheduled voyage logged out (and was warped off the ship): their voyage ends there. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as z from 'zod';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import { parseRequestDocument, type Resource, single } from '../../platform/http/jsonapi.js';
-import { isUuid, normaliseUuid } from '../../platform/tenant.js';
+import { parseRfc3339 } from '../../platform/rfc3339.js';
 import { rfc3339 } from '../core/go-time.js';
 import { utcDayStart } from '../core/timetable.js';
 import {
@@ -11,16 +11,16 @@ import {
   type ControlView,
   type TripControl,
 } from '../scheduled/trip-control.js';
+import { routeIdParam } from './params.js';
 
 const MAX_OUTAGE_MS = 7 * 86_400_000;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 const reason = z.string().max(200, 'must be at most 200 characters').nullable().optional();
+// Go's reading (every field range-checked): Date.parse would take 30 February for 2 March.
 const instant = z
   .string()
-  .regex(RFC3339, 'must be an RFC3339 date-time')
-  .refine((text) => Number.isFinite(Date.parse(text)), 'must be an RFC3339 date-time')
-  .transform((text) => Date.parse(text));
+  .transform((text) => parseRfc3339(text))
+  .refine((ms) => Number.isFinite(ms), 'must be an RFC3339 date-time');
 
 const holdAttributes = z.object({ reason });
 const outageAttributes = z.object({ from: instant, until: instant, reason });
@@ -54,12 +54,6 @@ export function controlResource(view: ControlView): Resource {
   };
 }
 
-function routeIdOf(request: FastifyRequest): string {
-  const { routeId } = request.params as { routeId: string };
-  if (!isUuid(routeId)) throw badRequest('routeId must be a UUID', { parameter: 'routeId' });
-  return normaliseUuid(routeId);
-}
-
 /** An absent or empty body counts as a document without attributes (a hold needs no reason). */
 const emptyBody = (body: unknown) =>
   body === undefined ||
@@ -83,7 +77,7 @@ function outagePeriod(body: unknown, now: number) {
 export function controlRoutes(app: FastifyInstance, control: TripControl, now: () => number): void {
   const requestOf = (request: FastifyRequest): ControlRequest => ({
     tenantId: request.tenant.id,
-    routeId: routeIdOf(request),
+    routeId: routeIdParam(request),
     remoteAddress: request.ip,
   });
   const answer = async (work: () => ControlView | Promise<ControlView>) => {

@@ -8,6 +8,7 @@ import { rfc3339 } from '../core/go-time.js';
 import type { ManifestEntry, ManifestFilter, ManifestStore } from '../manifests/manifests.js';
 import { type PassengerDeps, passengersOf } from '../manifests/passengers.js';
 import type { TenantRegistry } from '../tenants/loaded-tenant.js';
+import { routeIdParam } from './params.js';
 
 export interface ManifestRoutesDeps {
   readonly manifests: ManifestStore;
@@ -82,9 +83,7 @@ export function manifestRoutes(app: FastifyInstance, deps: ManifestRoutesDeps): 
   });
 
   app.get('/transports/routes/:routeId/passengers', async (request: FastifyRequest) => {
-    const { routeId: text } = request.params as { routeId: string };
-    if (!isUuid(text)) throw badRequest('routeId must be a UUID', { parameter: 'routeId' });
-    const routeId = normaliseUuid(text);
+    const routeId = routeIdParam(request);
     const loaded = deps.tenants.get(request.tenant.id);
     const route = loaded?.routesById.get(routeId);
     if (!loaded || !route) throw notFound(`route ${routeId} not found`);

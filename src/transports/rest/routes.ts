@@ -13,7 +13,6 @@ import {
 import { pageOf, parseListing, STANDARD_PAGES } from '../../platform/http/pagination.js';
 import { queryValue } from '../../platform/http/query.js';
 import { tenantScoped } from '../../platform/http/scope.js';
-import { isUuid, normaliseUuid } from '../../platform/tenant.js';
 import { causeOfRequest } from '../../platform/wire/headers.js';
 import { u8, u32 } from '../../platform/wire/numbers.js';
 import { timetableAt } from '../core/schedule.js';
@@ -35,6 +34,7 @@ import {
   vesselResource,
 } from './documents.js';
 import { type ManifestRoutesDeps, manifestRoutes } from './manifests.js';
+import { routeIdParam } from './params.js';
 
 export interface TransportRoutesDeps {
   readonly tenants: TenantRegistry;
@@ -63,12 +63,6 @@ const startAttributes = z.object({
 });
 
 const EMPTY: LoadedTenant['routes'] = [];
-
-function routeIdParam(request: FastifyRequest): string {
-  const { routeId } = request.params as { routeId: string };
-  if (!isUuid(routeId)) throw badRequest('routeId must be a UUID', { parameter: 'routeId' });
-  return normaliseUuid(routeId);
-}
 
 function startMapFilter(query: Query): number | undefined {
   const text = queryValue(query, 'filter[startMapId]');

@@ -3,7 +3,7 @@ import { controlOverlay, type RouteControls } from '../core/controls.js';
 import type { ScheduledRoute } from '../core/model.js';
 import type { RouteSchedule } from '../core/schedule.js';
 import type { LoadedTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
-import type { ControlStore, StoredControls } from './controls-store.js';
+import { type ControlStore, columnsOf, type StoredControls } from './controls-store.js';
 
 /** What the book needs of the runner: re-walk a route whose overlay changed. */
 export interface ControlListener {
@@ -20,7 +20,6 @@ export interface ControlListener {
  */
 export class ControlBook {
   private readonly byTenant = new Map<string, Map<string, StoredControls>>();
-  private readonly key = new Map<string, string>();
 
   constructor(
     private readonly store: ControlStore,
@@ -53,21 +52,15 @@ export class ControlBook {
         schedules.set(route.id, current);
         continue;
       }
-      const { overlay: old, ...base } = current;
       const partner = partners.get(route.id);
-      const own = stored?.get(route.id)?.controls;
-      const theirs = partner ? stored?.get(partner.id)?.controls : undefined;
-      const overlay =
-        own || theirs
-          ? controlOverlay(
-              { timetable: base.timetable, controls: own },
-              partner
-                ? { timetable: loaded.schedules.get(partner.id)!.timetable, controls: theirs }
-                : undefined,
-            )
-          : undefined;
-      if (overlay || old) touched = true;
-      schedules.set(route.id, overlay ? { ...base, overlay } : base);
+      const schedule = scheduleWith(
+        loaded,
+        route.id,
+        stored?.get(route.id)?.controls,
+        partner && { id: partner.id, controls: stored?.get(partner.id)?.controls },
+      );
+      if (schedule.overlay || current.overlay) touched = true;
+      schedules.set(route.id, schedule);
     }
     return touched ? { ...loaded, schedules } : loaded;
   }
@@ -91,8 +84,8 @@ export class ControlBook {
       return;
     }
     for (const stored of rows) {
-      const key = JSON.stringify([stored.controls, stored.changedAt]);
-      if (this.key.get(`${tenantId}/${stored.routeId}`) === key) continue;
+      const known = this.byTenant.get(tenantId)?.get(stored.routeId);
+      if (known && keyOf(known) === keyOf(stored)) continue;
       this.changed(stored);
     }
   }
@@ -104,7 +97,6 @@ export class ControlBook {
       this.byTenant.set(stored.tenantId, routes);
     }
     routes.set(stored.routeId, stored);
-    this.key.set(`${stored.tenantId}/${stored.routeId}`, JSON.stringify([stored.controls, stored.changedAt]));
   }
 
   private reapply(stored: StoredControls): void {
@@ -144,7 +136,7 @@ export class ControlBook {
             : {}),
         };
         // Nothing to move on (the overlay disagrees for another reason): no write, so no loop of re-applies.
-        if (JSON.stringify(next) === JSON.stringify(current)) throw new NothingToMove();
+        if (JSON.stringify(columnsOf(next)) === JSON.stringify(columnsOf(current))) throw new NothingToMove();
         return next;
       })
       .then(
@@ -166,6 +158,27 @@ export class ControlBook {
 }
 
 class NothingToMove extends Error {}
+
+/** Stored controls as compared across a lease tick: the row's columns, whatever order the object was built in. */
+const keyOf = (stored: StoredControls) => JSON.stringify([...columnsOf(stored.controls), stored.changedAt]);
+
+/**
+ * The route's schedule of `loaded` without its overlay, laid again with `controls` and, for a vessel's leg,
+ * its `partner` leg's controls (one hull). The only place a route's overlay is laid.
+ */
+export function scheduleWith(
+  loaded: LoadedTenant,
+  routeId: string,
+  controls: RouteControls | undefined,
+  partner: { readonly id: string; readonly controls: RouteControls | undefined } | undefined,
+): RouteSchedule {
+  const { overlay: _, ...base } = loaded.schedules.get(routeId)!;
+  const overlay = controlOverlay(
+    { timetable: base.timetable, controls },
+    partner && { timetable: loaded.schedules.get(partner.id)!.timetable, controls: partner.controls },
+  );
+  return overlay ? { ...base, overlay } : base;
+}
 
 /** Each vessel leg's other leg (legs paired by name, as the timetable pairs them). */
 export function partnersOf(loaded: LoadedTenant): Map<string, ScheduledRoute> {

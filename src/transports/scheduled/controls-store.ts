@@ -77,6 +77,22 @@ function fromRow(row: Row): StoredControls {
   return { tenantId: row.tenant_id, routeId: row.route_id, controls, changedAt: Number(row.changed_at) };
 }
 
+/** The controls as the table's columns (held_since .. outage_set_at): the one order they are written and compared in. */
+export function columnsOf(controls: RouteControls): Array<number | string | null> {
+  const { hold, released, forcedAt, outage } = controls;
+  return [
+    hold?.since ?? null,
+    hold?.reason ?? null,
+    released?.since ?? null,
+    released?.at ?? null,
+    forcedAt ?? null,
+    outage?.from ?? null,
+    outage?.until ?? null,
+    outage?.reason ?? null,
+    outage?.setAt ?? null,
+  ];
+}
+
 export class ControlStore {
   constructor(private readonly db: Database) {}
 
@@ -120,20 +136,7 @@ export class ControlStore {
            released_at = EXCLUDED.released_at, forced_at = EXCLUDED.forced_at, outage_from = EXCLUDED.outage_from,
            outage_until = EXCLUDED.outage_until, outage_reason = EXCLUDED.outage_reason,
            outage_set_at = EXCLUDED.outage_set_at, changed_at = EXCLUDED.changed_at, version = EXCLUDED.version`,
-        [
-          tenantId,
-          routeId,
-          next.hold?.since ?? null,
-          next.hold?.reason ?? null,
-          next.released?.since ?? null,
-          next.released?.at ?? null,
-          next.forcedAt ?? null,
-          next.outage?.from ?? null,
-          next.outage?.until ?? null,
-          next.outage?.reason ?? null,
-          next.outage?.setAt ?? null,
-          at,
-        ],
+        [tenantId, routeId, ...columnsOf(next), at],
       );
       return { tenantId, routeId, controls: next, changedAt: at };
     });

@@ -5,6 +5,7 @@ import {
   advanceTo,
   at,
   type Harness,
+  logout,
   recorder,
   routeId,
   startHarness,
@@ -176,21 +177,9 @@ describe('scheduled routes through the running service', () => {
   it("warps a character who logs out on a dock or aboard back to the route's start map", async () => {
     const h = await boot('00:31:00');
     h.atlas.portals.set(101000300, [{ id: 6, type: 0, targetMapId: 999999999 }]);
-    const logout = (characterId: number, mapId: number) =>
-      h.app.bus.publish(
-        'EVENT_TOPIC_CHARACTER_STATUS',
-        {
-          transactionId: NIL,
-          worldId: 0,
-          characterId,
-          type: 'LOGOUT',
-          body: { channelId: 2, mapId, instance: NIL },
-        },
-        { key: characterId, tenant: TENANT },
-      );
-    await logout(11, 101000301);
-    await logout(12, 200090011);
-    await logout(13, 200000100); // a destination: stays
+    await logout(h.app, 11, 101000301, 2);
+    await logout(h.app, 12, 200090011, 2);
+    await logout(h.app, 13, 200000100, 2); // a destination: stays
     await h.app.idle();
     // Two characters (two keys) are handled at once: their warps may leave in either order.
     const warps = h.commands.messages.map(warpOf).sort((a, b) => a.characterId - b.characterId);

@@ -1,11 +1,11 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logging.js';
-import { controlOverlay, overrideAt, type RouteControls } from '../core/controls.js';
+import { overrideAt, type RouteControls } from '../core/controls.js';
 import type { RouteEvaluation } from '../core/evaluate.js';
 import type { ScheduledRoute } from '../core/model.js';
 import { evaluateSchedule, type RouteSchedule } from '../core/schedule.js';
 import type { LoadedTenant, TenantRegistry } from '../tenants/loaded-tenant.js';
-import { type ControlBook, partnersOf } from './control-book.js';
+import { type ControlBook, partnersOf, scheduleWith } from './control-book.js';
 import type { ControlStore } from './controls-store.js';
 
 export class ControlError extends Error {
@@ -137,18 +137,13 @@ export class TripControl {
 
   /** The route's schedule with `controls` (as just read under the lock) instead of this replica's copy. */
   private scheduleWith(loaded: LoadedTenant, routeId: string, controls: RouteControls): RouteSchedule {
-    const { overlay: _, ...base } = loaded.schedules.get(routeId)!;
     const partner = partnersOf(loaded).get(routeId);
-    const overlay = controlOverlay(
-      { timetable: base.timetable, controls },
-      partner
-        ? {
-            timetable: loaded.schedules.get(partner.id)!.timetable,
-            controls: this.deps.book.controls(loaded.tenant.id, partner.id),
-          }
-        : undefined,
+    return scheduleWith(
+      loaded,
+      routeId,
+      controls,
+      partner && { id: partner.id, controls: this.deps.book.controls(loaded.tenant.id, partner.id) },
     );
-    return overlay ? { ...base, overlay } : base;
   }
 
   private async change(

@@ -4,6 +4,7 @@ import { createTestDatabase } from '../../../test/support/database.js';
 import { type App, type ReceivedMessage, start } from '../../app.js';
 import { ManualClock } from '../../platform/clock.js';
 import type { ServiceName } from '../../platform/config.js';
+import { NIL_UUID } from '../../platform/tenant.js';
 import type { TopicVariable } from '../../platform/topics.js';
 import { readIntegerKey } from '../../platform/wire/keys.js';
 import { instanceRouteId, scheduledRouteId } from '../core/ids.js';
@@ -39,6 +40,21 @@ export function recorder(app: App, clock: ManualClock, topic: TopicVariable) {
     ofType: (type: string) => messages.filter((m) => m.body.type === type),
     clear: () => messages.splice(0),
   };
+}
+
+/** The character service's LOGOUT of `characterId` in `mapId` (world 0, the nil instance), for the tenant. */
+export function logout(app: App, characterId: number, mapId: number, channelId = 1) {
+  return app.bus.publish(
+    'EVENT_TOPIC_CHARACTER_STATUS',
+    {
+      transactionId: NIL_UUID,
+      worldId: 0,
+      characterId,
+      type: 'LOGOUT',
+      body: { channelId, mapId, instance: NIL_UUID },
+    },
+    { key: characterId, tenant: TENANT },
+  );
 }
 
 /** A CHANGE_MAP command flattened for comparisons. */
