@@ -36,6 +36,23 @@ describe('Metrics', () => {
     expect(metrics.histogram('wait_seconds', 'wait', ['route'], [1, 5])).toBe(histogram);
   });
 
+  it('adds the increments of a tallied counter when read, each once, under one registration per name', async () => {
+    const metrics = new Metrics();
+    const tally = metrics.tallied('changes_total', 'changes', ['state']);
+    expect(metrics.tallied('changes_total', 'changes', ['state'])).toBe(tally);
+    const open = tally.labels({ state: 'open_entry' });
+    const transit = tally.labels({ state: 'in_transit' });
+    for (let i = 0; i < 5; i++) open.inc();
+    transit.inc();
+    const first = await metrics.registry.getSingleMetricAsString('changes_total');
+    expect(first).toContain('changes_total{state="open_entry"} 5');
+    expect(first).toContain('changes_total{state="in_transit"} 1');
+    open.inc();
+    const second = await metrics.registry.getSingleMetricAsString('changes_total');
+    expect(second).toContain('changes_total{state="open_entry"} 6');
+    expect(second).toContain('changes_total{state="in_transit"} 1');
+  });
+
   it('includes the default process metrics', async () => {
     const text = await new Metrics().registry.metrics();
     expect(text).toContain('process_cpu_user_seconds_total');

@@ -1,11 +1,11 @@
 import type { Counter, Histogram } from 'prom-client';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logging.js';
-import type { Metrics } from '../platform/metrics.js';
+import type { Metrics, TalliedCounter } from '../platform/metrics.js';
 
 /** What an operator watches: boats on time, look-ups failing, instance rides ending well or not. */
 export interface TransportMetrics {
-  readonly transitions: Counter<'state'>;
+  readonly transitions: TalliedCounter<'state'>;
   /** Seconds between a boundary and the moment its transition ran (timer lateness, pauses caught up). */
   readonly lateness: Histogram<never>;
   readonly lookupFailures: Counter<'kind'>;
@@ -16,7 +16,7 @@ export interface TransportMetrics {
 
 export function transportMetrics(metrics: Metrics): TransportMetrics {
   return {
-    transitions: metrics.counter(
+    transitions: metrics.tallied(
       'transports_transitions_total',
       'Scheduled route state changes by new state',
       ['state'],

@@ -68,6 +68,10 @@ interface RouteRun {
   timer: TimerHandle | undefined;
   /** The boundary `timer` waits for, kept to tell how late a timer that has not fired is (overdueMs). */
   armedAt?: number | undefined;
+  /** The route's state from `armedAt` on, known when the timer was armed. */
+  armedState?: RouteState | undefined;
+  /** What the timer calls: made once per route, not a closure per boundary (12,000 re-arm at midnight). */
+  readonly onTimer: () => void;
   /** The route's transitions run one after another, in boundary order, even when look-ups are slow. */
   work: Promise<void>;
   phase: Phase;
@@ -118,6 +122,7 @@ export class ScheduledRunner {
         changedAt: old?.changedAt,
         voyage: old?.voyage,
         timer: undefined,
+        onTimer: () => this.fire(run),
         work: old?.work ?? Promise.resolve(),
         phase: old?.phase ?? 'unowned',
       };
@@ -292,19 +297,26 @@ export class ScheduledRunner {
 
   /** `state` is the route's state from `at` on, known now: the timer sets it without evaluating anything. */
   private arm(run: RouteRun, at: number | null, state: RouteState): void {
+    // One live timer per route (fire reads what it was armed with from the run); a fired one is a no-op.
+    run.timer?.cancel();
     run.timer = undefined;
     run.armedAt = undefined;
+    run.armedState = undefined;
     if (at === null || this.stopped || run.phase !== 'owned') return;
     run.armedAt = at;
-    run.timer = this.deps.clock.at(at, () => this.fire(run, at, state));
+    run.armedState = state;
+    run.timer = this.deps.clock.at(at, run.onTimer);
   }
 
   /**
    * A boundary is due: the state changes now, and the walk on to the next boundary (which also catches up
    * boundaries a late timer missed) follows once every route due at this instant has changed state.
    */
-  private fire(run: RouteRun, due: number, state: RouteState): void {
-    if (this.stopped || run.phase !== 'owned') return;
+  private fire(run: RouteRun): void {
+    // A route has one live timer at a time (arm cancels the previous one): what it was armed with is on the run.
+    const due = run.armedAt;
+    const state = run.armedState;
+    if (this.stopped || run.phase !== 'owned' || due === undefined || state === undefined) return;
     const now = this.deps.clock.now();
     this.moveTo(run, state, due, now);
     this.continuing.push({ run, due, now });
