@@ -24,8 +24,9 @@ export interface TransitionParts {
 }
 
 /**
- * The messages of one transition once its look-ups are answered: `warpsOf(index)` gives the warps of the
- * warp action at `index`, `recovered` the voyages a `recover-voyages` action announces arrived.
+ * The messages of one transition once its look-ups are answered: `warps[index]` are the warps of the warp
+ * action at `index` (absent: nobody to warp), `recovered` the voyages a `recover-voyages` action announces
+ * arrived. Built in one pass without closures: 12,000 transitions are built at midnight.
  */
 export function buildTransitionMessages(
   messages: TransportMessages,
@@ -33,7 +34,7 @@ export function buildTransitionMessages(
   actions: readonly TransitionAction[],
   channels: readonly Channel[],
   at: number,
-  warpsOf: (index: number) => readonly Warp[],
+  warps: ReadonlyArray<readonly Warp[] | undefined> | undefined,
   recovered: readonly Voyage[] = [],
 ): TransitionParts {
   const { tenant, route } = run;
@@ -41,13 +42,8 @@ export function buildTransitionMessages(
   let plain: OutgoingMessage[] = [];
   let voyages = false;
   // Who the transition's last departure or arrival warp moved: the voyage's manifest (written with its step).
-  const warped = { departure: [] as number[], arrival: [] as number[] };
-  const step = (type: VoyageStatusType, voyage: Voyage) => {
-    const riders = type === 'VOYAGE_DEPARTED' ? warped.departure : warped.arrival;
-    parts.push(plain, voyageStep(messages, run, channels, at, type, voyage, riders));
-    plain = [];
-    voyages = true;
-  };
+  let departed: readonly number[] = NOBODY;
+  let arrived: readonly number[] = NOBODY;
   for (let index = 0; index < actions.length; index++) {
     const action = actions[index]!;
     switch (action.kind) {
@@ -55,22 +51,33 @@ export function buildTransitionMessages(
         plain.push(messages.routeStatus(tenant, route.id, action.type, action.mapId));
         break;
       case 'warp': {
-        const found = warpsOf(index);
+        const found = warps?.[index] ?? NO_WARPS;
         for (const warp of found) plain.push(messages.changeMap(tenant, warp));
-        if (action.purpose !== 'return') warped[action.purpose] = found.map((warp) => warp.characterId);
+        const riders = found.length === 0 ? NOBODY : found.map((warp) => warp.characterId);
+        if (action.purpose === 'departure') departed = riders;
+        else if (action.purpose === 'arrival') arrived = riders;
         break;
       }
       case 'voyage':
-        step(action.type, action.voyage);
+      case 'recover-voyages': {
+        const type = action.kind === 'voyage' ? action.type : 'VOYAGE_ARRIVED';
+        const riders = type === 'VOYAGE_DEPARTED' ? departed : arrived;
+        for (const voyage of action.kind === 'voyage' ? [action.voyage] : recovered) {
+          // Each voyage step is a part of its own, after the plain messages that came before it.
+          parts.push(plain, voyageStep(messages, run, channels, at, type, voyage, riders));
+          plain = [];
+          voyages = true;
+        }
         break;
-      case 'recover-voyages':
-        for (const voyage of recovered) step('VOYAGE_ARRIVED', voyage);
-        break;
+      }
     }
   }
   parts.push(plain);
   return { parts, voyages };
 }
+
+const NO_WARPS: readonly Warp[] = [];
+const NOBODY: readonly number[] = [];
 
 /** A voyage's departure or arrival: one message per (world, channel), as HEAD (atlas-events has no channel). */
 function voyageStep(
