@@ -12,6 +12,7 @@ import { Database } from '../src/platform/db/database.js';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
 import { INBOX_MIGRATION } from '../src/platform/db/inbox.js';
 import { createLogger } from '../src/platform/logging.js';
+import { CONTROLS_MIGRATION } from '../src/transports/scheduled/controls-store.js';
 import { FLEET_MIGRATION } from '../src/transports/scheduled/fleet.js';
 import type { WorkerReport } from './replica-worker.js';
 import { ms, percentile } from './transports-support.js';
@@ -19,20 +20,33 @@ import { ms, percentile } from './transports-support.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 async function burst(url: string, replicas: number): Promise<WorkerReport[]> {
-  // Far enough ahead for every worker to load 1,000 tenants and agree on the fleet.
-  const midnightAt = Date.now() + 12_000;
+  // Far enough ahead for every worker to load 1,000 tenants, warm up and agree on the fleet.
+  const midnightAt = Date.now() + 25_000;
   const workers = Array.from({ length: replicas }, () =>
     fork(path.join(here, 'replica-worker.ts'), [], {
-      execArgv: ['--import', 'tsx'],
+      // BENCH_CPU_PROF=<dir>: each worker writes a CPU profile there (as in bench:http).
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ],
       env: { ...process.env, DATABASE_URL: url, MIDNIGHT_AT: String(midnightAt), REPLICAS: String(replicas) },
     }),
   );
+  // A report counts once its worker has also left the fleet and exited: the database stays up until then.
   return Promise.all(
     workers.map(
       (worker) =>
         new Promise<WorkerReport>((resolve, reject) => {
-          worker.once('message', (report) => resolve(report as WorkerReport));
-          worker.once('exit', (code) => code !== 0 && reject(new Error(`worker exited with ${code}`)));
+          let report: WorkerReport | undefined;
+          worker.once('message', (message) => {
+            report = message as WorkerReport;
+          });
+          worker.once('exit', (code) => {
+            if (code === 0 && report) resolve(report);
+            else reject(new Error(`worker exited with ${code}${report ? '' : ' before its report'}`));
+          });
         }),
     ),
   );
@@ -49,7 +63,7 @@ function describe(label: string, reports: WorkerReport[]): { state: number; sent
   for (const [i, r] of reports.entries()) {
     const perMinute = 60_000 / r.upkeep.windowMs;
     console.log(
-      `  replica ${i + 1}  lease upkeep per minute: ${Math.round(r.upkeep.ticks * perMinute)} ticks, ${Math.round(r.upkeep.statements * perMinute)} statements, ${ms(r.upkeep.ms * perMinute)} waiting on them (whole process CPU over the window: ${ms(r.upkeep.cpuMs * perMinute)} per minute)`,
+      `  replica ${i + 1}  ${r.gc.pauses} GC pauses (${ms(r.gc.ms)}) in the burst's first second; lease upkeep per minute: ${Math.round(r.upkeep.ticks * perMinute)} ticks, ${Math.round(r.upkeep.statements * perMinute)} statements, ${ms(r.upkeep.ms * perMinute)} waiting on them (whole process CPU over the window: ${ms(r.upkeep.cpuMs * perMinute)} per minute)`,
     );
   }
   return { state: percentile(transitions, 99), sent: percentile(sent, 99) };
@@ -62,7 +76,8 @@ async function main(): Promise<void> {
   const server = await startEmbeddedPostgres({ dataDir, port: 0, logger, fast: true });
   try {
     const db = new Database(server.url(), logger);
-    await db.migrate([INBOX_MIGRATION, FLEET_MIGRATION]);
+    // Every table a fleet tick reads (the shared changes include trip controls): a tick that fails is not upkeep.
+    await db.migrate([INBOX_MIGRATION, FLEET_MIGRATION, CONTROLS_MIGRATION]);
     await db.close();
     const one = describe('1 replica ', await burst(server.url(), 1));
     const three = describe('3 replicas', await burst(server.url(), 3));

@@ -1,19 +1,21 @@
 // Shared by the transports benchmarks: 1,000 tenants with the bundled configuration (12,000 routes), a runner
 // whose messages are counted instead of sent, and clocks that put a chosen instant of the day just ahead.
 import { readFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { Histogram } from 'prom-client';
 import type { OutgoingMessage } from '../src/platform/bus/messages.js';
 import { MessageFactory } from '../src/platform/bus/messages.js';
-import { type Clock, SystemClock } from '../src/platform/clock.js';
+import { type Clock, ManualClock, SystemClock } from '../src/platform/clock.js';
 import type { Field, FieldDirectory } from '../src/platform/fields.js';
 import { createLogger } from '../src/platform/logging.js';
+import { Metrics } from '../src/platform/metrics.js';
 import { resolveTopics } from '../src/platform/topics.js';
 import { ChannelRegistry } from '../src/transports/channels.js';
 import { parseTenantConfiguration } from '../src/transports/core/config.js';
 import { evaluate } from '../src/transports/core/evaluate.js';
 import { evaluateSchedule } from '../src/transports/core/schedule.js';
 import { NO_PORTAL_DATA } from '../src/transports/lookups/portals.js';
-import type { TransportMetrics } from '../src/transports/metrics.js';
+import { type TransportMetrics, transportMetrics } from '../src/transports/metrics.js';
 import { TransportMessages } from '../src/transports/producer.js';
 import { ScheduledRunner } from '../src/transports/scheduled/runner.js';
 import type { RouteOwnership } from '../src/transports/scheduled/steps.js';
@@ -174,5 +176,55 @@ export function runnerFor(
         await Promise.all([...pending]);
       } while (pending.size > 0 || runner.pending() > 0);
     },
+  };
+}
+
+/**
+ * Runs `rounds` midnight bursts of `tenants` on a throwaway runner and a manual clock (as bench:burst does),
+ * with every route owned: the runner's code is then compiled as in a replica that has been running, for which
+ * midnight is not the first burst. A process's first burst runs its code cold, about three times slower per
+ * transition on this machine (bench:burst's first round against its last).
+ */
+export async function warmUp(tenants: LoadedTenant[], rounds = 4): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    const midnight = Date.UTC(2026, 1, 18 + round);
+    const clock = new ManualClock(midnight - 5_000);
+    const { runner, settle } = runnerFor(
+      clock,
+      tenants,
+      latenessRecorder(transportMetrics(new Metrics()), []),
+      { sent: 0 },
+      { owns: () => true, lastSteps: async () => new Map() },
+    );
+    for (const tenant of tenants) runner.apply(tenant);
+    // Owned routes are taken at a rebalance, as a replica's fleet does after its first tick.
+    await runner.rebalance();
+    await settle();
+    clock.set(midnight);
+    await settle();
+    runner.stop();
+  }
+}
+
+/**
+ * Garbage collection pauses that start in [from, to) (epoch ms) while the returned recorder is open: how many,
+ * their total and the longest, to tell a late transition the collector held from one the runner made late.
+ */
+export function gcPauses(from: number, to: number) {
+  const pauses = { count: 0, ms: 0, longest: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const startedAt = performance.timeOrigin + entry.startTime;
+      if (startedAt < from || startedAt >= to) continue;
+      pauses.count++;
+      pauses.ms += entry.duration;
+      pauses.longest = Math.max(pauses.longest, entry.duration);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    pauses,
+    close: () => observer.disconnect(),
+    describe: () => `${pauses.count} GC pauses (${ms(pauses.ms)}, longest ${ms(pauses.longest)})`,
   };
 }

@@ -23,6 +23,7 @@ import {
   buildTenants,
   dueBoundary,
   gc,
+  gcPauses,
   latenessRecorder,
   logger,
   mb,
@@ -122,11 +123,13 @@ async function main() {
     // The first start's sweeps are not the burst.
     await real.settle();
     publishLateness.length = 0;
+    const collector = gcPauses(Date.now(), Date.now() + DAY_MS);
     await new Promise((resolve) => setTimeout(resolve, target + WINDOW_MS - clock.now()));
     real.runner.stop();
     await real.settle();
+    collector.close();
     console.log(
-      `lateness    ${label}: ${realSamples.length} transitions, state change p50 ${p(realSamples, 50)}, p99 ${p(realSamples, 99)}, max ${p(realSamples, 100)}; messages sent p50 ${p(publishLateness, 50)}, p99 ${p(publishLateness, 99)}`,
+      `lateness    ${label}: ${realSamples.length} transitions, state change p50 ${p(realSamples, 50)}, p99 ${p(realSamples, 99)}, max ${p(realSamples, 100)}; messages sent p50 ${p(publishLateness, 50)}, p99 ${p(publishLateness, 99)}; ${collector.describe()}`,
     );
   }
   console.log(
