@@ -95,34 +95,32 @@ export class Metrics {
   }
 
   /**
-   * A labelled counter for counts made thousands of times in one turn (12,000 route transitions at
-   * midnight): each label set's increments are a plain number until the counter is read (a scrape, `get()`),
-   * as for handled messages. Registered once per name.
+   * A counter of one label for counts made thousands of times in one turn (12,000 route transitions at
+   * midnight): counts per label value are plain numbers until the counter is read (a scrape, `get()`), as for
+   * handled messages. Registered once per name.
    */
-  tallied<L extends string>(name: string, help: string, labelNames: readonly L[]): TalliedCounter<L> {
+  tallied<L extends string>(name: string, help: string, label: L): TalliedCounter {
     let tally = this.tallies.get(name);
     if (!tally) {
-      const children: TallyChild<L>[] = [];
+      const counts = new Map<string, number>();
       const counter: Counter<L> = new Counter({
         name,
         help,
-        labelNames,
+        labelNames: [label],
         registers: [this.registry],
         collect: () => {
-          for (const child of children)
-            if (child.count > 0) {
-              counter.inc(child.labels, child.count);
-              child.count = 0;
-            }
+          for (const [value, count] of counts)
+            if (count > 0) counter.inc({ [label]: value } as LabelValues<L>, count);
+          counts.clear();
         },
       });
-      tally = new TalliedCounter(children);
+      tally = new TalliedCounter(counts);
       this.tallies.set(name, tally);
     }
-    return tally as TalliedCounter<L>;
+    return tally;
   }
 
-  private readonly tallies = new Map<string, TalliedCounter<string>>();
+  private readonly tallies = new Map<string, TalliedCounter>();
 
   /**
    * A gauge read when /metrics is scraped (what a domain knows without counting: routes owned, replicas,
@@ -185,22 +183,11 @@ export class Metrics {
   }
 }
 
-interface TallyChild<L extends string> {
-  readonly labels: LabelValues<L>;
-  count: number;
-}
+/** See Metrics.tallied: an increment is an addition to a number. */
+export class TalliedCounter {
+  constructor(private readonly counts: Map<string, number>) {}
 
-/** See Metrics.tallied: `labels()` once per label set, then `inc()` is an addition. */
-export class TalliedCounter<L extends string> {
-  constructor(private readonly children: TallyChild<L>[]) {}
-
-  labels(labels: LabelValues<L>): { inc(): void } {
-    const child: TallyChild<L> = { labels, count: 0 };
-    this.children.push(child);
-    return {
-      inc: () => {
-        child.count++;
-      },
-    };
+  inc(value: string): void {
+    this.counts.set(value, (this.counts.get(value) ?? 0) + 1);
   }
 }

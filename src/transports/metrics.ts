@@ -5,7 +5,8 @@ import type { Metrics, TalliedCounter } from '../platform/metrics.js';
 
 /** What an operator watches: boats on time, look-ups failing, instance rides ending well or not. */
 export interface TransportMetrics {
-  readonly transitions: TalliedCounter<'state'>;
+  /** By new state (`state` label). */
+  readonly transitions: TalliedCounter;
   /** Seconds between a boundary and the moment its transition ran (timer lateness, pauses caught up). */
   readonly lateness: Histogram<never>;
   readonly lookupFailures: Counter<'kind'>;
@@ -19,7 +20,7 @@ export function transportMetrics(metrics: Metrics): TransportMetrics {
     transitions: metrics.tallied(
       'transports_transitions_total',
       'Scheduled route state changes by new state',
-      ['state'],
+      'state',
     ),
     lateness: metrics.histogram(
       'transports_transition_lateness_seconds',

@@ -283,18 +283,6 @@ export class ScheduledRunner {
     this.arm(run, next, evaluation.nextState);
   }
 
-  // Label look-ups cost more than the increment; thousands of routes change at midnight.
-  private readonly counters = new Map<RouteState, { inc(): void }>();
-
-  private transitionCounter(state: RouteState): { inc(): void } {
-    let counter = this.counters.get(state);
-    if (!counter) {
-      counter = this.deps.metrics.transitions.labels({ state });
-      this.counters.set(state, counter);
-    }
-    return counter;
-  }
-
   /** `state` is the route's state from `at` on, known now: the timer sets it without evaluating anything. */
   private arm(run: RouteRun, at: number | null, state: RouteState): void {
     // One live timer per route (fire reads what it was armed with from the run); a fired one is a no-op.
@@ -383,7 +371,7 @@ export class ScheduledRunner {
     this.settling = [];
     const { metrics, logger } = this.deps;
     for (const { run, from, to, at, lateMs, arriving, departing } of settling) {
-      this.transitionCounter(to).inc();
+      metrics.transitions.inc(to);
       metrics.lateness.observe(lateMs / 1000);
       // At midnight thousands of routes change at once: build log fields only when they will be written.
       const departed = to === 'in_transit';
