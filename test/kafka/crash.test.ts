@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { BEGINNER } from '../../src/character/testing/support.js';
 import { tenantHeaders } from '../support/app.js';
@@ -84,7 +85,24 @@ describe.skipIf(!inject('kafkaTools'))(
           `meso ${killAt}`,
           async () => ((await mesoOf(app!, id)) >= killAt ? true : undefined),
           60_000,
-        );
+        ).catch(async (error: Error) => {
+          // A stall says where the app stood: its meso and what it logged about the group and its partitions.
+          const meso = await mesoOf(app!, id).catch(() => Number.NaN);
+          const metrics = await (await fetch(`${app!.url}/api/metrics`)).text().catch(() => '');
+          const client = new pg.Client({ connectionString: env.DATABASE_URL });
+          await client.connect();
+          const activity = await client.query(
+            'SELECT pid, state, wait_event_type, wait_event, left(query, 120) AS query FROM pg_stat_activity WHERE datname = current_database()',
+          );
+          await client.end();
+          console.warn(
+            `meso ${meso} after restarts ${restarts.join(', ')} ms\n${app!.output().slice(-20_000)}\n${metrics
+              .split('\n')
+              .filter((l) => !l.startsWith('#') && /bus|kafka|group|flight|pool|lag/i.test(l))
+              .join('\n')}\n${JSON.stringify(activity.rows, null, 1)}`,
+          );
+          throw error;
+        });
         await app.kill9();
         const before = Date.now();
         app = await startApp(env);

@@ -135,7 +135,15 @@ export interface AppProcess {
 /** Starts `node dist/main.js` (npm test builds first) with the given environment, without waiting. */
 export function spawnApp(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
-    env: { PATH: process.env.PATH ?? '', REST_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      REST_PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      // kafkajs's own log level (its environment variable), to see a group's joins when a test is looked into.
+      ...(process.env.KAFKAJS_LOG_LEVEL ? { KAFKAJS_LOG_LEVEL: process.env.KAFKAJS_LOG_LEVEL } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

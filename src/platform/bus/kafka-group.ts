@@ -226,16 +226,26 @@ export class KafkaGroup {
       partitionsConsumedConcurrently: this.deps.partitionsConsumedConcurrently,
       eachBatchAutoResolve: false,
       // Offsets are committed in bulk: a crash redelivers at most about a second of messages, which the
-      // inbox (db/inbox.ts) recognises, instead of one commit round trip per message.
+      // inbox (db/inbox.ts) recognises, instead of one commit round trip per message (a long batch commits as
+      // it goes: see handleBatch).
       autoCommitInterval: 1_000,
       autoCommitThreshold: 5_000,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+      }) => {
         const entry = this.topics.get(batch.topic);
         if (!entry) return;
         const active = () => isRunning() && !isStale() && this.topics.get(batch.topic) === entry;
         const upTo = await handleBatch(batch, group, entry.handler, this.deps.policy, this.deps.inFlight, {
           active,
           heartbeat,
+          resolve: resolveOffset,
+          commit: () => commitOffsetsIfNecessary(),
         });
         if (upTo !== undefined) resolveOffset(upTo);
         contact();
