@@ -5,7 +5,14 @@ import { fileURLToPath } from 'node:url';
 // Each benchmark runs in its own process so that one's heap and timers never colour the other's figures.
 const here = path.dirname(fileURLToPath(import.meta.url));
 let failed = false;
-for (const name of ['character.ts', 'http.ts', 'transports.ts', 'replicas.ts', 'kafka.ts']) {
+for (const name of [
+  'character.ts',
+  'http.ts',
+  'transports.ts',
+  'replicas.ts',
+  'kafka.ts',
+  'kafka-movement.ts',
+]) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, name)], {
     stdio: 'inherit',
   });
