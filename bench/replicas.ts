@@ -63,7 +63,7 @@ function describe(label: string, reports: WorkerReport[]): { state: number; sent
   for (const [i, r] of reports.entries()) {
     const perMinute = 60_000 / r.upkeep.windowMs;
     console.log(
-      `  replica ${i + 1}  ${r.gc.pauses} GC pauses (${ms(r.gc.ms)}) in the burst's first second; lease upkeep per minute: ${Math.round(r.upkeep.ticks * perMinute)} ticks, ${Math.round(r.upkeep.statements * perMinute)} statements, ${ms(r.upkeep.ms * perMinute)} waiting on them (whole process CPU over the window: ${ms(r.upkeep.cpuMs * perMinute)} per minute)`,
+      `  replica ${i + 1}  ${ms(r.burstCpuMs)} CPU in the burst's first 400 ms; ${r.gc.pauses} GC pauses (${ms(r.gc.ms)}) in the burst's first second; lease upkeep per minute: ${Math.round(r.upkeep.ticks * perMinute)} ticks, ${Math.round(r.upkeep.statements * perMinute)} statements, ${ms(r.upkeep.ms * perMinute)} waiting on them (whole process CPU over the window: ${ms(r.upkeep.cpuMs * perMinute)} per minute)`,
     );
   }
   return { state: percentile(transitions, 99), sent: percentile(sent, 99) };
