@@ -50,13 +50,16 @@ async function main(): Promise<void> {
   // The CPU this process spends in the burst's first 400 ms (the burst and nothing else: the loop is idle
   // around it), against those 400 ms of wall time: a process held back by the others waits, not computes.
   let burstCpu = 0;
-  setTimeout(() => {
-    const cpu = process.cpuUsage();
-    setTimeout(() => {
-      const used = process.cpuUsage(cpu);
-      burstCpu = (used.user + used.system) / 1000;
-    }, 400);
-  }, midnightAt - 2 - Date.now());
+  setTimeout(
+    () => {
+      const cpu = process.cpuUsage();
+      setTimeout(() => {
+        const used = process.cpuUsage(cpu);
+        burstCpu = (used.user + used.system) / 1000;
+      }, 400);
+    },
+    midnightAt - 2 - Date.now(),
+  );
   const fleet = new Fleet(db, new SystemClock(), logger);
   const { runner, settle } = runnerFor(
     clock,
