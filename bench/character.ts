@@ -22,7 +22,7 @@ import { createLogger } from '../src/platform/logging.js';
 import { Metrics } from '../src/platform/metrics.js';
 import type { Tenant } from '../src/platform/tenant.js';
 import { resolveTopics } from '../src/platform/topics.js';
-import { BENCH_HEADERS, createCharacters } from './support.js';
+import { BENCH_HEADERS, createCharacters, movement } from './support.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 const TENANT: Tenant = {
@@ -168,19 +168,6 @@ async function mesoBare(pool: pg.Pool, ids: number[]): Promise<number> {
   );
   return rate(MESO_COMMANDS, performance.now() - begin);
 }
-
-/** A movement command as atlas-channel sends it (no `type`). */
-const movement = (i: number, objectId: number) => ({
-  worldId: 0,
-  channelId: 1,
-  mapId: 100000000,
-  instance: NIL,
-  objectId,
-  observerId: objectId,
-  x: i % 1000,
-  y: -(i % 500),
-  stance: i % 8,
-});
 
 async function movements(app: App, ids: number[]): Promise<number> {
   const begin = performance.now();

@@ -5,7 +5,7 @@
 // off its /api/metrics. The baseline, in the same run and on the same bytes, is a bare kafkajs consumer in a
 // process of its own with the service's fetch settings whose handler does nothing: what the Kafka client costs.
 // Rounds alternate; medians are reported. Needs kcat, gcc and librdkafka-dev, as the Kafka tests do.
-import { execFileSync, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,17 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
 import { createLogger } from '../src/platform/logging.js';
-import {
-  goKey,
-  goTenantHeaders,
-  kprodPath,
-  produceGo,
-  startApp,
-  startMockBroker,
-} from '../test/kafka/support.js';
+import { goKey, goTenantHeaders, produceGo, startApp, startMockBroker } from '../test/kafka/support.js';
+import { kafkaToolsPresent, movement } from './support.js';
 
 const TENANT_ID = '083839c6-c47c-42a6-9585-76492795d123';
-const NIL = '00000000-0000-0000-0000-000000000000';
 // The mock cluster keeps about 5 MB per partition (some 19,000 of these messages) and drops older ones:
 // 70,000 over its four partitions all stay (checked before each round is read).
 const MOVEMENTS = Number(process.env.BENCH_MOVEMENTS ?? 70_000);
@@ -51,17 +44,7 @@ function produce(bootstrap: string, topic: string): void {
           partition: objectId % PARTITIONS,
           key: goKey(objectId),
           headers,
-          value: JSON.stringify({
-            worldId: 0,
-            channelId: 1,
-            mapId: 100000000,
-            instance: NIL,
-            objectId,
-            observerId: objectId,
-            x: i % 1000,
-            y: -(i % 500),
-            stance: i % 8,
-          }),
+          value: JSON.stringify(movement(i, objectId)),
         };
       }),
     );
@@ -130,13 +113,7 @@ function bare(bootstrap: string, topic: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  try {
-    execFileSync('kcat', ['-V'], { stdio: 'ignore' });
-    kprodPath();
-  } catch {
-    process.stdout.write('movement: SKIPPED (needs kcat, gcc and librdkafka-dev, as the Kafka tests do)\n');
-    return;
-  }
+  if (!kafkaToolsPresent('movement')) return;
   // Not mkdtemp: its 0700 directory is closed to the `postgres` user initdb runs as when we are root.
   const dataDir = path.join(os.tmpdir(), `atlas-ts-bench-movement-${process.pid}-${Date.now()}`);
   const server = await startEmbeddedPostgres({ dataDir, port: 0, logger: createLogger('warn'), fast: true });

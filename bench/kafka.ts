@@ -3,7 +3,6 @@
 // rows, beside the same commands on the in-process bus (the baseline), both on one durable embedded
 // PostgreSQL. Rounds alternate and medians are reported: the machine may be busy. Needs kcat, gcc and
 // librdkafka-dev (as the Kafka tests do); says so and skips without them.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,8 +10,8 @@ import pg from 'pg';
 import { type App, start } from '../src/app.js';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
 import { createLogger } from '../src/platform/logging.js';
-import { goKey, goTenantHeaders, kprodPath, produceGo, startMockBroker } from '../test/kafka/support.js';
-import { createCharacters } from './support.js';
+import { goKey, goTenantHeaders, produceGo, startMockBroker } from '../test/kafka/support.js';
+import { createCharacters, kafkaToolsPresent } from './support.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 const TENANT = {
@@ -78,13 +77,7 @@ async function throughKafka(bootstrap: string, pool: pg.Pool, ids: number[]): Pr
 }
 
 async function main(): Promise<void> {
-  try {
-    execFileSync('kcat', ['-V'], { stdio: 'ignore' });
-    kprodPath();
-  } catch {
-    process.stdout.write('kafka: SKIPPED (needs kcat, gcc and librdkafka-dev, as the Kafka tests do)\n');
-    return;
-  }
+  if (!kafkaToolsPresent('kafka')) return;
   // Not mkdtemp: its 0700 directory is closed to the `postgres` user initdb runs as when we are root.
   const dataDir = path.join(os.tmpdir(), `atlas-ts-bench-kafka-${process.pid}-${Date.now()}`);
   const server = await startEmbeddedPostgres({ dataDir, port: 0, logger: createLogger('warn'), fast: false });

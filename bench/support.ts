@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import type { App } from '../src/app.js';
+import { kprodPath } from '../test/kafka/support.js';
 
 /** The sample tenant's REST headers, as an Atlas Go client sends them. */
 export const BENCH_HEADERS = {
@@ -23,4 +25,34 @@ export async function createCharacters(app: App, count: number): Promise<number[
   }
   await app.idle();
   return ids;
+}
+
+const NIL = '00000000-0000-0000-0000-000000000000';
+
+/** The `i`-th movement command of a character, as atlas-channel sends it (no `type`). */
+export const movement = (i: number, objectId: number) => ({
+  worldId: 0,
+  channelId: 1,
+  mapId: 100000000,
+  instance: NIL,
+  objectId,
+  observerId: objectId,
+  x: i % 1000,
+  y: -(i % 500),
+  stance: i % 8,
+});
+
+/**
+ * Whether the Kafka benchmarks can run here: Debian's kcat (the mock cluster) and the librdkafka producer built
+ * with gcc, as the Kafka tests need. Says so when not, under `name`.
+ */
+export function kafkaToolsPresent(name: string): boolean {
+  try {
+    execFileSync('kcat', ['-V'], { stdio: 'ignore' });
+    kprodPath();
+    return true;
+  } catch {
+    process.stdout.write(`${name}: SKIPPED (needs kcat, gcc and librdkafka-dev, as the Kafka tests do)\n`);
+    return false;
+  }
 }
