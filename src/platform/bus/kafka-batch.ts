@@ -66,23 +66,21 @@ export async function handleBatch(
   const done = new Set<KafkaMessage>();
   // messages[0, handled) are all handled: the prefix that may be resolved.
   let handled = 0;
-  let committed = 0;
   let rejoining = false;
+  let lastCommit = Date.now();
   const stop = () => {
     rejoining = true;
   };
-  // The timer does both: the handlers' path only moves the prefix (the movement topic is handled
-  // synchronously, thousands of messages a batch).
-  const beat = setInterval(() => {
-    void control.heartbeat().catch(stop);
-    if (handled === committed) return;
-    committed = handled;
-    void control.commit().catch(stop);
-  }, BATCH_HEARTBEAT_MS);
-  const progress = () => {
+  const beat = setInterval(() => void control.heartbeat().catch(stop), BATCH_HEARTBEAT_MS);
+  // Not async: most messages only move the prefix, and the movement topic is handled synchronously.
+  const progress = (): Promise<void> | undefined => {
     const before = handled;
     while (handled < messages.length && done.has(messages[handled]!)) handled++;
-    if (handled > before) control.resolve(messages[handled - 1]!.offset);
+    if (handled === before) return undefined;
+    control.resolve(messages[handled - 1]!.offset);
+    if (Date.now() - lastCommit < BATCH_HEARTBEAT_MS) return undefined;
+    lastCommit = Date.now();
+    return control.commit().catch(stop);
   };
   const runChain = async (chain: KafkaMessage[]) => {
     for (const message of chain) {
@@ -103,7 +101,8 @@ export async function handleBatch(
         inFlight.add(-1);
       }
       done.add(message);
-      progress();
+      const committing = progress();
+      if (committing) await committing;
     }
   };
   try {
