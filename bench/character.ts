@@ -22,7 +22,7 @@ import { createLogger } from '../src/platform/logging.js';
 import { Metrics } from '../src/platform/metrics.js';
 import type { Tenant } from '../src/platform/tenant.js';
 import { resolveTopics } from '../src/platform/topics.js';
-import { BENCH_HEADERS, createCharacters, movement } from './support.js';
+import { BENCH_HEADERS, createCharacters, median, movement } from './support.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 const TENANT: Tenant = {
@@ -40,7 +40,6 @@ const MOVEMENTS = Number(process.env.BENCH_MOVEMENTS ?? 300_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const rate = (count: number, ms: number) => (count * 1000) / ms;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Runs figure and baseline alternately; returns their medians. */
 async function alternate(figure: () => Promise<number>, baseline: () => Promise<number>) {

@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
 import { createLogger } from '../src/platform/logging.js';
 import type { QueryName } from './http/queries.js';
-import { BENCH_HEADERS } from './support.js';
+import { BENCH_HEADERS, median } from './support.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
@@ -51,7 +51,6 @@ const ENDPOINTS: Endpoint[] = [
   },
 ];
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** A child process whose first stdout line is JSON; resolves with it. */

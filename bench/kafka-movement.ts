@@ -14,9 +14,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
 import { createLogger } from '../src/platform/logging.js';
 import { goKey, goTenantHeaders, produceGo, startApp, startMockBroker } from '../test/kafka/support.js';
-import { kafkaToolsPresent, movement } from './support.js';
+import { BENCH_HEADERS, kafkaToolsPresent, median, movement } from './support.js';
 
-const TENANT_ID = '083839c6-c47c-42a6-9585-76492795d123';
 // The mock cluster keeps about 5 MB per partition (some 19,000 of these messages) and drops older ones:
 // 70,000 over its four partitions all stay (checked before each round is read).
 const MOVEMENTS = Number(process.env.BENCH_MOVEMENTS ?? 70_000);
@@ -25,13 +24,12 @@ const KEYS = 1_000;
 const PARTITIONS = 4;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(9);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `MOVEMENTS` movement commands as atlas-channel writes them, over KEYS characters and every partition. */
 function produce(bootstrap: string, topic: string): void {
-  const headers = goTenantHeaders(TENANT_ID);
+  const headers = goTenantHeaders(BENCH_HEADERS.TENANT_ID);
   const chunk = 100_000;
   for (let from = 0; from < MOVEMENTS; from += chunk) {
     produceGo(

@@ -11,7 +11,7 @@ import { type App, start } from '../src/app.js';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
 import { createLogger } from '../src/platform/logging.js';
 import { goKey, goTenantHeaders, produceGo, startMockBroker } from '../test/kafka/support.js';
-import { createCharacters, kafkaToolsPresent } from './support.js';
+import { createCharacters, kafkaToolsPresent, median } from './support.js';
 
 const NIL = '00000000-0000-0000-0000-000000000000';
 const TENANT = {
@@ -24,7 +24,6 @@ const KEYS = 32;
 const COMMANDS = Number(process.env.BENCH_KAFKA_COMMANDS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(9);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -15,6 +15,7 @@ import { createLogger } from '../src/platform/logging.js';
 import { CONTROLS_MIGRATION } from '../src/transports/scheduled/controls-store.js';
 import { FLEET_MIGRATION } from '../src/transports/scheduled/fleet.js';
 import type { WorkerReport } from './replica-worker.js';
+import { median } from './support.js';
 import { ms, percentile } from './transports-support.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -87,7 +88,6 @@ async function main(): Promise<void> {
       ones.push(describe('1 replica ', await burst(server.url(), 1)));
       threes.push(describe('3 replicas', await burst(server.url(), 3)));
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const one = { state: median(ones.map((r) => r.state)), sent: median(ones.map((r) => r.sent)) };
     const three = { state: median(threes.map((r) => r.state)), sent: median(threes.map((r) => r.sent)) };
     console.log(

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { App } from '../src/app.js';
+import { NIL_UUID } from '../src/platform/tenant.js';
 import { kprodPath } from '../test/kafka/support.js';
 
 /** The sample tenant's REST headers, as an Atlas Go client sends them. */
@@ -27,14 +28,12 @@ export async function createCharacters(app: App, count: number): Promise<number[
   return ids;
 }
 
-const NIL = '00000000-0000-0000-0000-000000000000';
-
 /** The `i`-th movement command of a character, as atlas-channel sends it (no `type`). */
 export const movement = (i: number, objectId: number) => ({
   worldId: 0,
   channelId: 1,
   mapId: 100000000,
-  instance: NIL,
+  instance: NIL_UUID,
   objectId,
   observerId: objectId,
   x: i % 1000,
@@ -56,3 +55,7 @@ export function kafkaToolsPresent(name: string): boolean {
     return false;
   }
 }
+
+/** The middle value (the upper one of an even count): rounds alternate on a noisy machine, medians are reported. */
+export const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
