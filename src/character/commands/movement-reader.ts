@@ -28,18 +28,42 @@ const ZERO = 0x30;
 const NINE = 0x39;
 const BACKSLASH = 0x5c;
 
-/** Which of MOVEMENT_KEYS the key at [from, to) is; undefined for any other key. */
-function fieldOf(bytes: Buffer, from: number, to: number): MovementKey | undefined {
+/** Which of MOVEMENT_KEYS (its index) the key at [from, to) is; -1 for any other key. */
+function fieldOf(bytes: Buffer, from: number, to: number): number {
   const length = to - from;
   const candidates = BY_LENGTH[length];
-  if (candidates === undefined) return undefined;
+  if (candidates === undefined) return -1;
   for (const k of candidates) {
     const key = KEY_BYTES[k]!;
     let i = 0;
     while (i < length && bytes[from + i] === key[i]) i++;
-    if (i === length) return MOVEMENT_KEYS[k];
+    if (i === length) return k;
   }
-  return undefined;
+  return -1;
+}
+
+/**
+ * Stores a value under MOVEMENT_KEYS[k] with a named property each: a store by a computed key is a generic
+ * (megamorphic) store, the costliest step of reading a message.
+ */
+function store(fields: MovementFields, k: number, value: unknown): void {
+  switch (k) {
+    case 0:
+      fields.objectId = value;
+      break;
+    case 1:
+      fields.x = value;
+      break;
+    case 2:
+      fields.y = value;
+      break;
+    case 3:
+      fields.fh = value;
+      break;
+    case 4:
+      fields.stance = value;
+      break;
+  }
 }
 
 function literalAt(bytes: Buffer, at: number, text: string): boolean {
@@ -107,7 +131,7 @@ export function readMovement(bytes: Buffer): MovementFields | undefined {
       at += 4;
       value = null;
     } else return undefined;
-    if (field !== undefined) fields[field] = value;
+    if (field >= 0) store(fields, field, value);
     if (at === end - 1) return fields;
     if (bytes[at] !== COMMA) return undefined;
     at++;

@@ -249,6 +249,39 @@ describe('MemoryBus consumer groups', () => {
     ]);
   });
 
+  it('keeps an integer key and a byte key that spell the same number in separate queues', async () => {
+    const bus = new MemoryBus();
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await bus.subscribe(TOPIC, 'g', async (m) => {
+      order.push(text(m));
+      if (text(m) === 'int-1') await blocked;
+    });
+    // 8-byte key of 1 (queued as the number 1) and a 1-byte key "1": the second must not wait on the first.
+    await bus.publish(TOPIC, [
+      message(1, 'int-1'),
+      { key: Buffer.from('1'), value: Buffer.from('text-1'), headers: {} },
+    ]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['int-1', 'text-1']);
+    release();
+    await bus.idle();
+  });
+
+  it('keeps nothing with a retention of 0 (slice(-0) would have kept everything)', async () => {
+    const bus = new MemoryBus({ retention: 0 });
+    await bus.publish(TOPIC, [message(1, 'm0'), message(1, 'm1'), message(1, 'm2')]);
+    const seen: string[] = [];
+    await bus.subscribe(TOPIC, 'g', (m) => {
+      seen.push(text(m));
+    });
+    await bus.idle();
+    expect(seen).toEqual([]);
+  });
+
   it('a group that left and comes back resumes after what it had, like a committed Kafka offset', async () => {
     const bus = new MemoryBus();
     const seen: string[] = [];

@@ -41,6 +41,17 @@ describe('MessageFactory', () => {
     expect(message.headers).toEqual({});
   });
 
+  it("shares the tenant's frozen headers between untraced messages, so no message can change another's", () => {
+    const first = factory.create('COMMAND_TOPIC_CHARACTER', 1, {}, { tenant: TENANT, traced: false });
+    const second = factory.create('COMMAND_TOPIC_CHARACTER', 2, {}, { tenant: TENANT, traced: false });
+    expect(second.headers).toBe(first.headers);
+    expect(Object.keys(first.headers)).toEqual(['TENANT_ID', 'REGION', 'MAJOR_VERSION', 'MINOR_VERSION']);
+    expect(() => {
+      first.headers.OTHER = Buffer.from('x');
+    }).toThrow(TypeError);
+    expect(second.headers.OTHER).toBeUndefined();
+  });
+
   it('continues the trace of the cause with a span of its own, and carries nothing else of it', () => {
     const traceparent = Buffer.from('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
     const cause = {

@@ -6,6 +6,8 @@ import { toKey } from '../wire/keys.js';
 import { childTraceHeaders } from '../wire/trace.js';
 import type { BusMessage } from './bus.js';
 
+const NO_HEADERS: Headers = Object.freeze({});
+
 /** A message bound for a topic: what operations collect in their buffer and emit only on success. */
 export interface OutgoingMessage extends BusMessage {
   readonly topic: string;
@@ -66,13 +68,18 @@ export class MessageFactory {
     options: MessageOptions = {},
   ): OutgoingMessage {
     const tenant = options.tenant ? this.headersOf(options.tenant) : undefined;
+    const topic = this.topics[variable];
+    const environment = options.cause?.[ENVIRONMENT];
+    const hasEnvironment = environment !== undefined && environment.length > 0;
+    // An untraced message with only the tenant's headers (a host publishing movement) shares the tenant's
+    // frozen headers object: one object fewer per message on the busiest path.
+    if (options.traced === false && !hasEnvironment)
+      return { topic, key, value, headers: tenant ?? NO_HEADERS };
     // Span headers first, then the tenant's, then HEAD's environment, as Go's producer decorators write them.
     const headers: Headers = options.traced === false ? {} : childTraceHeaders(options.cause);
     // Copied name by name: an object spread here cost more than the rest of the message (a route burst).
     if (tenant) for (const name in tenant) headers[name] = tenant[name]!;
-    const environment = options.cause?.[ENVIRONMENT];
-    if (environment && environment.length > 0) headers[ENVIRONMENT] = environment;
-    const topic = this.topics[variable];
+    if (hasEnvironment) headers[ENVIRONMENT] = environment;
     if (this.produced && options.traced !== false) this.produced(topic, options.cause, headers);
     return { topic, key, value, headers };
   }
@@ -83,7 +90,8 @@ export class MessageFactory {
     const cacheKey = `${tenant.id}\u0000${tenant.region}\u0000${tenant.majorVersion}\u0000${tenant.minorVersion}`;
     let headers = this.tenantHeaderCache.get(cacheKey);
     if (!headers) {
-      headers = tenantHeaders(tenant);
+      // Frozen: messages share it (above), so a write to one message's headers would change them all.
+      headers = Object.freeze(tenantHeaders(tenant));
       if (this.tenantHeaderCache.size >= 10_000) this.tenantHeaderCache.clear();
       this.tenantHeaderCache.set(cacheKey, headers);
     }
