@@ -112,17 +112,24 @@ export function latenessRecorder(base: TransportMetrics, samples: number[]): Tra
   return { ...base, lateness };
 }
 
-/** The system clock shifted by `offset` ms: its `now()` reads the shifted time, its timers fire on it. */
-export function offsetClock(offset: number): Clock {
-  class OffsetClock extends SystemClock {
-    override now(): number {
-      return Date.now() + offset;
-    }
-    override at(at: number, fn: () => void) {
-      return super.at(at - offset, fn);
-    }
+/**
+ * The system clock shifted by `offset` ms: its `now()` reads the shifted time, its timers fire on it. One class
+ * for every offset: the runner's calls on its clock then see one kind of object (see warmUp).
+ */
+class OffsetClock extends SystemClock {
+  constructor(private readonly offset: number) {
+    super();
   }
-  return new OffsetClock();
+  override now(): number {
+    return Date.now() + this.offset;
+  }
+  override at(at: number, fn: () => void) {
+    return super.at(at - this.offset, fn);
+  }
+}
+
+export function offsetClock(offset: number): Clock {
+  return new OffsetClock(offset);
 }
 
 export function runnerFor(
@@ -180,27 +187,31 @@ export function runnerFor(
 }
 
 /**
- * Runs `rounds` midnight bursts of `tenants` on a throwaway runner and a manual clock (as bench:burst does),
- * with every route owned: the runner's code is then compiled as in a replica that has been running, for which
- * midnight is not the first burst. A process's first burst runs its code cold, about three times slower per
- * transition on this machine (bench:burst's first round against its last).
+ * Runs `rounds` midnight bursts of `tenants` on a throwaway runner, with every route owned: the runner's code
+ * is then compiled as in a replica that has been running, for which midnight is not the first burst. A
+ * process's first burst runs its code cold, about three times slower per transition on this machine
+ * (bench:burst's first round against its last). Each burst is a real one two seconds ahead, on the system clock
+ * shifted to read midnight then, as the replica's own: timers that fire a few milliseconds late and lateness
+ * that is not 0. A warm-up on a manual clock (every transition exactly on time, another clock class) taught
+ * the compiler types the real burst broke at once: traced with --trace-deopt, the runner's fire, walk, moveTo
+ * and settle were all deoptimized at the instant of the real midnight, which then ran mostly unoptimized.
+ * `make` builds the runner as the caller builds its real one, so that every object the burst reads (the
+ * clock, the counters, the ownership) comes from the same places in the code and has the same shape.
  */
-export async function warmUp(tenants: LoadedTenant[], rounds = 4): Promise<void> {
+export async function warmUp(
+  make: (clock: Clock, midnight: number) => ReturnType<typeof runnerFor>,
+  tenants: LoadedTenant[],
+  rounds = 4,
+): Promise<void> {
   for (let round = 0; round < rounds; round++) {
+    const burstAt = Date.now() + 2_000;
     const midnight = Date.UTC(2026, 1, 18 + round);
-    const clock = new ManualClock(midnight - 5_000);
-    const { runner, settle } = runnerFor(
-      clock,
-      tenants,
-      latenessRecorder(transportMetrics(new Metrics()), []),
-      { sent: 0 },
-      { owns: () => true, lastSteps: async () => new Map() },
-    );
+    const { runner, settle } = make(offsetClock(midnight - burstAt), midnight);
     for (const tenant of tenants) runner.apply(tenant);
     // Owned routes are taken at a rebalance, as a replica's fleet does after its first tick.
     await runner.rebalance();
     await settle();
-    clock.set(midnight);
+    await new Promise((resolve) => setTimeout(resolve, burstAt + 20 - Date.now()));
     await settle();
     runner.stop();
   }
