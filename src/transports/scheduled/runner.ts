@@ -4,6 +4,7 @@ import { Delivery } from '../../platform/db/inbox.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Tenant } from '../../platform/tenant.js';
 import type { ChannelRegistry } from '../channels.js';
+import type { RouteEvaluation } from '../core/evaluate.js';
 import type { RouteState, ScheduledRoute } from '../core/model.js';
 import { evaluateSchedule, type RouteSchedule, voyageAt } from '../core/schedule.js';
 import type { TransportMetrics } from '../metrics.js';
@@ -42,6 +43,9 @@ export interface ScheduledRunnerDeps {
   readonly track: (work: Promise<unknown>) => void;
 }
 
+/** How long after arming a route its next boundary is evaluated ahead (see ScheduledRunner.prepare). */
+const PREPARE_AFTER_MS = 1_000;
+
 /** A state change made at its instant, whose consequences (counts, log, actions) follow in the same turn. */
 interface Settling {
   readonly run: RouteRun;
@@ -70,6 +74,11 @@ interface RouteRun {
   armedAt?: number | undefined;
   /** The route's state from `armedAt` on, known when the timer was armed. */
   armedState?: RouteState | undefined;
+  /**
+   * The schedule's evaluation at `armedAt`, made in a quiet moment after arming (see `prepare`), so that the
+   * walk on from a boundary does not evaluate the timetable at the instant. Valid for that schedule only.
+   */
+  prepared?: { readonly schedule: RouteSchedule; readonly at: number; readonly evaluation: RouteEvaluation };
   /** What the timer calls: made once per route, not a closure per boundary (12,000 re-arm at midnight). */
   readonly onTimer: () => void;
   /** The route's transitions run one after another, in boundary order, even when look-ups are slow. */
@@ -92,6 +101,9 @@ export class ScheduledRunner {
   private stopped = false;
   private readonly sender: TransitionSender;
   private acquiring: Promise<void> = Promise.resolve();
+  /** Routes armed since the last `prepare`, and the timer that runs it. */
+  private toPrepare: RouteRun[] = [];
+  private prepareTimer: TimerHandle | undefined;
 
   constructor(private readonly deps: ScheduledRunnerDeps) {
     this.sender = new TransitionSender(deps);
@@ -122,6 +134,10 @@ export class ScheduledRunner {
         changedAt: old?.changedAt,
         voyage: old?.voyage,
         timer: undefined,
+        // Every field from the start: one shape for every run, whatever it has been through.
+        armedAt: undefined,
+        armedState: undefined,
+        prepared: undefined,
         onTimer: () => this.fire(run),
         work: old?.work ?? Promise.resolve(),
         phase: old?.phase ?? 'unowned',
@@ -213,6 +229,9 @@ export class ScheduledRunner {
   stop(): void {
     this.stopped = true;
     for (const runs of this.tenants.values()) for (const run of runs.values()) run.timer?.cancel();
+    this.prepareTimer?.cancel();
+    this.prepareTimer = undefined;
+    this.toPrepare = [];
   }
 
   private async acquire(ownership: RouteOwnership): Promise<void> {
@@ -294,6 +313,37 @@ export class ScheduledRunner {
     run.armedAt = at;
     run.armedState = state;
     run.timer = this.deps.clock.at(at, run.onTimer);
+    this.toPrepare.push(run);
+    this.prepareTimer ??= this.deps.clock.after(PREPARE_AFTER_MS, () => this.prepare());
+  }
+
+  /**
+   * Evaluates each route armed since the last pass at the boundary it waits for: when that boundary comes,
+   * the walk on to the next one finds the evaluation made (issue 12: a tenth to a fifth of a replica's work at
+   * midnight was evaluating timetables, which the instant does not need to wait for). Runs a while after
+   * arming, so that a burst's re-arming is not followed at once by its own evaluations: they happen once the
+   * burst's messages are out. The evaluation is a pure function of the schedule and the instant, so a route
+   * evaluated here or at its boundary behaves alike; a route whose schedule changed meanwhile (a reload, a
+   * control) is evaluated at its boundary as before.
+   */
+  private prepare(): void {
+    this.prepareTimer = undefined;
+    const runs = this.toPrepare;
+    this.toPrepare = [];
+    if (this.stopped) return;
+    for (const run of runs) {
+      const at = run.armedAt;
+      if (run.phase !== 'owned' || at === undefined || run.prepared?.at === at) continue;
+      run.prepared = { schedule: run.schedule, at, evaluation: evaluateSchedule(run.schedule, at) };
+    }
+  }
+
+  /** The schedule's evaluation at `at`: the one prepared for it when there is one (see `prepare`). */
+  private evaluationAt(run: RouteRun, at: number): RouteEvaluation {
+    const prepared = run.prepared;
+    if (prepared !== undefined && prepared.at === at && prepared.schedule === run.schedule)
+      return prepared.evaluation;
+    return evaluateSchedule(run.schedule, at);
   }
 
   /**
@@ -313,7 +363,7 @@ export class ScheduledRunner {
 
   /** Performs every boundary from `from` up to `now`, in order, then arms the timer on the next one. */
   private walk(run: RouteRun, from: number, now: number): void {
-    let evaluation = evaluateSchedule(run.schedule, from);
+    let evaluation = this.evaluationAt(run, from);
     this.moveTo(run, evaluation.state, from, now);
     while (evaluation.nextTransitionAt !== null && evaluation.nextTransitionAt <= now) {
       const at = evaluation.nextTransitionAt;
