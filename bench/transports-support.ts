@@ -126,6 +126,10 @@ class OffsetClock extends SystemClock {
   override at(at: number, fn: () => void) {
     return super.at(at - this.offset, fn);
   }
+  // SystemClock's `after` calls `this.at` with a real instant, which the shift above would move by the offset.
+  override after(ms: number, fn: () => void) {
+    return super.at(Date.now() + ms, fn);
+  }
 }
 
 export function offsetClock(offset: number): Clock {
