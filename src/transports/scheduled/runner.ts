@@ -46,6 +46,15 @@ export interface ScheduledRunnerDeps {
 /** How long after arming a route its next boundary is evaluated ahead (see ScheduledRunner.prepare). */
 const PREPARE_AFTER_MS = 1_000;
 
+/** What is known ahead of a route's armed boundary (see ScheduledRunner.prepare), for one schedule. */
+interface Prepared {
+  readonly schedule: RouteSchedule;
+  readonly at: number;
+  readonly evaluation: RouteEvaluation;
+  /** The trip departing at `at`, its id computed, when the route departs then. */
+  readonly departing: VoyageRef | undefined;
+}
+
 /** A state change made at its instant, whose consequences (counts, log, actions) follow in the same turn. */
 interface Settling {
   readonly run: RouteRun;
@@ -78,7 +87,7 @@ interface RouteRun {
    * The schedule's evaluation at `armedAt`, made in a quiet moment after arming (see `prepare`), so that the
    * walk on from a boundary does not evaluate the timetable at the instant. Valid for that schedule only.
    */
-  prepared?: { readonly schedule: RouteSchedule; readonly at: number; readonly evaluation: RouteEvaluation };
+  prepared?: Prepared | undefined;
   /** What the timer calls: made once per route, not a closure per boundary (12,000 re-arm at midnight). */
   readonly onTimer: () => void;
   /** The route's transitions run one after another, in boundary order, even when look-ups are slow. */
@@ -320,7 +329,8 @@ export class ScheduledRunner {
   /**
    * Evaluates each route armed since the last pass at the boundary it waits for: when that boundary comes,
    * the walk on to the next one finds the evaluation made (issue 12: a tenth to a fifth of a replica's work at
-   * midnight was evaluating timetables, which the instant does not need to wait for). Runs a while after
+   * midnight was evaluating timetables, which the instant does not need to wait for), and a departure finds
+   * its trip's id (a SHA-1) computed. Runs a while after
    * arming, so that a burst's re-arming is not followed at once by its own evaluations: they happen once the
    * burst's messages are out. The evaluation is a pure function of the schedule and the instant, so a route
    * evaluated here or at its boundary behaves alike; a route whose schedule changed meanwhile (a reload, a
@@ -333,17 +343,26 @@ export class ScheduledRunner {
     if (this.stopped) return;
     for (const run of runs) {
       const at = run.armedAt;
-      if (run.phase !== 'owned' || at === undefined || run.prepared?.at === at) continue;
-      run.prepared = { schedule: run.schedule, at, evaluation: evaluateSchedule(run.schedule, at) };
+      if (run.phase !== 'owned' || at === undefined || this.preparedFor(run, at)) continue;
+      const { schedule } = run;
+      const departing =
+        run.armedState === 'in_transit' ? VoyageRef.at(schedule, run.tenant.id, at) : undefined;
+      departing?.get(); // its id, a SHA-1, now rather than at the instant
+      run.prepared = { schedule, at, evaluation: evaluateSchedule(schedule, at), departing };
     }
+  }
+
+  /** What was prepared for the route's boundary at `at`, if it still holds (the schedule is the same). */
+  private preparedFor(run: RouteRun, at: number): Prepared | undefined {
+    const prepared = run.prepared;
+    return prepared !== undefined && prepared.at === at && prepared.schedule === run.schedule
+      ? prepared
+      : undefined;
   }
 
   /** The schedule's evaluation at `at`: the one prepared for it when there is one (see `prepare`). */
   private evaluationAt(run: RouteRun, at: number): RouteEvaluation {
-    const prepared = run.prepared;
-    if (prepared !== undefined && prepared.at === at && prepared.schedule === run.schedule)
-      return prepared.evaluation;
-    return evaluateSchedule(run.schedule, at);
+    return this.preparedFor(run, at)?.evaluation ?? evaluateSchedule(run.schedule, at);
   }
 
   /**
@@ -391,7 +410,10 @@ export class ScheduledRunner {
       return;
     }
     const arriving = from === 'in_transit' ? run.voyage : undefined;
-    const departing = to === 'in_transit' ? VoyageRef.at(run.schedule, run.tenant.id, at) : undefined;
+    const departing =
+      to === 'in_transit'
+        ? (this.preparedFor(run, at)?.departing ?? VoyageRef.at(run.schedule, run.tenant.id, at))
+        : undefined;
     run.state = to;
     run.voyage = departing;
     run.changedAt = at;
