@@ -143,10 +143,31 @@ describe.skipIf(!inject('kafkaTools'))('three transports replicas on Kafka', () 
     // One more boat cycle on the two survivors, then everything the fleet said is read back.
     await sleep(evaluateSchedule(boat, arrival + 1).nextTransitionAt! + 16_000 - Date.now());
     const commands = once(await readAll(broker.bootstrap, 'COMMAND_TOPIC_CHARACTER'));
-    expect(warpsOf(commands).map((m) => (JSON.parse(m.value.toString()) as Command).body.mapId)).toEqual([
-      EN_ROUTE,
-      DESTINATION,
-    ]);
+    const passengerWarps = warpsOf(commands).map(mapOf);
+    if (passengerWarps.length !== 2) {
+      // Seen once on a loaded machine (2026-12-02): a second departure warp with a trace of its own. Say
+      // which replica sent what, and when, against the boat's boundaries, for whoever meets it next.
+      console.warn(
+        `passenger warps (departure ${new Date(departure).toISOString()}, arrival ${new Date(arrival).toISOString()}, driver killed ${new Date(killedAt).toISOString()}):\n${warpsOf(
+          commands,
+        )
+          .map(
+            (m) =>
+              `${new Date(m.timestamp).toISOString()} partition ${m.partition} offset ${m.offset} map ${mapOf(m)} traceparent ${m.headers.traceparent?.toString()}`,
+          )
+          .join('\n')}\n${apps
+          .map((app, i) =>
+            app
+              .output()
+              .split('\n')
+              .filter((l) => /ellinia|taken over|elsewhere|"level":(40|50)/i.test(l))
+              .map((l) => `app ${i}: ${l}`)
+              .join('\n'),
+          )
+          .join('\n')}`,
+      );
+    }
+    expect(passengerWarps).toEqual([EN_ROUTE, DESTINATION]);
 
     const cut = Date.now();
     const status = once(await readAll(broker.bootstrap, 'EVENT_TOPIC_TRANSPORT_STATUS'));
