@@ -62,7 +62,10 @@ function describe(label: string, reports: WorkerReport[]): { state: number; sent
     `midnight    ${label}: routes ${reports.map((r) => r.owned).join(' + ')}, ${transitions.length} transitions; state change p50 ${p(transitions, 50)}, p99 ${p(transitions, 99)}; messages sent p50 ${p(sent, 50)}, p99 ${p(sent, 99)}; bare timers at the instant p99 ${p(floor, 99)}`,
   );
   for (const [i, r] of reports.entries()) {
-    if (process.env.BENCH_VERBOSE) console.log(`  replica ${i + 1}  state change min ${p(r.transitions, 0)}, p50 ${p(r.transitions, 50)}, p99 ${p(r.transitions, 99)}; messages min ${p(r.sent, 0)}, p50 ${p(r.sent, 50)}, p99 ${p(r.sent, 99)}; bare timers min ${p(r.floor, 0)}, p99 ${p(r.floor, 99)}`);
+    if (process.env.BENCH_VERBOSE)
+      console.log(
+        `  replica ${i + 1}  state change min ${p(r.transitions, 0)}, p50 ${p(r.transitions, 50)}, p99 ${p(r.transitions, 99)}; messages min ${p(r.sent, 0)}, p50 ${p(r.sent, 50)}, p99 ${p(r.sent, 99)}; bare timers min ${p(r.floor, 0)}, p99 ${p(r.floor, 99)}`,
+      );
     const perMinute = 60_000 / r.upkeep.windowMs;
     console.log(
       `  replica ${i + 1}  ${ms(r.burstCpuMs)} CPU in the burst's first 400 ms; ${r.gc.pauses} GC pauses (${ms(r.gc.ms)}) in the burst's first second; lease upkeep per minute: ${Math.round(r.upkeep.ticks * perMinute)} ticks, ${Math.round(r.upkeep.statements * perMinute)} statements, ${ms(r.upkeep.ms * perMinute)} waiting on them (whole process CPU over the window: ${ms(r.upkeep.cpuMs * perMinute)} per minute)`,

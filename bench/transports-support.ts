@@ -3,23 +3,20 @@
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { Histogram } from 'prom-client';
-import type { OutgoingMessage } from '../src/platform/bus/messages.js';
 import { MessageFactory } from '../src/platform/bus/messages.js';
-import { type Clock, ManualClock, SystemClock } from '../src/platform/clock.js';
+import { type Clock, SystemClock } from '../src/platform/clock.js';
 import type { Field, FieldDirectory } from '../src/platform/fields.js';
 import { createLogger } from '../src/platform/logging.js';
-import { Metrics } from '../src/platform/metrics.js';
 import { resolveTopics } from '../src/platform/topics.js';
 import { ChannelRegistry } from '../src/transports/channels.js';
 import { parseTenantConfiguration } from '../src/transports/core/config.js';
 import { evaluate } from '../src/transports/core/evaluate.js';
 import { evaluateSchedule } from '../src/transports/core/schedule.js';
-import { NO_PORTAL_DATA } from '../src/transports/lookups/portals.js';
-import { type TransportMetrics, transportMetrics } from '../src/transports/metrics.js';
+import type { TransportMetrics } from '../src/transports/metrics.js';
 import { TransportMessages } from '../src/transports/producer.js';
-import { ScheduledRunner } from '../src/transports/scheduled/runner.js';
 import type { RouteOwnership } from '../src/transports/scheduled/steps.js';
 import { type LoadedTenant, loadTenant } from '../src/transports/tenants/loaded-tenant.js';
+import { runnerRig } from '../src/transports/testing/runner-rig.js';
 
 export const TENANTS = 1_000;
 const sampleEntry = (
@@ -146,48 +143,19 @@ export function runnerFor(
   const channels = new ChannelRegistry();
   for (const t of tenants)
     for (const c of [0, 1, 2]) channels.register(t.tenant.id, { worldId: 0, channelId: c });
-  const pending = new Set<Promise<unknown>>();
   const sent = (count: number) => {
     counter.sent += count;
     if (count > 0 && counter.publishLateness && counter.due)
       counter.publishLateness.push(clock.now() - counter.due());
   };
-  const runner = new ScheduledRunner({
-    clock,
-    logger,
+  const { runner, settle } = runnerRig(clock, messages, {
     metrics,
     channels,
-    warps: {
-      directory: directoryFor(tenants),
-      portals: NO_PORTAL_DATA,
-      random: Math.random,
-      logger,
-      metrics,
-    },
-    messages,
-    // No database here: every voyage step counts as a first announcement.
-    voyages: {
-      send: async (parts) =>
-        sent(parts.flatMap((part) => ('messages' in part ? part.messages : part)).length),
-      unarrived: async () => [],
-    },
-    publish: async (outgoing: readonly OutgoingMessage[]) => sent(outgoing.length),
-    track: (work) => {
-      pending.add(work);
-      void work.finally(() => pending.delete(work));
-    },
+    directory: directoryFor(tenants),
+    sent: (outgoing) => sent(outgoing.length),
     ownership,
   });
-  return {
-    runner,
-    settle: async () => {
-      // Transitions queue their look-ups and messages for the next turn (setImmediate): let them start.
-      do {
-        await new Promise((resolve) => setImmediate(resolve));
-        await Promise.all([...pending]);
-      } while (pending.size > 0 || runner.pending() > 0);
-    },
-  };
+  return { runner, settle };
 }
 
 /**

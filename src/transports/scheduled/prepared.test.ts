@@ -1,21 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { MessageFactory, type OutgoingMessage } from '../../platform/bus/messages.js';
 import { ManualClock } from '../../platform/clock.js';
-import { createLogger } from '../../platform/logging.js';
-import { Metrics } from '../../platform/metrics.js';
 import type { Tenant } from '../../platform/tenant.js';
 import { resolveTopics } from '../../platform/topics.js';
-import { ChannelRegistry } from '../channels.js';
 import { controlOverlay } from '../core/controls.js';
-import { NO_PORTAL_DATA } from '../lookups/portals.js';
-import { transportMetrics } from '../metrics.js';
 import { type RouteStatusType, TransportMessages } from '../producer.js';
 import { loadTenant } from '../tenants/loaded-tenant.js';
 import { routeId } from '../testing/harness.js';
+import { runnerRig } from '../testing/runner-rig.js';
 import { sample } from '../testing/sample.js';
-import { ScheduledRunner } from './runner.js';
 
-const logger = createLogger('silent');
 // Leg A of the boat: boards 00:00, locks 00:04, departs 00:05, arrives 00:15.
 const BOAT = routeId('boat-ellinia-orbis');
 const at = (time: string) => Date.parse(`2026-02-18T${time}Z`);
@@ -32,35 +26,7 @@ class RecordedMessages extends TransportMessages {
 
 function runnerOn(clock: ManualClock) {
   const messages = new RecordedMessages(new MessageFactory(resolveTopics({})));
-  const pending = new Set<Promise<unknown>>();
-  const metrics = transportMetrics(new Metrics());
-  const runner = new ScheduledRunner({
-    clock,
-    logger,
-    metrics,
-    channels: new ChannelRegistry(),
-    warps: {
-      directory: { charactersIn: async () => [] },
-      portals: NO_PORTAL_DATA,
-      random: Math.random,
-      logger,
-      metrics,
-    },
-    messages,
-    voyages: { send: async () => undefined, unarrived: async () => [] },
-    publish: async () => undefined,
-    track: (work) => {
-      pending.add(work);
-      void work.finally(() => pending.delete(work));
-    },
-  });
-  const settle = async () => {
-    do {
-      await new Promise((resolve) => setImmediate(resolve));
-      await Promise.all([...pending]);
-    } while (pending.size > 0 || runner.pending() > 0);
-  };
-  return { runner, messages, settle };
+  return { ...runnerRig(clock, messages), messages };
 }
 
 describe('a boundary evaluated ahead', () => {

@@ -2,19 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MessageFactory, type OutgoingMessage } from '../../platform/bus/messages.js';
 import { ManualClock } from '../../platform/clock.js';
-import { createLogger } from '../../platform/logging.js';
-import { Metrics } from '../../platform/metrics.js';
 import type { Tenant } from '../../platform/tenant.js';
 import { resolveTopics } from '../../platform/topics.js';
-import { ChannelRegistry } from '../channels.js';
 import { parseTenantConfiguration } from '../core/config.js';
-import { NO_PORTAL_DATA } from '../lookups/portals.js';
-import { transportMetrics } from '../metrics.js';
 import { type RouteStatusType, TransportMessages } from '../producer.js';
 import { type LoadedTenant, loadTenant } from '../tenants/loaded-tenant.js';
-import { ScheduledRunner } from './runner.js';
-
-const logger = createLogger('silent');
+import { runnerRig } from '../testing/runner-rig.js';
 
 /** Messages that take a while to build, as a loaded machine makes them: each status event 0.2 ms. */
 class SlowMessages extends TransportMessages {
@@ -59,44 +52,9 @@ describe('transition sender', () => {
     const clock = new ManualClock(midnight - 5_000);
     const factory = new MessageFactory(resolveTopics({}));
     const messages = new SlowMessages(factory);
-    const published: OutgoingMessage[] = [];
-    const pending = new Set<Promise<unknown>>();
-    const metrics = new Metrics();
-    const runner = new ScheduledRunner({
-      clock,
-      logger,
-      metrics: transportMetrics(metrics),
-      channels: new ChannelRegistry(),
-      warps: {
-        directory: { charactersIn: async () => [] },
-        portals: NO_PORTAL_DATA,
-        random: Math.random,
-        logger,
-        metrics: transportMetrics(metrics),
-      },
-      messages,
-      voyages: {
-        send: async (parts) => {
-          for (const part of parts) published.push(...('messages' in part ? part.messages : part));
-        },
-        unarrived: async () => [],
-      },
-      publish: async (outgoing) => {
-        published.push(...outgoing);
-      },
-      track: (work) => {
-        pending.add(work);
-        void work.finally(() => pending.delete(work));
-      },
-    });
+    const { runner, published, settle } = runnerRig(clock, messages);
     const loaded = tenants(40);
     for (const tenant of loaded) runner.apply(tenant);
-    const settle = async () => {
-      do {
-        await new Promise((resolve) => setImmediate(resolve));
-        await Promise.all([...pending]);
-      } while (pending.size > 0 || runner.pending() > 0);
-    };
     await settle();
     messages.built = [];
     published.length = 0;
