@@ -18,7 +18,7 @@ for (let round = 0; round < rounds; round++) {
   for (const tenant of tenants) runner.apply(tenant);
   await settle();
   // A second before midnight: what the runner does ahead of a boundary (evaluating it, see
-  // ScheduledRunner.prepare) happens before the burst, as it does on real timers.
+  // Ahead, src/transports/scheduled/ahead.ts) happens before the burst, as it does on real timers.
   clock.set(midnight - 1_000);
   await settle();
   transitions.length = 0;

@@ -4,12 +4,12 @@ import { Delivery } from '../../platform/db/inbox.js';
 import type { Logger } from '../../platform/logging.js';
 import type { Tenant } from '../../platform/tenant.js';
 import type { ChannelRegistry } from '../channels.js';
-import type { RouteEvaluation } from '../core/evaluate.js';
 import type { RouteState, ScheduledRoute } from '../core/model.js';
 import { evaluateSchedule, type RouteSchedule, voyageAt } from '../core/schedule.js';
 import type { TransportMetrics } from '../metrics.js';
 import type { TransportMessages } from '../producer.js';
 import type { LoadedTenant } from '../tenants/loaded-tenant.js';
+import { Ahead, type Prepared } from './ahead.js';
 import {
   CATCH_UP_HORIZON_MS,
   type RecordedStep,
@@ -43,18 +43,6 @@ export interface ScheduledRunnerDeps {
   readonly track: (work: Promise<unknown>) => void;
 }
 
-/** How long after arming a route its next boundary is evaluated ahead (see ScheduledRunner.prepare). */
-const PREPARE_AFTER_MS = 1_000;
-
-/** What is known ahead of a route's armed boundary (see ScheduledRunner.prepare), for one schedule. */
-interface Prepared {
-  readonly schedule: RouteSchedule;
-  readonly at: number;
-  readonly evaluation: RouteEvaluation;
-  /** The trip departing at `at`, its id computed, when the route departs then. */
-  readonly departing: VoyageRef | undefined;
-}
-
 /** A state change made at its instant, whose consequences (counts, log, actions) follow in the same turn. */
 interface Settling {
   readonly run: RouteRun;
@@ -84,8 +72,8 @@ interface RouteRun {
   /** The route's state from `armedAt` on, known when the timer was armed. */
   armedState?: RouteState | undefined;
   /**
-   * The schedule's evaluation at `armedAt`, made in a quiet moment after arming (see `prepare`), so that the
-   * walk on from a boundary does not evaluate the timetable at the instant. Valid for that schedule only.
+   * What was worked out ahead of the boundary at `armedAt` (see Ahead), so that the walk on from it does not
+   * evaluate the timetable at the instant. Valid for that schedule only.
    */
   prepared?: Prepared | undefined;
   /** What the timer calls: made once per route, not a closure per boundary (12,000 re-arm at midnight). */
@@ -110,12 +98,11 @@ export class ScheduledRunner {
   private stopped = false;
   private readonly sender: TransitionSender;
   private acquiring: Promise<void> = Promise.resolve();
-  /** Routes armed since the last `prepare`, and the timer that runs it. */
-  private toPrepare: RouteRun[] = [];
-  private prepareTimer: TimerHandle | undefined;
+  private readonly ahead: Ahead;
 
   constructor(private readonly deps: ScheduledRunnerDeps) {
     this.sender = new TransitionSender(deps);
+    this.ahead = new Ahead(deps.clock);
   }
 
   /**
@@ -238,9 +225,7 @@ export class ScheduledRunner {
   stop(): void {
     this.stopped = true;
     for (const runs of this.tenants.values()) for (const run of runs.values()) run.timer?.cancel();
-    this.prepareTimer?.cancel();
-    this.prepareTimer = undefined;
-    this.toPrepare = [];
+    this.ahead.stop();
   }
 
   private async acquire(ownership: RouteOwnership): Promise<void> {
@@ -322,47 +307,7 @@ export class ScheduledRunner {
     run.armedAt = at;
     run.armedState = state;
     run.timer = this.deps.clock.at(at, run.onTimer);
-    this.toPrepare.push(run);
-    this.prepareTimer ??= this.deps.clock.after(PREPARE_AFTER_MS, () => this.prepare());
-  }
-
-  /**
-   * Evaluates each route armed since the last pass at the boundary it waits for: when that boundary comes,
-   * the walk on to the next one finds the evaluation made (issue 12: a tenth to a fifth of a replica's work at
-   * midnight was evaluating timetables, which the instant does not need to wait for), and a departure finds
-   * its trip's id (a SHA-1) computed. Runs a while after
-   * arming, so that a burst's re-arming is not followed at once by its own evaluations: they happen once the
-   * burst's messages are out. The evaluation is a pure function of the schedule and the instant, so a route
-   * evaluated here or at its boundary behaves alike; a route whose schedule changed meanwhile (a reload, a
-   * control) is evaluated at its boundary as before.
-   */
-  private prepare(): void {
-    this.prepareTimer = undefined;
-    const runs = this.toPrepare;
-    this.toPrepare = [];
-    if (this.stopped) return;
-    for (const run of runs) {
-      const at = run.armedAt;
-      if (run.phase !== 'owned' || at === undefined || this.preparedFor(run, at)) continue;
-      const { schedule } = run;
-      const departing =
-        run.armedState === 'in_transit' ? VoyageRef.at(schedule, run.tenant.id, at) : undefined;
-      departing?.get(); // its id, a SHA-1, now rather than at the instant
-      run.prepared = { schedule, at, evaluation: evaluateSchedule(schedule, at), departing };
-    }
-  }
-
-  /** What was prepared for the route's boundary at `at`, if it still holds (the schedule is the same). */
-  private preparedFor(run: RouteRun, at: number): Prepared | undefined {
-    const prepared = run.prepared;
-    return prepared !== undefined && prepared.at === at && prepared.schedule === run.schedule
-      ? prepared
-      : undefined;
-  }
-
-  /** The schedule's evaluation at `at`: the one prepared for it when there is one (see `prepare`). */
-  private evaluationAt(run: RouteRun, at: number): RouteEvaluation {
-    return this.preparedFor(run, at)?.evaluation ?? evaluateSchedule(run.schedule, at);
+    this.ahead.add(run);
   }
 
   /**
@@ -382,7 +327,7 @@ export class ScheduledRunner {
 
   /** Performs every boundary from `from` up to `now`, in order, then arms the timer on the next one. */
   private walk(run: RouteRun, from: number, now: number): void {
-    let evaluation = this.evaluationAt(run, from);
+    let evaluation = this.ahead.evaluationAt(run, from);
     this.moveTo(run, evaluation.state, from, now);
     while (evaluation.nextTransitionAt !== null && evaluation.nextTransitionAt <= now) {
       const at = evaluation.nextTransitionAt;
@@ -410,10 +355,7 @@ export class ScheduledRunner {
       return;
     }
     const arriving = from === 'in_transit' ? run.voyage : undefined;
-    const departing =
-      to === 'in_transit'
-        ? (this.preparedFor(run, at)?.departing ?? VoyageRef.at(run.schedule, run.tenant.id, at))
-        : undefined;
+    const departing = to === 'in_transit' ? this.ahead.departingAt(run, at) : undefined;
     run.state = to;
     run.voyage = departing;
     run.changedAt = at;
