@@ -1,20 +1,20 @@
 // One replica of the midnight benchmark (bench/replicas.ts forks it): 1,000 tenants' routes, of which it drives
 // its share by the fleet's leases in PostgreSQL; its clock reads midnight at MIDNIGHT_AT (real epoch ms).
-import { type Clock, SystemClock } from '../src/platform/clock.js';
+import { SystemClock } from '../src/platform/clock.js';
 import { Database } from '../src/platform/db/database.js';
 import { Metrics } from '../src/platform/metrics.js';
 import { DAY_MS, utcDayStart } from '../src/transports/core/timetable.js';
 import { transportMetrics } from '../src/transports/metrics.js';
 import { Fleet } from '../src/transports/scheduled/fleet.js';
-import { lastSteps, type RouteOwnership, stepTopic } from '../src/transports/scheduled/steps.js';
+import { lastSteps, stepTopic } from '../src/transports/scheduled/steps.js';
 import {
   buildTenants,
   dueBoundary,
   gcPauses,
   latenessRecorder,
   logger,
-  offsetClock,
   runnerFor,
+  TravelClock,
   warmUp,
 } from './transports-support.js';
 
@@ -39,27 +39,29 @@ async function main(): Promise<void> {
   const transitions: number[] = [];
   const sent: number[] = [];
   const floor: number[] = [];
-  // The warm-up's runners and the real one are made here alike (see warmUp).
-  const makeRunner = (clock: Clock, due: (now: number) => number, ownership: RouteOwnership) =>
-    runnerFor(
-      clock,
-      tenants,
-      latenessRecorder(transportMetrics(new Metrics()), transitions),
-      // A send's lateness is counted from the last boundary before it (the burst's instant).
-      { sent: 0, publishLateness: sent, due: () => due(clock.now()) },
-      ownership,
-    );
-  // BENCH_COLD=1 measures a fresh process's first burst instead of a replica that has been running.
-  if (!process.env.BENCH_COLD)
-    await warmUp(
-      (clock, midnight) =>
-        makeRunner(clock, () => midnight, { owns: () => true, lastSteps: async () => new Map() }),
-      tenants,
-    );
   const offset = utcDayStart(Date.now()) + DAY_MS - midnightAt;
-  const clock = offsetClock(offset);
   const midnight = midnightAt + offset;
   const dueAt = dueBoundary(tenants, midnight - 60_000, midnight + 60_000);
+  const fleet = new Fleet(db, new SystemClock(), logger);
+  // While the runner warms up it drives every route (see warmUp); then the fleet's leases say which.
+  let warming = !process.env.BENCH_COLD;
+  const clock = new TravelClock();
+  const { runner, settle } = runnerFor(
+    clock,
+    tenants,
+    latenessRecorder(transportMetrics(new Metrics()), transitions),
+    // A send's lateness is counted from the last boundary before it (the burst's instant). The time of day is
+    // read on the measured day, so that the warm-up's sends (earlier days) take the look-up's every path too.
+    { sent: 0, publishLateness: sent, due: () => dueAt(midnight + sinceMidnight(clock.now())) },
+    {
+      owns: (tenantId, routeId) => warming || fleet.owns(stepTopic(tenantId, routeId)),
+      lastSteps: (topics) => lastSteps(db, topics),
+    },
+  );
+  // BENCH_COLD=1 measures a fresh process's first burst instead of a replica that has been running.
+  if (warming) await warmUp(runner, settle, clock, tenants);
+  warming = false;
+  clock.travel(Date.now() + offset);
   for (let i = 0; i < 100; i++)
     setTimeout(() => floor.push(Date.now() - midnightAt), midnightAt - Date.now());
   // The CPU this process spends in the burst's first 400 ms (the burst and nothing else: the loop is idle
@@ -75,11 +77,8 @@ async function main(): Promise<void> {
     },
     midnightAt - 2 - Date.now(),
   );
-  const fleet = new Fleet(db, new SystemClock(), logger);
-  const { runner, settle } = makeRunner(clock, dueAt, {
-    owns: (tenantId, routeId) => fleet.owns(stepTopic(tenantId, routeId)),
-    lastSteps: (topics) => lastSteps(db, topics),
-  });
+  // Every route at today's time: after a warm-up each is moved to its state now and armed, until the fleet's
+  // first membership takes the others away.
   for (const tenant of tenants) runner.apply(tenant);
   await fleet.start({ membership: () => void runner.rebalance(), shared: () => undefined });
   while (fleet.liveReplicas().length < replicas) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -119,6 +118,12 @@ async function main(): Promise<void> {
   await db.close();
   // The IPC channel would keep the process alive; the parent waits for this exit before stopping PostgreSQL.
   process.disconnect();
+}
+
+/** Milliseconds from the nearest midnight (UTC) to `at`: negative in the evening. */
+function sinceMidnight(at: number): number {
+  const ofDay = at - utcDayStart(at);
+  return ofDay < DAY_MS / 2 ? ofDay : ofDay - DAY_MS;
 }
 
 void main();

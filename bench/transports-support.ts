@@ -14,6 +14,7 @@ import { evaluate } from '../src/transports/core/evaluate.js';
 import { evaluateSchedule } from '../src/transports/core/schedule.js';
 import type { TransportMetrics } from '../src/transports/metrics.js';
 import { TransportMessages } from '../src/transports/producer.js';
+import type { ScheduledRunner } from '../src/transports/scheduled/runner.js';
 import type { RouteOwnership } from '../src/transports/scheduled/steps.js';
 import { type LoadedTenant, loadTenant } from '../src/transports/tenants/loaded-tenant.js';
 import { runnerRig } from '../src/transports/testing/runner-rig.js';
@@ -110,27 +111,41 @@ export function latenessRecorder(base: TransportMetrics, samples: number[]): Tra
 }
 
 /**
- * The system clock shifted by `offset` ms: its `now()` reads the shifted time, its timers fire on it. One class
- * for every offset: the runner's calls on its clock then see one kind of object (see warmUp).
+ * The system clock shifted, and for a warm-up also sped up: from the real instant `travel` is called it reads
+ * `shifted`, advancing `rate` ms for every real millisecond, and its timers fire at the real instants that
+ * correspond. Timers armed before a `travel` keep the real instants they were given (a runner re-applies its
+ * tenants after one, which re-arms every route).
  */
-class OffsetClock extends SystemClock {
-  constructor(private readonly offset: number) {
-    super();
+export class TravelClock extends SystemClock {
+  private realBase = Date.now();
+  private shiftedBase = Date.now();
+  private rate = 1;
+
+  travel(shifted: number, rate = 1): void {
+    this.realBase = Date.now();
+    this.shiftedBase = shifted;
+    this.rate = rate;
   }
+
   override now(): number {
-    return Date.now() + this.offset;
+    return this.shiftedBase + (Date.now() - this.realBase) * this.rate;
   }
+
   override at(at: number, fn: () => void) {
-    return super.at(at - this.offset, fn);
+    return super.at(this.realBase + (at - this.shiftedBase) / this.rate, fn);
   }
-  // SystemClock's `after` calls `this.at` with a real instant, which the shift above would move by the offset.
+
+  // SystemClock's `after` calls `this.at` with a real instant, which the shift above would move.
   override after(ms: number, fn: () => void) {
     return super.at(Date.now() + ms, fn);
   }
 }
 
-export function offsetClock(offset: number): Clock {
-  return new OffsetClock(offset);
+/** The system clock shifted by `offset` ms: its `now()` reads the shifted time, its timers fire on it. */
+export function offsetClock(offset: number): TravelClock {
+  const clock = new TravelClock();
+  clock.travel(Date.now() + offset);
+  return clock;
 }
 
 export function runnerFor(
@@ -159,33 +174,37 @@ export function runnerFor(
 }
 
 /**
- * Runs `rounds` midnight bursts of `tenants` on a throwaway runner, with every route owned: the runner's code
- * is then compiled as in a replica that has been running, for which midnight is not the first burst. A
- * process's first burst runs its code cold, about three times slower per transition on this machine
- * (bench:burst's first round against its last). Each burst is a real one two seconds ahead, on the system clock
- * shifted to read midnight then, as the replica's own: timers that fire a few milliseconds late and lateness
- * that is not 0. A warm-up on a manual clock (every transition exactly on time, another clock class) taught
- * the compiler types the real burst broke at once: traced with --trace-deopt, the runner's fire, walk, moveTo
- * and settle were all deoptimized at the instant of the real midnight, which then ran mostly unoptimized.
- * `make` builds the runner as the caller builds its real one, so that every object the burst reads (the
- * clock, the counters, the ownership) comes from the same places in the code and has the same shape.
+ * Takes `runner` (with every route owned: the caller's ownership says so while this runs) through `rounds`
+ * real midnights of earlier days before the measured one: the runner's code is then compiled as in a replica
+ * that has been running, for which midnight is not the first burst. Each round reads the last 16 seconds of a
+ * day, eight times as fast, on the runner's own clock: the subway's last arrival at 23:59:46, then the burst.
+ *
+ * It is the measured runner itself that is warmed up, not a throwaway one. Traced with --trace-opt and
+ * --trace-deopt, a replica warmed up on other runners compiled its burst code again at the measured midnight:
+ * the optimized code had been specialised on the throwaway runner's own callbacks (call targets) and had never
+ * seen an arrival at 23:59:46 (the throwaway ones started after it), so the real runner's first transitions
+ * deoptimized it and most of the burst ran unoptimized while TurboFan recompiled on the replica's other
+ * threads (60 to 75 ms of CPU for the sender alone, on a machine the three replicas already share). A
+ * replica that has been running has one runner, whose code the day's transitions have long made stable.
  */
 export async function warmUp(
-  make: (clock: Clock, midnight: number) => ReturnType<typeof runnerFor>,
+  runner: ScheduledRunner,
+  settle: () => Promise<void>,
+  clock: TravelClock,
   tenants: LoadedTenant[],
-  rounds = 4,
+  rounds = 3,
 ): Promise<void> {
+  const lead = 16_000;
+  const rate = 8;
   for (let round = 0; round < rounds; round++) {
-    const burstAt = Date.now() + 2_000;
     const midnight = Date.UTC(2026, 1, 18 + round);
-    const { runner, settle } = make(offsetClock(midnight - burstAt), midnight);
+    clock.travel(midnight - lead, rate);
+    // The first round takes the routes (a start-up); later ones move each route to its state then (a reload).
     for (const tenant of tenants) runner.apply(tenant);
-    // Owned routes are taken at a rebalance, as a replica's fleet does after its first tick.
     await runner.rebalance();
     await settle();
-    await new Promise((resolve) => setTimeout(resolve, burstAt + 20 - Date.now()));
+    await new Promise((resolve) => setTimeout(resolve, (midnight + 200 - clock.now()) / rate));
     await settle();
-    runner.stop();
   }
 }
 
