@@ -126,3 +126,24 @@ export function nextDeparture(schedule: RouteSchedule, from: number): number {
     if (evaluation.state === 'in_transit') return at;
   }
 }
+
+/**
+ * An instant at or after `from` to put a passenger on `schedule`'s dock for its next departure: the route is
+ * not sailing then (its last departure is a whole trip ago, so that departure's presence look-up, which on a
+ * loaded machine may come a moment after its instant, is long done and cannot take the passenger), and the next
+ * departure is at least `leadMs` away.
+ */
+export function dockTime(schedule: RouteSchedule, from: number, leadMs = 3_000): number {
+  let at = from;
+  for (;;) {
+    const evaluation = evaluateSchedule(schedule, at);
+    if (evaluation.state === 'in_transit') {
+      at = evaluation.nextTransitionAt!;
+      continue;
+    }
+    const departure = nextDeparture(schedule, at);
+    if (departure - at >= leadMs) return at;
+    // Too close: after that trip instead.
+    at = evaluateSchedule(schedule, departure).nextTransitionAt!;
+  }
+}
