@@ -125,29 +125,63 @@ export class TransitionSender {
     await Promise.all(sends);
   }
 
-  /** Looks up, builds and hands over every transition of a burst; `sends` gets each one's send, in order. */
+  /**
+   * Looks up, builds and hands over every transition of a burst; `sends` gets each one's send, in order. Each
+   * step is a function of its own: a fresh process compiles this path in the middle of its first burst, and
+   * small functions are compiled (and their loops entered optimized) sooner than one large one.
+   */
   private async sendEach(burst: readonly QueuedTransition[], sends: Array<Promise<void>>): Promise<void> {
+    const { queries, warpsAsked } = presenceQueries(burst);
+    const answers = await charactersInFields(this.deps.warps.directory, queries);
+    const { found, pickers } = this.whoStands(burst, warpsAsked, answers);
+    const picks = new Map<Tenant, Map<number, () => number>>();
+    for (const [tenant, byMap] of pickers) {
+      const picked = new Map<number, () => number>();
+      for (const [mapId, picker] of byMap) picked.set(mapId, await picker);
+      picks.set(tenant, picked);
+    }
+    const recoveries = this.recoveries(burst);
+    let slice = performance.now();
+    for (let i = 0; i < burst.length; i++) {
+      // A burst of thousands is built in slices of about SLICE_MS, the event loop free between them: a timer
+      // due meanwhile (another route's boundary, a lease tick) fires on time, and the sends already handed
+      // over go out, instead of all waiting for the last transition to be built.
+      if (i % 32 === 31 && performance.now() - slice > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+      const transition = burst[i]!;
+      const here = found[i];
+      const warps = here && warpsOf(transition, here, picks.get(transition.run.tenant)!);
+      const recovering = recoveries.get(i);
+      sends.push(
+        this.finish(
+          transition,
+          recovering
+            ? recovering.then((recovered) => this.build(transition, warps, recovered))
+            : this.build(transition, warps),
+        ),
+      );
+    }
+  }
+
+  /**
+   * Who stands where, per transition and warp action, from the answers to `presenceQueries`; and a spawn
+   * portal picker asked for, per tenant and destination that has somebody to warp.
+   */
+  private whoStands(
+    burst: readonly QueuedTransition[],
+    warpsAsked: ReadonlyArray<readonly Field[]>,
+    answers: readonly PromiseSettledResult<number[]>[],
+  ) {
     const { warps } = this.deps;
-    // Every field of every warp of the burst, asked at once; warpsAsked[w] are the fields of the w-th warp
-    // action of the burst, whose answers follow those of the warps before it.
-    const queries: FieldQuery[] = [];
-    const warpsAsked: Array<readonly Field[]> = [];
-    for (const { run, actions, channels } of burst)
-      for (const action of actions)
-        if (action.kind === 'warp') {
-          const fields = warpFields(channels, action.fromMapIds);
-          warpsAsked.push(fields);
-          for (const field of fields) queries.push({ tenant: run.tenant, field });
-        }
-    const answers = await charactersInFields(warps.directory, queries);
-    // Who stands where, per transition and warp action; a spawn portal picker per tenant and destination.
-    const found: Array<Array<ReturnType<typeof standing>> | undefined> = [];
-    const pickers = new Map<string, Promise<() => number>>();
+    const found: Array<Standing[] | undefined> = [];
+    const pickers = new Map<Tenant, Map<number, Promise<() => number>>>();
     let offset = 0;
     let asked = 0;
     for (let i = 0; i < burst.length; i++) {
       const { run, actions } = burst[i]!;
-      let byAction: Array<ReturnType<typeof standing>> | undefined;
+      let byAction: Standing[] | undefined;
       for (let index = 0; index < actions.length; index++) {
         const action = actions[index]!;
         if (action.kind !== 'warp') continue;
@@ -157,14 +191,21 @@ export class TransitionSender {
         if (here.length === 0) continue;
         byAction ??= [];
         byAction[index] = here;
-        const key = `${run.tenant.id} ${action.toMapId}`;
-        if (!pickers.has(key)) pickers.set(key, spawnPortalPicker(warps, run.tenant, action.toMapId));
+        let byMap = pickers.get(run.tenant);
+        if (!byMap) {
+          byMap = new Map();
+          pickers.set(run.tenant, byMap);
+        }
+        if (!byMap.has(action.toMapId))
+          byMap.set(action.toMapId, spawnPortalPicker(warps, run.tenant, action.toMapId));
       }
       found.push(byAction);
     }
-    const picks = new Map<string, () => number>();
-    for (const [key, picker] of pickers) picks.set(key, await picker);
-    // The voyages a start-up sweep announces arrived, read per transition: a failed read fails only its own.
+    return { found, pickers };
+  }
+
+  /** The voyages a start-up sweep announces arrived, read per transition: a failed read fails only its own. */
+  private recoveries(burst: readonly QueuedTransition[]): Map<number, Promise<readonly Voyage[]>> {
     const recoveries = new Map<number, Promise<readonly Voyage[]>>();
     for (let i = 0; i < burst.length; i++) {
       const { run, actions } = burst[i]!;
@@ -177,42 +218,7 @@ export class TransitionSender {
               .then((voyages) => voyages.filter((voyage) => voyage.id !== action.sailing)),
           );
     }
-    let slice = performance.now();
-    for (let i = 0; i < burst.length; i++) {
-      // A burst of thousands is built in slices of about SLICE_MS, the event loop free between them: a timer
-      // due meanwhile (another route's boundary, a lease tick) fires on time, and the sends already handed
-      // over go out, instead of all waiting for the last transition to be built.
-      if (i % 32 === 31 && performance.now() - slice > SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = performance.now();
-      }
-      const transition = burst[i]!;
-      const { run, actions } = transition;
-      const byAction = found[i];
-      // Most transitions of a burst find nobody to warp: they have no list of warps at all.
-      let warpsByAction: Array<readonly Warp[] | undefined> | undefined;
-      if (byAction)
-        for (let index = 0; index < actions.length; index++) {
-          const here = byAction[index];
-          if (!here) continue;
-          const action = actions[index] as Extract<TransitionAction, { kind: 'warp' }>;
-          warpsByAction ??= [];
-          warpsByAction[index] = warpsTo(
-            here,
-            action.toMapId,
-            picks.get(`${run.tenant.id} ${action.toMapId}`)!,
-          );
-        }
-      const recovering = recoveries.get(i);
-      sends.push(
-        this.finish(
-          transition,
-          recovering
-            ? recovering.then((recovered) => this.build(transition, warpsByAction, recovered))
-            : this.build(transition, warpsByAction),
-        ),
-      );
-    }
+    return recoveries;
   }
 
   /** Builds a transition's messages and hands them to its durable send; a failure to build is its send's. */
@@ -265,6 +271,42 @@ export class TransitionSender {
       'transition messages could not be sent',
     );
   }
+}
+
+type Standing = ReturnType<typeof standing>;
+
+/**
+ * Every field of every warp of a burst, to be asked at once; `warpsAsked[w]` are the fields of the burst's w-th
+ * warp action, whose answers follow those of the warps before it.
+ */
+function presenceQueries(burst: readonly QueuedTransition[]) {
+  const queries: FieldQuery[] = [];
+  const warpsAsked: Array<readonly Field[]> = [];
+  for (const { run, actions, channels } of burst)
+    for (const action of actions)
+      if (action.kind === 'warp') {
+        const fields = warpFields(channels, action.fromMapIds);
+        warpsAsked.push(fields);
+        for (const field of fields) queries.push({ tenant: run.tenant, field });
+      }
+  return { queries, warpsAsked };
+}
+
+/** A transition's warps, per action, of everyone found standing where its warp actions look. */
+function warpsOf(
+  { actions }: QueuedTransition,
+  found: ReadonlyArray<Standing | undefined>,
+  picks: ReadonlyMap<number, () => number>,
+): Array<readonly Warp[] | undefined> {
+  // Most transitions of a burst find nobody to warp: they have no list of warps at all (found is undefined).
+  const warps: Array<readonly Warp[] | undefined> = [];
+  for (let index = 0; index < actions.length; index++) {
+    const here = found[index];
+    if (!here) continue;
+    const action = actions[index] as Extract<TransitionAction, { kind: 'warp' }>;
+    warps[index] = warpsTo(here, action.toMapId, picks.get(action.toMapId)!);
+  }
+  return warps;
 }
 
 /** The longest the event loop stays with one burst before letting timers and I/O run. */
