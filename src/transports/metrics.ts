@@ -13,6 +13,8 @@ export interface TransportMetrics {
   readonly instanceEvents: Counter<'type'>;
   /** Route steps another replica had performed first (a takeover overlapping the old owner's last moments). */
   readonly stepsElsewhere: Counter<never>;
+  /** Route steps whose messages could not be written and were tried again (each new try counts one). */
+  readonly sendRetries: Counter<never>;
 }
 
 export function transportMetrics(metrics: Metrics): TransportMetrics {
@@ -41,6 +43,11 @@ export function transportMetrics(metrics: Metrics): TransportMetrics {
     stepsElsewhere: metrics.counter(
       'transports_steps_performed_elsewhere_total',
       'Route steps skipped because another replica had performed them (nothing was sent twice)',
+      [],
+    ),
+    sendRetries: metrics.counter(
+      'transports_step_send_retries_total',
+      'Tries again of route steps whose messages could not be written (the database out of reach)',
       [],
     ),
   };

@@ -1,5 +1,5 @@
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
-import type { Clock } from '../../platform/clock.js';
+import type { Clock, TimerHandle } from '../../platform/clock.js';
 import { Delivery } from '../../platform/db/inbox.js';
 import type { Logger } from '../../platform/logging.js';
 import type { ChannelRegistry } from '../channels.js';
@@ -43,6 +43,9 @@ export interface ScheduledRunnerDeps {
   readonly track: (work: Promise<unknown>) => void;
 }
 
+/** How long after a failed takeover (its routes' last steps could not be read) it is tried again. */
+const ACQUIRE_RETRY_MS = 1_000;
+
 /** A state change made at its instant, whose consequences (counts, log, actions) follow in the same turn. */
 interface Settling {
   readonly run: RouteRun;
@@ -70,6 +73,7 @@ export class ScheduledRunner {
   private readonly sender: TransitionSender;
   private acquiring: Promise<void> = Promise.resolve();
   private readonly ahead: Ahead;
+  private retryAcquire: TimerHandle | undefined;
 
   constructor(private readonly deps: ScheduledRunnerDeps) {
     this.sender = new TransitionSender(deps);
@@ -197,6 +201,8 @@ export class ScheduledRunner {
     this.stopped = true;
     for (const runs of this.tenants.values()) for (const run of runs.values()) run.timer?.cancel();
     this.ahead.stop();
+    this.sender.stop();
+    this.retryAcquire?.cancel();
   }
 
   private async acquire(ownership: RouteOwnership): Promise<void> {
@@ -219,9 +225,14 @@ export class ScheduledRunner {
     try {
       steps = await ownership.lastSteps(gained.map((run) => stepTopic(run.tenant.id, run.route.id)));
     } catch (error) {
-      // Not resumed blind: the next membership tick tries again.
+      // Not resumed blind: tried again shortly. Not left to the next membership change, which in a steady
+      // fleet may never come: the routes would go undriven.
       for (const run of gained) if (run.phase === 'acquiring') run.phase = 'unowned';
       this.deps.logger.error({ err: error }, 'routes could not be taken over; trying again');
+      this.retryAcquire ??= this.deps.clock.after(ACQUIRE_RETRY_MS, () => {
+        this.retryAcquire = undefined;
+        this.deps.track(this.rebalance());
+      });
       return;
     }
     const now = this.deps.clock.now();

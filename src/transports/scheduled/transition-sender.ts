@@ -1,4 +1,5 @@
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
+import type { TimerHandle } from '../../platform/clock.js';
 import { AlreadyConsumed, type Delivery } from '../../platform/db/inbox.js';
 import { charactersInFields, type Field, type FieldQuery } from '../../platform/fields.js';
 import type { Tenant } from '../../platform/tenant.js';
@@ -45,8 +46,21 @@ export class TransitionSender {
   private flushScheduled = false;
   /** Routes with a transition being sent, and how many: a route's next transition waits for them. */
   private readonly busy = new Map<SendingRoute, number>();
+  /** Sends waiting to be tried again (see deliver): stopping wakes them, to give up. */
+  private readonly waiting = new Map<TimerHandle, () => void>();
+  private stopped = false;
 
   constructor(private readonly deps: ScheduledRunnerDeps) {}
+
+  /** No send is tried again from now on: those waiting give up (the runner is stopping). */
+  stop(): void {
+    this.stopped = true;
+    for (const [timer, wake] of this.waiting) {
+      timer.cancel();
+      wake();
+    }
+    this.waiting.clear();
+  }
 
   /** Transitions whose warps and events are still being collected or sent. */
   pending(): number {
@@ -228,14 +242,56 @@ export class TransitionSender {
     recovered?: readonly Voyage[],
   ): Promise<void> {
     const { run, actions, channels, at } = transition;
+    let parts: TransitionParts;
     try {
-      return this.send(
-        transition,
-        buildTransitionMessages(this.deps.messages, run, actions, channels, at, warps, recovered),
-      );
+      parts = buildTransitionMessages(this.deps.messages, run, actions, channels, at, warps, recovered);
     } catch (error) {
       return Promise.reject(error);
     }
+    return this.deliver(transition, parts);
+  }
+
+  /**
+   * Hands a transition's messages to its durable send, and again after a failure to write them (the database
+   * out of reach a moment, a failover): the state already changed, so a send given up would lose the step's
+   * warps and events for good. Trying again is safe: the step's record makes a second write of one step
+   * impossible (AlreadyConsumed), even after a commit whose answer was lost. Meanwhile the route's next
+   * transition waits, so its messages stay in order. It gives up when another replica performed the step,
+   * when the route is no longer this replica's (its new owner walks on from the last step recorded, which
+   * this one is not, and performs it), or when the runner stops.
+   */
+  private async deliver(transition: QueuedTransition, parts: TransitionParts): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.send(transition, parts);
+        return;
+      } catch (error) {
+        if (error instanceof AlreadyConsumed || !this.stillDriving(transition.run)) throw error;
+        const { run, to, at } = transition;
+        this.deps.metrics.sendRetries.inc();
+        this.deps.logger.warn(
+          { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at), attempt, err: error },
+          'transition messages could not be written; trying again',
+        );
+        await this.pause(Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (attempt - 1)));
+        if (!this.stillDriving(run)) throw error;
+      }
+    }
+  }
+
+  /** Whether this replica still drives the route (always, without ownership: one process) and is running. */
+  private stillDriving(run: SendingRoute): boolean {
+    return !this.stopped && (this.deps.ownership?.owns(run.tenant.id, run.route.id) ?? true);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = this.deps.clock.after(ms, () => {
+        this.waiting.delete(timer);
+        resolve();
+      });
+      this.waiting.set(timer, resolve);
+    });
   }
 
   /** A transition's send settled: the route may go on; a failure is logged (or told apart, see failed). */
@@ -308,6 +364,10 @@ function warpsOf(
   }
   return warps;
 }
+
+/** The first wait before a failed send is tried again; each failure doubles it, up to RETRY_MAX_MS. */
+const RETRY_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
 
 /** The longest the event loop stays with one burst before letting timers and I/O run. */
 const SLICE_MS = 4;
