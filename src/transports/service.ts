@@ -112,7 +112,7 @@ export const transportsService: ServiceModule = {
     const rebalance = () => track(runner.rebalance());
     // Trip controls (issue 14): every tenant in the registry carries its routes' controls as overlays.
     const controlStore = new ControlStore(db);
-    const book = new ControlBook(controlStore, tenants, runner, logger, track);
+    const book = new ControlBook(controlStore, tenants, runner, logger, track, clock);
     await book.loadAll();
     const control = new TripControl({ store: controlStore, book, tenants, clock, logger });
     const manifests = new ManifestStore(db);
@@ -239,6 +239,7 @@ export const transportsService: ServiceModule = {
       idle: () => runner.pending() === 0,
       async drain() {
         manager.stop();
+        book.stop();
         pruning?.cancel();
         runner.stop();
         // The routes go to the other replicas at their next tick, not after this lease runs out.

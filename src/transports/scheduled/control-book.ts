@@ -1,3 +1,4 @@
+import type { Clock, TimerHandle } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logging.js';
 import { controlOverlay, type RouteControls } from '../core/controls.js';
 import type { ScheduledRoute } from '../core/model.js';
@@ -20,14 +21,26 @@ export interface ControlListener {
  */
 export class ControlBook {
   private readonly byTenant = new Map<string, Map<string, StoredControls>>();
+  /** Tenants whose controls could not be read, and when they are read again. */
+  private readonly retries = new Map<string, TimerHandle>();
+  private stopped = false;
 
+  /** `clock` times the new reads after a failed one (without it, the next change reads them). */
   constructor(
     private readonly store: ControlStore,
     private readonly tenants: TenantRegistry,
     private readonly listener: ControlListener,
     private readonly logger: Logger,
     private readonly track: (work: Promise<unknown>) => void = () => undefined,
+    private readonly clock?: Clock,
   ) {}
+
+  /** No more reads are retried (the service is stopping). */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.retries.values()) timer.cancel();
+    this.retries.clear();
+  }
 
   async loadAll(): Promise<void> {
     for (const stored of await this.store.read()) this.remember(stored);
@@ -71,23 +84,40 @@ export class ControlBook {
     this.reapply(stored);
   }
 
-  /** At a lease tick that saw the tenant's controls move: re-read them and apply what differs. */
-  async refresh(tenantId: string): Promise<void> {
+  /**
+   * At a lease tick that saw the tenant's controls move: re-read them and apply what differs. A read that fails
+   * is tried again (1 s, doubling up to 30 s) until one succeeds: the tick that saw the change will not see it
+   * again, and a replica left with stale controls would drive its routes on another schedule than the others
+   * (a held boat departing, or one taken over replayed on a timetable its last owner did not follow).
+   */
+  async refresh(tenantId: string, attempt = 1): Promise<void> {
     let rows: StoredControls[];
     try {
       rows = await this.store.read(tenantId);
     } catch (error) {
-      this.logger.warn(
-        { err: error, tenantId },
-        'route controls could not be read; trying at the next change',
-      );
+      this.logger.warn({ err: error, tenantId, attempt }, 'route controls could not be read; trying again');
+      this.readAgain(tenantId, attempt);
       return;
     }
+    this.retries.get(tenantId)?.cancel();
+    this.retries.delete(tenantId);
     for (const stored of rows) {
       const known = this.byTenant.get(tenantId)?.get(stored.routeId);
       if (known && keyOf(known) === keyOf(stored)) continue;
       this.changed(stored);
     }
+  }
+
+  private readAgain(tenantId: string, attempt: number): void {
+    if (!this.clock || this.stopped || this.retries.has(tenantId)) return;
+    const wait = Math.min(30_000, 1_000 * 2 ** (attempt - 1));
+    this.retries.set(
+      tenantId,
+      this.clock.after(wait, () => {
+        this.retries.delete(tenantId);
+        this.track(this.refresh(tenantId, attempt + 1));
+      }),
+    );
   }
 
   private remember(stored: StoredControls): void {

@@ -89,4 +89,53 @@ describe('trip control audit', () => {
     await book.refresh(TENANT.id);
     expect(changed).toHaveLength(6);
   });
+
+  it('reads the controls again after a failed read, so a replica does not drive a route on stale ones', async () => {
+    const logger = createLogger('silent');
+    db = new Database(await createTestDatabase(), logger);
+    await db.migrate([FLEET_MIGRATION, CONTROLS_MIGRATION]);
+    const clock = new ManualClock(Date.parse('2026-02-18T00:01:00Z'));
+    // Replica A takes a hold; replica B sees the change at its lease tick, but its first read fails.
+    const registryA = new TenantRegistry();
+    registryA.swap(loadTenant(sample));
+    const storeA = new ControlStore(db);
+    const bookA = new ControlBook(storeA, registryA, { controlsChanged: () => undefined }, logger);
+    const control = new TripControl({ store: storeA, book: bookA, tenants: registryA, clock, logger });
+    await control.hold({ tenantId: TENANT.id, routeId: BOAT, remoteAddress: '10.1.2.3' }, 'kraken sighted');
+
+    class FlakyStore extends ControlStore {
+      failures = 1;
+      override async read(tenantId?: string) {
+        if (this.failures-- > 0) throw new Error('Connection terminated unexpectedly');
+        return super.read(tenantId);
+      }
+    }
+    const registryB = new TenantRegistry();
+    registryB.swap(loadTenant(sample));
+    const walked: string[] = [];
+    const work: Array<Promise<unknown>> = [];
+    const bookB = new ControlBook(
+      new FlakyStore(db),
+      registryB,
+      {
+        controlsChanged: (_loaded, route) => {
+          walked.push(route);
+          return undefined;
+        },
+      },
+      logger,
+      (promise) => work.push(promise),
+      clock,
+    );
+    await bookB.refresh(TENANT.id);
+    expect(bookB.controls(TENANT.id, BOAT)).toBeUndefined();
+
+    // A second later it reads them again, without another change to tell it.
+    clock.advance(1_000);
+    await Promise.all(work);
+    expect(bookB.controls(TENANT.id, BOAT)?.hold).toBeDefined();
+    expect(registryB.get(TENANT.id)!.schedules.get(BOAT)!.overlay).toBeDefined();
+    expect(walked).toContain(BOAT);
+    bookB.stop();
+  });
 });

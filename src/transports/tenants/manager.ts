@@ -28,6 +28,8 @@ interface Reload {
  */
 export class TenantManager {
   private readonly reloads = new Map<string, Reload>();
+  /** Tenants whose last reload could not read their configuration: how many times in a row, and the next try. */
+  private readonly retries = new Map<string, { failures: number; timer: TimerHandle | undefined }>();
   private refreshTimer: TimerHandle | undefined;
   private stopped = false;
 
@@ -99,6 +101,8 @@ export class TenantManager {
   stop(): void {
     this.stopped = true;
     this.refreshTimer?.cancel();
+    for (const retry of this.retries.values()) retry.timer?.cancel();
+    this.retries.clear();
   }
 
   private async reloadOnce(tenantId: string): Promise<void> {
@@ -111,6 +115,8 @@ export class TenantManager {
         return;
       }
       this.apply(configuration);
+      this.retries.get(tenantId)?.timer?.cancel();
+      this.retries.delete(tenantId);
       logger.info(
         {
           tenantId,
@@ -120,8 +126,30 @@ export class TenantManager {
         'transport configuration reloaded',
       );
     } catch (error) {
-      logger.error({ tenantId, err: error }, 'reload failed; keeping the previous configuration');
+      logger.error(
+        { tenantId, err: error },
+        'reload failed; keeping the previous configuration until it works',
+      );
+      this.reloadLater(tenantId);
     }
+  }
+
+  /**
+   * A reload whose source could not be read (the tenants service out of reach, a file caught half written) is
+   * tried again, 1 s then doubling up to a minute, until one works: the event that asked for it is not sent
+   * again, and a replica left on the old configuration would drive its routes on another timetable than the
+   * replicas that did reload. A configuration read but refused (invalid) is not retried: it is reported.
+   */
+  private reloadLater(tenantId: string): void {
+    if (this.stopped) return;
+    const retry = this.retries.get(tenantId) ?? { failures: 0, timer: undefined };
+    this.retries.set(tenantId, retry);
+    retry.failures++;
+    if (retry.timer) return;
+    retry.timer = this.deps.clock.after(Math.min(60_000, 1_000 * 2 ** (retry.failures - 1)), () => {
+      retry.timer = undefined;
+      this.deps.track(this.reload(tenantId));
+    });
   }
 
   private apply(configuration: TenantConfiguration): LoadedTenant {

@@ -168,6 +168,23 @@ describe('configuration reload (C9) and new tenants (C11)', () => {
     expect(await h.route('boat-ellinia-orbis')).toMatchObject({ state: 'in_transit' });
   });
 
+  it('reads again a configuration it could not read, until it can, without another event', async () => {
+    const h = await boot('00:06:00');
+    await writeFile(file, '{"tenants": [');
+    await h.configurationEvent(TENANT.id);
+    // The file written whole a moment later, without the boat; no event says so.
+    const withoutBoat = {
+      tenants: sample.tenants.map((tenant) => ({
+        ...tenant,
+        routes: tenant.routes.filter((route) => route.id !== 'boat-ellinia-orbis'),
+      })),
+    };
+    await writeFile(file, JSON.stringify(withoutBoat));
+    expect(await h.route('boat-ellinia-orbis')).toMatchObject({ state: 'in_transit' });
+    await h.to('00:06:01');
+    expect(await h.route('boat-ellinia-orbis')).toBe(404);
+  });
+
   it('picks up a tenant added to the file on its configuration event, with its own registries (C6)', async () => {
     const h = await boot('00:06:00');
     // The first tenant's start-up request leaves through the outbox: let it go before listening.
