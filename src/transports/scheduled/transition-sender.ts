@@ -140,9 +140,9 @@ export class TransitionSender {
   }
 
   /**
-   * Looks up, builds and hands over every transition of a burst; `sends` gets each one's send, in order. Each
-   * step is a function of its own: a fresh process compiles this path in the middle of its first burst, and
-   * small functions are compiled (and their loops entered optimized) sooner than one large one.
+   * Looks up, builds and hands over every transition of a burst; `sends` gets each one's send, in order: the
+   * presence queries (presenceQueries), who stands where (whoStands), the portal pickers, the voyages a sweep
+   * recovers (recoveries), then each transition's messages.
    */
   private async sendEach(burst: readonly QueuedTransition[], sends: Array<Promise<void>>): Promise<void> {
     const { queries, warpsAsked } = presenceQueries(burst);
