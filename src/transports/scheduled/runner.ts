@@ -3,6 +3,7 @@ import type { Clock, TimerHandle } from '../../platform/clock.js';
 import { Delivery } from '../../platform/db/inbox.js';
 import type { Logger } from '../../platform/logging.js';
 import type { ChannelRegistry } from '../channels.js';
+import type { RouteEvaluation } from '../core/evaluate.js';
 import type { RouteState } from '../core/model.js';
 import { evaluateSchedule, voyageAt } from '../core/schedule.js';
 import type { TransportMetrics } from '../metrics.js';
@@ -258,13 +259,17 @@ export class ScheduledRunner {
   private resume(run: RouteRun, last: RecordedStep | undefined, now: number): void {
     const { schedule, tenant, route } = run;
     // How late the first boundary nobody performed is (not the last step: a trip in transit has none for long).
-    const missed = last ? evaluateSchedule(schedule, last.at).nextTransitionAt : null;
+    const missed = last ? firstActingBoundary(run, last) : null;
     if (last && (missed === null || now - missed <= CATCH_UP_HORIZON_MS)) {
       run.state = last.state;
       run.changedAt = last.at;
       run.voyage = last.state === 'in_transit' ? VoyageRef.at(schedule, tenant.id, last.at) : undefined;
       // A sweep's step lies just before the next boundary, possibly still ahead: nothing is due before it.
-      this.walk(run, Math.min(last.at, now), now);
+      const from = Math.min(last.at, now);
+      // The recorded state holds at its instant, even where this replica's schedule says otherwise then (a
+      // control or a reload it has not learned of yet): only the boundaries after it are walked, so that a
+      // takeover never records a second, contradicting step at the instant of the last one.
+      this.walkOn(run, this.ahead.evaluationAt(run, from), now);
       return;
     }
     const evaluation = evaluateSchedule(schedule, now);
@@ -309,8 +314,13 @@ export class ScheduledRunner {
 
   /** Performs every boundary from `from` up to `now`, in order, then arms the timer on the next one. */
   private walk(run: RouteRun, from: number, now: number): void {
-    let evaluation = this.ahead.evaluationAt(run, from);
+    const evaluation = this.ahead.evaluationAt(run, from);
     this.moveTo(run, evaluation.state, from, now);
+    this.walkOn(run, evaluation, now);
+  }
+
+  /** Performs every boundary after the one `evaluation` was made at, up to `now`, then arms the next. */
+  private walkOn(run: RouteRun, evaluation: RouteEvaluation, now: number): void {
     while (evaluation.nextTransitionAt !== null && evaluation.nextTransitionAt <= now) {
       const at = evaluation.nextTransitionAt;
       evaluation = evaluateSchedule(run.schedule, at);
@@ -390,4 +400,28 @@ export class ScheduledRunner {
       : undefined;
     this.sender.enqueue(run, actions, to, at, step);
   }
+}
+
+/**
+ * The first boundary after a route's last recorded step that does something (warps, events): only those are
+ * recorded, so nothing was missed before it. Measured from the step's next boundary instead, a route whose
+ * boarding was locked and then held longer than the catch-up horizon (open to locked does nothing) would be
+ * taken over through the start-up sweep at its release, and its departure never announced. `null` when the
+ * schedule has no boundary ahead; the 16th boundary when none of the first 15 acts.
+ */
+function firstActingBoundary(run: RouteRun, last: RecordedStep): number | null {
+  let state = last.state;
+  let evaluation = evaluateSchedule(run.schedule, last.at);
+  for (let step = 0; step < 16 && evaluation.nextTransitionAt !== null; step++) {
+    const at = evaluation.nextTransitionAt;
+    evaluation = evaluateSchedule(run.schedule, at);
+    // A boundary that keeps a route in transit changes trips (an arrival, then a departure): it acts too.
+    const acts =
+      evaluation.state === state
+        ? state === 'in_transit'
+        : transitionActions(run.route, state, evaluation.state).length > 0;
+    if (acts) return at;
+    state = evaluation.state;
+  }
+  return evaluation.nextTransitionAt;
 }
