@@ -260,21 +260,32 @@ export class TransitionSender {
    * when the route is no longer this replica's (its new owner walks on from the last step recorded, which
    * this one is not, and performs it), or when the runner stops.
    */
-  private async deliver(transition: QueuedTransition, parts: TransitionParts): Promise<void> {
+  private deliver(transition: QueuedTransition, parts: TransitionParts): Promise<void> {
+    // The first try is the send itself: nothing more is made per transition for the retries that rarely come.
+    return this.send(transition, parts).catch((error: unknown) => this.tryAgain(transition, parts, error));
+  }
+
+  private async tryAgain(
+    transition: QueuedTransition,
+    parts: TransitionParts,
+    failure: unknown,
+  ): Promise<void> {
+    let error = failure;
     for (let attempt = 1; ; attempt++) {
+      if (error instanceof AlreadyConsumed || !this.stillDriving(transition.run)) throw error;
+      const { run, to, at } = transition;
+      this.deps.metrics.sendRetries.inc();
+      this.deps.logger.warn(
+        { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at), attempt, err: error },
+        'transition messages could not be written; trying again',
+      );
+      await this.pause(Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (attempt - 1)));
+      if (!this.stillDriving(run)) throw error;
       try {
         await this.send(transition, parts);
         return;
-      } catch (error) {
-        if (error instanceof AlreadyConsumed || !this.stillDriving(transition.run)) throw error;
-        const { run, to, at } = transition;
-        this.deps.metrics.sendRetries.inc();
-        this.deps.logger.warn(
-          { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at), attempt, err: error },
-          'transition messages could not be written; trying again',
-        );
-        await this.pause(Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (attempt - 1)));
-        if (!this.stillDriving(run)) throw error;
+      } catch (next) {
+        error = next;
       }
     }
   }
