@@ -10,15 +10,9 @@ import type { TransportMetrics } from '../metrics.js';
 import type { TransportMessages } from '../producer.js';
 import type { LoadedTenant } from '../tenants/loaded-tenant.js';
 import { Ahead } from './ahead.js';
+import { catchesUp } from './catch-up.js';
 import type { RouteRun } from './route-run.js';
-import {
-  CATCH_UP_HORIZON_MS,
-  type RecordedStep,
-  type RouteOwnership,
-  stateOrdinal,
-  stepTopic,
-  TIMETABLE_GROUP,
-} from './steps.js';
+import { type RecordedStep, type RouteOwnership, stateOrdinal, stepTopic, TIMETABLE_GROUP } from './steps.js';
 import { arrivalWarp, type TransitionAction, transitionActions, withVoyages } from './transition.js';
 import { iso, TransitionSender } from './transition-sender.js';
 import { VoyageRef } from './voyage-ref.js';
@@ -258,9 +252,7 @@ export class ScheduledRunner {
    */
   private resume(run: RouteRun, last: RecordedStep | undefined, now: number): void {
     const { schedule, tenant, route } = run;
-    // How late the first boundary nobody performed is (not the last step: a trip in transit has none for long).
-    const missed = last ? firstActingBoundary(run, last) : null;
-    if (last && (missed === null || now - missed <= CATCH_UP_HORIZON_MS)) {
+    if (last && catchesUp(run, last, now)) {
       run.state = last.state;
       run.changedAt = last.at;
       run.voyage = last.state === 'in_transit' ? VoyageRef.at(schedule, tenant.id, last.at) : undefined;
@@ -400,28 +392,4 @@ export class ScheduledRunner {
       : undefined;
     this.sender.enqueue(run, actions, to, at, step);
   }
-}
-
-/**
- * The first boundary after a route's last recorded step that does something (warps, events): only those are
- * recorded, so nothing was missed before it. Measured from the step's next boundary instead, a route whose
- * boarding was locked and then held longer than the catch-up horizon (open to locked does nothing) would be
- * taken over through the start-up sweep at its release, and its departure never announced. `null` when the
- * schedule has no boundary ahead; the 16th boundary when none of the first 15 acts.
- */
-function firstActingBoundary(run: RouteRun, last: RecordedStep): number | null {
-  let state = last.state;
-  let evaluation = evaluateSchedule(run.schedule, last.at);
-  for (let step = 0; step < 16 && evaluation.nextTransitionAt !== null; step++) {
-    const at = evaluation.nextTransitionAt;
-    evaluation = evaluateSchedule(run.schedule, at);
-    // A boundary that keeps a route in transit changes trips (an arrival, then a departure): it acts too.
-    const acts =
-      evaluation.state === state
-        ? state === 'in_transit'
-        : transitionActions(run.route, state, evaluation.state).length > 0;
-    if (acts) return at;
-    state = evaluation.state;
-  }
-  return evaluation.nextTransitionAt;
 }
