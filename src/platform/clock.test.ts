@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock, SystemClock } from './clock.js';
+import { backoffMs, ManualClock, SystemClock } from './clock.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -239,5 +239,13 @@ describe('SystemClock', () => {
       clock.at(at, resolve);
     });
     expect(errors).toEqual([new Error('boom')]);
+  });
+});
+
+describe('backoffMs', () => {
+  it('waits the first delay after one failure, doubles after each further one, and stops at the ceiling', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map((attempt) => backoffMs(attempt, 1_000, 30_000))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000,
+    ]);
   });
 });

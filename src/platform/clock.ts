@@ -18,6 +18,13 @@ export interface Clock {
 }
 
 // setTimeout cannot wait longer than 2^31-1 ms; longer waits are chained.
+/**
+ * The wait before try `attempt` + 1 after `attempt` failed tries in a row: `firstMs`, doubling, at most `maxMs`.
+ */
+export function backoffMs(attempt: number, firstMs: number, maxMs: number): number {
+  return Math.min(maxMs, firstMs * 2 ** (attempt - 1));
+}
+
 const MAX_TIMEOUT = 2_147_483_647;
 
 /**

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../platform/clock.js';
+import { backoffMs, type Clock, type TimerHandle } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logging.js';
 import { controlOverlay, type RouteControls } from '../core/controls.js';
 import type { ScheduledRoute } from '../core/model.js';
@@ -110,10 +110,9 @@ export class ControlBook {
 
   private readAgain(tenantId: string, attempt: number): void {
     if (!this.clock || this.stopped || this.retries.has(tenantId)) return;
-    const wait = Math.min(30_000, 1_000 * 2 ** (attempt - 1));
     this.retries.set(
       tenantId,
-      this.clock.after(wait, () => {
+      this.clock.after(backoffMs(attempt, 1_000, 30_000), () => {
         this.retries.delete(tenantId);
         this.track(this.refresh(tenantId, attempt + 1));
       }),

@@ -1,5 +1,5 @@
 import type { OutgoingMessage } from '../../platform/bus/messages.js';
-import type { TimerHandle } from '../../platform/clock.js';
+import { backoffMs, type TimerHandle } from '../../platform/clock.js';
 import { AlreadyConsumed, type Delivery } from '../../platform/db/inbox.js';
 import { charactersInFields, type Field, type FieldQuery } from '../../platform/fields.js';
 import type { Tenant } from '../../platform/tenant.js';
@@ -279,7 +279,7 @@ export class TransitionSender {
         { tenantId: run.tenant.id, route: run.route.name, state: to, at: iso(at), attempt, err: error },
         'transition messages could not be written; trying again',
       );
-      await this.pause(Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (attempt - 1)));
+      await this.pause(backoffMs(attempt, RETRY_MS, RETRY_MAX_MS));
       if (!this.stillDriving(run)) throw error;
       try {
         await this.send(transition, parts);

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../platform/clock.js';
+import { backoffMs, type Clock, type TimerHandle } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logging.js';
 import type { ChannelRegistry } from '../channels.js';
 import type { TenantConfiguration } from '../core/model.js';
@@ -110,13 +110,14 @@ export class TenantManager {
     try {
       const { configuration, problems } = await this.deps.source.loadOne(tenantId);
       this.report(problems);
+      // The source answered: whatever it said, a reload that could not read it is not tried again.
+      this.retries.get(tenantId)?.timer?.cancel();
+      this.retries.delete(tenantId);
       if (!configuration) {
         logger.warn({ tenantId }, 'reload found no configuration for the tenant; keeping what it had');
         return;
       }
       this.apply(configuration);
-      this.retries.get(tenantId)?.timer?.cancel();
-      this.retries.delete(tenantId);
       logger.info(
         {
           tenantId,
@@ -146,7 +147,7 @@ export class TenantManager {
     this.retries.set(tenantId, retry);
     retry.failures++;
     if (retry.timer) return;
-    retry.timer = this.deps.clock.after(Math.min(60_000, 1_000 * 2 ** (retry.failures - 1)), () => {
+    retry.timer = this.deps.clock.after(backoffMs(retry.failures, 1_000, 60_000), () => {
       retry.timer = undefined;
       this.deps.track(this.reload(tenantId));
     });
